@@ -1,0 +1,53 @@
+/**
+ * Expected failures carry a stable code, the subject they are about (chain,
+ * node, column) and a sentence that tells the operator what to do. Hosts show
+ * `message` as is; anything that is not a CatenaError is an unexpected failure
+ * and is logged with its stack.
+ */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'CONNECTION_UNKNOWN_HOST'
+  | 'CONNECTION_REFUSED'
+  | 'CONNECTION_TIMEOUT'
+  | 'CONNECTION_ACCESS_DENIED'
+  | 'CONNECTION_UNKNOWN_DATABASE'
+  | 'CONNECTION_PRIVILEGES'
+  | 'CONNECTION_TLS'
+  | 'CONNECTION_LOST'
+  | 'NOT_A_CATENA_DATABASE'
+  | 'PROFILE_INVALID'
+  | 'CHAIN_NOT_FOUND'
+  | 'CHAIN_CONFIG'
+  | 'CHAIN_LOCKED'
+  | 'DATA_INVALID'
+  | 'CANCELLED'
+  | 'STORE_ERROR';
+
+export interface ErrorSubject {
+  controlUnitCode?: string;
+  chain?: string;
+  nodeIndex?: number;
+  column?: string;
+  table?: string;
+}
+
+export class CatenaError extends Error {
+  readonly code: ErrorCode;
+  readonly subject: ErrorSubject;
+
+  constructor(code: ErrorCode, message: string, subject: ErrorSubject = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CatenaError';
+    this.code = code;
+    this.subject = subject;
+  }
+}
+
+export function isCatenaError(error: unknown): error is CatenaError {
+  return error instanceof CatenaError;
+}
+
+/** A chain's display name as operators write it: `CU001-A`. */
+export function chainLabel(key: { controlUnitCode: string; chain: string }): string {
+  return `${key.controlUnitCode}-${key.chain}`;
+}
