@@ -1,0 +1,38 @@
+/**
+ * The application's use cases, as every host sees them. The contract
+ * (src/contract) exposes these over IPC and HTTP/WebSocket.
+ */
+import type { EngineEvent, LaunchRequest } from '../engine/events.ts';
+import type {
+  ChainKey,
+  ChainSummary,
+  ElaboratedColumns,
+  RunRecord,
+  StoredAlarmEvent,
+  StoreInfo,
+} from '../store/port.ts';
+
+export interface CatenaService {
+  info(): StoreInfo;
+  listChains(): Promise<ChainSummary[]>;
+  /** starts a launch and returns at once; progress comes through onEvent */
+  launch(request: LaunchRequest): Promise<{ launchId: string; chains: ChainKey[] }>;
+  /** cancels a whole launch, or one chain of it */
+  cancel(launchId: string, chain?: ChainKey): boolean;
+  listRuns(filter?: { key?: ChainKey; launchId?: string; limit?: number }): Promise<RunRecord[]>;
+  series(query: {
+    key: ChainKey;
+    nodeIndex?: number;
+    from?: number | null;
+    to?: number | null;
+    limit?: number;
+  }): Promise<ElaboratedColumns>;
+  events(filter: {
+    key?: ChainKey;
+    from?: number | null;
+    to?: number | null;
+    limit?: number;
+  }): Promise<StoredAlarmEvent[]>;
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+  close(): Promise<void>;
+}
