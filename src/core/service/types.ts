@@ -36,3 +36,17 @@ export interface CatenaService {
   onEvent(listener: (event: EngineEvent) => void): () => void;
   close(): Promise<void>;
 }
+
+/** How hosts build the service (implemented in service.ts). */
+export interface ServiceOptions {
+  /** database URL (`mysql://…`, `sqlite:/path`); default: the demo database */
+  db?: string;
+  /** chains elaborated at once */
+  concurrency?: number;
+  /** worker entry for the CPU pool; hosts that bundle (Electron) pass their own */
+  workerUrl?: URL;
+  /** names the workstation in run bookkeeping */
+  host?: string;
+  /** create the demo site when `db` is the default demo database and it does not exist yet */
+  ensureDemo?: boolean;
+}
