@@ -1,0 +1,104 @@
+/**
+ * One block of a chain through §3 and §4. The block's first rows may be
+ * look-back context (§5): every step runs over the whole block, and only the
+ * rows from `outputFrom` on are returned.
+ */
+import { alarmEvents } from './alarms.ts';
+import type { Cells } from './cells.ts';
+import { despikeCells } from './despike.ts';
+import { cumulativeDisplacements, localDisplacements } from './displacement.ts';
+import { holdInvalidCells } from './hold.ts';
+import { readCells } from './readings.ts';
+import type { AlarmEvent, ChainModel, OutputBlock, RawBlock, References } from './types.ts';
+import { FLAG_HELD, FLAG_INVALID, FLAG_SPIKE_X, FLAG_SPIKE_Y } from './types.ts';
+import { velocities } from './velocity.ts';
+
+export interface ElaborationCounts {
+  invalidRows: number;
+  /** rows flagged SPIKE_X or SPIKE_Y */
+  spikeRows: number;
+  heldRows: number;
+}
+
+export interface ElaborationResult {
+  output: OutputBlock;
+  events: AlarmEvent[];
+  counts: ElaborationCounts;
+}
+
+/**
+ * Elaborates `block` (its timestamps are chain timestamps; cell (i, k) is at
+ * i * nodeCount + k, k indexing model.nodes) and returns the rows, events and
+ * counts of the timestamp indices ≥ outputFrom. The chain level before index
+ * outputFrom is that of the context row outputFrom − 1, or 0 when
+ * outputFrom = 0 (the block then starts at the chain's first timestamp).
+ */
+export function elaborateBlock(
+  model: ChainModel,
+  refs: References,
+  block: RawBlock,
+  outputFrom: number,
+): ElaborationResult {
+  checkShapes(model, refs, block, outputFrom);
+  const { params, nodes } = model;
+  const cells = readCells(nodes, block);
+  despikeCells(params, cells);
+  holdInvalidCells(params, cells);
+  const local = localDisplacements(nodes, refs, cells);
+  const cumulative = cumulativeDisplacements(params.fixedEnd, block.nodeCount, local);
+  const velR = velocities(params, block.timestamps, block.nodeCount, cumulative.cumX, cumulative.cumY);
+  const events = alarmEvents(model, { cells, refs, cumR: cumulative.cumR, velR }, outputFrom);
+  const from = outputFrom * block.nodeCount;
+  const output: OutputBlock = {
+    nodeCount: block.nodeCount,
+    timestamps: tail(block.timestamps, outputFrom),
+    alphaX: tail(cells.alphaX, from),
+    alphaY: tail(cells.alphaY, from),
+    temperature: tail(cells.temperature, from),
+    dispX: tail(local.dispX, from),
+    dispY: tail(local.dispY, from),
+    cumX: tail(cumulative.cumX, from),
+    cumY: tail(cumulative.cumY, from),
+    cumR: tail(cumulative.cumR, from),
+    velR: tail(velR, from),
+    flags: tail(cells.flags, from),
+  };
+  return { output, events, counts: countRows(cells, from) };
+}
+
+function countRows(cells: Cells, from: number): ElaborationCounts {
+  const counts: ElaborationCounts = { invalidRows: 0, spikeRows: 0, heldRows: 0 };
+  const { flags } = cells;
+  for (let cell = from; cell < flags.length; cell++) {
+    const f = flags[cell]!;
+    if ((f & FLAG_INVALID) !== 0) counts.invalidRows++;
+    if ((f & (FLAG_SPIKE_X | FLAG_SPIKE_Y)) !== 0) counts.spikeRows++;
+    if ((f & FLAG_HELD) !== 0) counts.heldRows++;
+  }
+  return counts;
+}
+
+/** A copy from `from` on (a copy, not a view, so a posted result does not carry the context rows). */
+function tail<T extends Float64Array | Int32Array>(values: T, from: number): T {
+  return from === 0 ? values : (values.slice(from) as T);
+}
+
+function checkShapes(model: ChainModel, refs: References, block: RawBlock, outputFrom: number): void {
+  const nodeCount = model.nodes.length;
+  const size = nodeCount * block.timestamps.length;
+  const columns = [block.present, block.rawX, block.rawY, block.rawZ, block.rawT, block.errorCode];
+  if (
+    block.nodeCount !== nodeCount ||
+    columns.some((column) => column.length !== size) ||
+    refs.refX.length !== nodeCount ||
+    refs.refY.length !== nodeCount ||
+    !Number.isInteger(outputFrom) ||
+    outputFrom < 0 ||
+    outputFrom > block.timestamps.length
+  ) {
+    throw new Error(
+      `elaborateBlock: block of ${block.nodeCount} nodes × ${block.timestamps.length} timestamps, ` +
+        `refs of ${refs.refX.length}, outputFrom ${outputFrom} do not fit a model of ${nodeCount} nodes`,
+    );
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Step 8 of §3: an invalid reading shortly after a valid one repeats it, so a
+ * lone dropout does not break the cumulative and velocity series.
+ */
+import type { Cells } from './cells.ts';
+import type { ChainParams } from './types.ts';
+import { FLAG_HELD, FLAG_INVALID } from './types.ts';
+import { HOUR } from './units.ts';
+
+/**
+ * Gives each invalid cell the despiked angles and temperature of its node's
+ * last valid sample when that is at most holdLastValidHours old. Run after
+ * despike. Held cells are never a source: a hold does not extend itself.
+ */
+export function holdInvalidCells(params: ChainParams, cells: Cells): void {
+  const { nodeCount, timestamps, flags, alphaX, alphaY, temperature } = cells;
+  const hold = params.holdLastValidHours * HOUR;
+  // NaN time = no valid sample yet, and t − NaN ≤ hold is false.
+  const lastT = new Float64Array(nodeCount).fill(Number.NaN);
+  const lastX = new Float64Array(nodeCount);
+  const lastY = new Float64Array(nodeCount);
+  const lastTemperature = new Float64Array(nodeCount);
+  const count = timestamps.length;
+  for (let i = 0, cell = 0; i < count; i++) {
+    const t = timestamps[i]!;
+    for (let k = 0; k < nodeCount; k++, cell++) {
+      if ((flags[cell]! & FLAG_INVALID) === 0) {
+        lastT[k] = t;
+        lastX[k] = alphaX[cell]!;
+        lastY[k] = alphaY[cell]!;
+        lastTemperature[k] = temperature[cell]!;
+      } else if (t - lastT[k]! <= hold) {
+        alphaX[cell] = lastX[k]!;
+        alphaY[cell] = lastY[k]!;
+        temperature[cell] = lastTemperature[k]!;
+        flags[cell] = flags[cell]! | FLAG_HELD;
+      }
+    }
+  }
+}
