@@ -47,6 +47,8 @@ export interface ServiceOptions {
   workerUrl?: URL;
   /** names the workstation in run bookkeeping */
   host?: string;
+  /** where a chain's unexpected failure (a bug, not bad input) goes with its stack */
+  onUnexpected?: (error: unknown, key: ChainKey) => void;
   /** create the demo site when `db` is the default demo database and it does not exist yet */
   ensureDemo?: boolean;
 }

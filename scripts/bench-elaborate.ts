@@ -1,0 +1,274 @@
+/**
+ * `npm run bench:elaborate`: the elaboration benchmark (figures, not a timed
+ * test). Builds the workload of the original notes in a scratch MariaDB
+ * database, measures the database floor (reading the raw rows + bulk-writing
+ * as many output rows, by the store's fastest method, with the engine's
+ * parallel streams), then the full elaboration at concurrency 1 and at the
+ * default, with peak RSS and event-loop delay; repeats with 60 days. Each
+ * measurement runs in a fresh child process so that peak RSS is its own.
+ * Prints one JSON document on stdout; progress goes to stderr.
+ *
+ * Environment: CATENA_BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306/catena_bench),
+ * CATENA_BENCH_DAYS (default "30,60"), CATENA_BENCH_CHAINS (default 10).
+ */
+import { execFileSync } from 'node:child_process';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import mysql from 'mysql2/promise';
+import { DEFAULT_CONCURRENCY, Engine } from '../src/core/engine/engine.ts';
+import { openStore } from '../src/core/store/open.ts';
+import type { ElaboratedColumns, Store } from '../src/core/store/port.ts';
+import { parseProfile } from '../src/core/store/profile.ts';
+import { chainKeys, installWorkload, WORKLOAD_30_DAYS, type WorkloadShape } from './bench/workload.ts';
+
+const URL_ = process.env.CATENA_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/catena_bench';
+const self = fileURLToPath(import.meta.url);
+
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+async function ensureDatabase(): Promise<void> {
+  const url = new URL(URL_);
+  const name = url.pathname.slice(1);
+  url.pathname = '/';
+  const conn = await mysql.createConnection({ uri: url.toString() });
+  await conn.query(`CREATE DATABASE IF NOT EXISTS \`${name}\``);
+  await conn.end();
+}
+
+async function clearOutputs(): Promise<void> {
+  const conn = await mysql.createConnection({ uri: URL_ });
+  await conn.query('TRUNCATE TABLE elaborated_rsn_data');
+  await conn.query('TRUNCATE TABLE rsn_alarm_events');
+  await conn.end();
+}
+
+function shapeFor(days: number): WorkloadShape {
+  return {
+    ...WORKLOAD_30_DAYS,
+    days,
+    chains: Number(process.env.CATENA_BENCH_CHAINS ?? WORKLOAD_30_DAYS.chains),
+  };
+}
+
+/** Runs `task` over the items with `lanes` at once. */
+async function inLanes<T>(
+  items: T[],
+  lanes: number,
+  task: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(lanes, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await task(items[i]!, i);
+      }
+    }),
+  );
+}
+
+function fakeOutput(timestamps: Float64Array, nodes: number, seed: number): ElaboratedColumns {
+  const n = timestamps.length * nodes;
+  const col = (f: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => f(i));
+  return {
+    length: n,
+    timestamp: Float64Array.from({ length: n }, (_, i) => timestamps[Math.floor(i / nodes)]!),
+    nodeIndex: Int32Array.from({ length: n }, (_, i) => (i % nodes) + 1),
+    alphaX: col((i) => 0.5 + i * 1e-7 + seed),
+    alphaY: col((i) => -0.3 - i * 1e-7),
+    temperature: col((i) => 12.25 + (i % 97) / 7),
+    dispX: col((i) => (i % 113) / 3),
+    dispY: col((i) => -(i % 71) / 7),
+    cumX: col((i) => (i % 1013) / 11),
+    cumY: col((i) => (i % 917) / 13),
+    cumR: col((i) => (i % 1999) / 17),
+    velR: col((i) => (i % 37) / 19),
+    flags: Int32Array.from({ length: n }, (_, i) => (i % 500 === 0 ? 1 : 0)),
+  };
+}
+
+function slice(cols: ElaboratedColumns, a: number, b: number): ElaboratedColumns {
+  return {
+    length: b - a,
+    timestamp: cols.timestamp.subarray(a, b),
+    nodeIndex: cols.nodeIndex.subarray(a, b),
+    alphaX: cols.alphaX.subarray(a, b),
+    alphaY: cols.alphaY.subarray(a, b),
+    temperature: cols.temperature.subarray(a, b),
+    dispX: cols.dispX.subarray(a, b),
+    dispY: cols.dispY.subarray(a, b),
+    cumX: cols.cumX.subarray(a, b),
+    cumY: cols.cumY.subarray(a, b),
+    cumR: cols.cumR.subarray(a, b),
+    velR: cols.velR.subarray(a, b),
+    flags: cols.flags.subarray(a, b),
+  };
+}
+
+/** The floor: the database reading every raw row, then writing as many output rows, lanes in parallel. */
+async function measureFloor(store: Store, shape: WorkloadShape, lanes: number) {
+  const keys = chainKeys(shape);
+  let rowsRead = 0;
+  const t0 = performance.now();
+  await inLanes(keys, lanes, async (key) => {
+    for await (const rows of store.readRaw({ ...key, from: null, to: null }, { chunkRows: 50_000 }))
+      rowsRead += rows.length;
+  });
+  const readSeconds = (performance.now() - t0) / 1000;
+
+  const outputs = await Promise.all(
+    keys.map(async (key, c) => {
+      const allNodes = Array.from({ length: shape.nodes }, (_, i) => i + 1);
+      const ts = await store.chainTimestamps({ ...key, from: null, to: null }, allNodes);
+      return fakeOutput(ts, shape.nodes, c);
+    }),
+  );
+  let rowsWritten = 0;
+  const writeRows = 25_000;
+  const runId = 0;
+  const t1 = performance.now();
+  await inLanes(keys, lanes, async (key, c) => {
+    const out = outputs[c]!;
+    for (let a = 0; a < out.length; a += writeRows) {
+      const rows = slice(out, a, Math.min(out.length, a + writeRows));
+      const t = rows.timestamp;
+      const r = await store.writeChunk({
+        ...key,
+        runId,
+        rows,
+        eventsFrom: t[0]!,
+        eventsTo: t[t.length - 1]!,
+        events: [],
+      });
+      rowsWritten += r.rowsWritten;
+    }
+  });
+  const writeSeconds = (performance.now() - t1) / 1000;
+  return {
+    lanes,
+    rowsRead,
+    readSeconds,
+    rowsWritten,
+    writeSeconds,
+    floorSeconds: readSeconds + writeSeconds,
+  };
+}
+
+async function measureEngine(store: Store, shape: WorkloadShape, concurrency: number) {
+  const engine = new Engine({ store, concurrency, host: 'bench' });
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  try {
+    const t0 = performance.now();
+    histogram.enable();
+    const launch = await engine.launch({ chains: chainKeys(shape), mode: 'full', concurrency });
+    const finished = await launch.done;
+    histogram.disable();
+    const seconds = (performance.now() - t0) / 1000;
+    const failed = finished.results.filter((r) => r.status !== 'succeeded');
+    if (failed.length > 0) throw new Error(`chains failed: ${failed.map((r) => r.message).join('; ')}`);
+    const sum = (f: (r: (typeof finished.results)[number]) => number) =>
+      finished.results.reduce((s, r) => s + f(r), 0);
+    return {
+      concurrency,
+      seconds,
+      rowsRead: sum((r) => r.rowsRead),
+      rowsWritten: sum((r) => r.rowsWritten),
+      eventsCreated: sum((r) => r.eventsCreated),
+      rowsPerSecond: Math.round(sum((r) => r.rowsWritten) / seconds),
+      eventLoopDelayMs: {
+        p99: histogram.percentile(99) / 1e6,
+        max: histogram.max / 1e6,
+        mean: histogram.mean / 1e6,
+      },
+    };
+  } finally {
+    await engine.close();
+  }
+}
+
+async function child(scenario: string, days: number, concurrency: number): Promise<void> {
+  const store = await openStore(parseProfile(URL_));
+  try {
+    await clearOutputs();
+    const shape = shapeFor(days);
+    const result =
+      scenario === 'floor'
+        ? await measureFloor(store, shape, concurrency)
+        : await measureEngine(store, shape, concurrency);
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    process.stdout.write(`${JSON.stringify({ ...result, peakRssMb: Math.round(peakRssMb) })}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+function runChild(scenario: string, days: number, concurrency: number): Record<string, unknown> {
+  log(`${scenario}, ${days} days, concurrency ${concurrency}…`);
+  const out = execFileSync(process.execPath, [self, '--child', scenario, String(days), String(concurrency)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 20,
+  });
+  const result = JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>;
+  log(JSON.stringify(result));
+  return result;
+}
+
+async function main(): Promise<void> {
+  await ensureDatabase();
+  const daysList = (process.env.CATENA_BENCH_DAYS ?? '30,60').split(',').map(Number);
+  const runs = [];
+  for (const days of daysList) {
+    const shape = shapeFor(days);
+    log(
+      `installing ${shape.chains} chains × ${shape.nodes} nodes × ${days} days at ${shape.stepMinutes} min…`,
+    );
+    const store = await openStore(parseProfile(URL_));
+    const t0 = performance.now();
+    const rawRows = await installWorkload(store, shape);
+    const loadSeconds = (performance.now() - t0) / 1000;
+    await store.close();
+    log(`${rawRows} raw rows loaded in ${loadSeconds.toFixed(1)} s`);
+    const floor = runChild('floor', days, DEFAULT_CONCURRENCY);
+    const sequential = runChild('engine', days, 1);
+    const concurrent = runChild('engine', days, DEFAULT_CONCURRENCY);
+    const floorSeconds = floor.floorSeconds as number;
+    runs.push({
+      days,
+      rawRows,
+      loadSeconds,
+      floor,
+      engine: { concurrency1: sequential, default: concurrent },
+      ratioEngineToFloor: {
+        concurrency1: (sequential.seconds as number) / floorSeconds,
+        default: (concurrent.seconds as number) / floorSeconds,
+      },
+    });
+  }
+  const report = {
+    benchmark: 'elaborate',
+    date: new Date().toISOString(),
+    machine: {
+      cpus: availableParallelism(),
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    database: URL_.replace(/\/\/[^@]*@/, '//'),
+    workload: {
+      chains: shapeFor(30).chains,
+      nodes: WORKLOAD_30_DAYS.nodes,
+      stepMinutes: WORKLOAD_30_DAYS.stepMinutes,
+    },
+    targets: { ratioEngineToFloor: 1.5, peakRssMb: 400, eventLoopP99Ms: 20, eventLoopMaxMs: 50 },
+    runs,
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+const args = process.argv.slice(2);
+if (args[0] === '--child') await child(args[1]!, Number(args[2]), Number(args[3]));
+else await main();

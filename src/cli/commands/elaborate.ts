@@ -1,0 +1,114 @@
+import { type Command, Option } from 'commander';
+import type { ChainResult, LaunchRequest } from '../../core/engine/events.ts';
+import { chainLabel } from '../../core/errors.ts';
+import { openCatenaService } from '../../core/service/service.ts';
+import type { ChainKey, RunMode } from '../../core/store/port.ts';
+import { formatIsoTime } from '../../core/time.ts';
+import { ExitCode, logUnexpected } from '../errors.ts';
+import { parseChain, parsePositiveInt, parseTime, resolveDb } from '../options.ts';
+import { ProgressView } from '../progress-view.ts';
+
+interface ElaborateOptions {
+  db?: string;
+  all?: boolean;
+  chain?: ChainKey[];
+  mode: RunMode;
+  from?: number;
+  to?: number;
+  concurrency?: number;
+  json?: boolean;
+}
+
+export function registerElaborate(program: Command): void {
+  program
+    .command('elaborate')
+    .description('elaborate chains: calibration, tilt, compensation, despike, displacements, alarms')
+    .option('--db <url>', 'database URL (default: CATENA_DB)')
+    .option('--all', 'every active chain')
+    .option('--chain <CU:chain>', 'a chain, e.g. CU001:A (repeatable)', parseChain)
+    .addOption(
+      new Option('--mode <mode>', 'what to elaborate')
+        .choices(['incremental', 'range', 'full'])
+        .default('incremental'),
+    )
+    .option('--from <time>', 'range start, UTC (2026-10-01 or 2026-10-01T12:00:00Z)', parseTime)
+    .option('--to <time>', 'range end, inclusive, UTC', parseTime)
+    .option('--concurrency <n>', 'chains at once', parsePositiveInt)
+    .option('--json', 'one JSON document on stdout instead of the report')
+    .action(async (options: ElaborateOptions, command: Command) => {
+      const request = toRequest(options, command);
+      const service = await openCatenaService({
+        db: resolveDb(options.db),
+        concurrency: options.concurrency,
+        onUnexpected: (error) => logUnexpected(error),
+      });
+      const view = options.json ? null : new ProgressView();
+      const unsubscribe = service.onEvent((e) => view?.handle(e));
+      const interrupt = () => {
+        for (const id of service.engine.runningLaunches) service.cancel(id);
+      };
+      process.once('SIGINT', interrupt);
+      try {
+        const launch = await service.engine.launch(request);
+        const finished = await launch.done;
+        view?.close();
+        process.stdout.write(
+          options.json
+            ? `${JSON.stringify(toJson(finished.results, finished.durationMs), null, 2)}\n`
+            : report(finished.results),
+        );
+        if (finished.results.some((r) => r.status !== 'succeeded')) throw new ExitCode(1);
+      } finally {
+        process.off('SIGINT', interrupt);
+        unsubscribe();
+        await service.close();
+      }
+    });
+}
+
+function toRequest(options: ElaborateOptions, command: Command): LaunchRequest {
+  if (!options.all && !options.chain?.length)
+    command.error('catena: name the chains with --chain CU001:A, or pass --all');
+  if (options.all && options.chain?.length) command.error('catena: --all and --chain exclude each other');
+  if (options.mode === 'range' && (options.from === undefined || options.to === undefined)) {
+    command.error('catena: --mode range needs --from and --to');
+  }
+  if (options.mode !== 'range' && (options.from !== undefined || options.to !== undefined)) {
+    command.error('catena: --from and --to go with --mode range');
+  }
+  return {
+    chains: options.all ? 'all-active' : options.chain!,
+    mode: options.mode,
+    from: options.from,
+    to: options.to,
+    concurrency: options.concurrency,
+  };
+}
+
+function toJson(results: ChainResult[], durationMs: number) {
+  const iso = (t: number | null) => (t === null ? null : formatIsoTime(t));
+  return {
+    ok: results.every((r) => r.status === 'succeeded'),
+    durationMs,
+    chains: results.map((r) => ({ ...r, chain: r.chain, spanFrom: iso(r.spanFrom), spanTo: iso(r.spanTo) })),
+  };
+}
+
+function report(results: ChainResult[]): string {
+  const lines = results.map((r) => {
+    const seconds = (r.durationMs / 1000).toFixed(1);
+    if (r.status === 'succeeded') {
+      const warn = r.warnings.length ? `  ⚠ ${r.warnings.join('; ')}` : '';
+      return `✅ ${chainLabel(r).padEnd(12)} ${String(r.rowsWritten).padStart(9)} rows  ${String(r.eventsCreated).padStart(4)} new events  ${seconds} s${warn}`;
+    }
+    const mark = r.status === 'cancelled' ? '⏹' : '❌';
+    return `${mark} ${chainLabel(r).padEnd(12)} ${r.status} in ${r.phase ?? '?'} after ${seconds} s: ${r.message ?? ''}`;
+  });
+  const failed = results.filter((r) => r.status !== 'succeeded').length;
+  lines.push(
+    failed === 0
+      ? `${results.length} chains elaborated`
+      : `${failed} of ${results.length} chains did not succeed`,
+  );
+  return `${lines.join('\n')}\n`;
+}

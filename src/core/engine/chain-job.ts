@@ -1,0 +1,378 @@
+/**
+ * One chain of a launch: configuration, reference, then the span in time
+ * chunks. Each chunk is read with its look-back context (ELABORATION.md §5),
+ * computed on the worker pool and written in whole-timestamp batches, each
+ * batch one transaction, strictly in time order — so whatever is committed
+ * when a run stops is a prefix of the span, and the next incremental run
+ * resumes exactly after it. Writing chunk k overlaps computing chunk k + 1.
+ */
+import { buildChainModel, contextSeconds, referenceLoadSpan } from '../elaboration/config.ts';
+import type { ChainModel, OutputBlock, References } from '../elaboration/types.ts';
+import { CatenaError, chainLabel, isCatenaError } from '../errors.ts';
+import type { AlarmEvent, ChainKey, ElaboratedColumns, RunCounts, RunMode, Store } from '../store/port.ts';
+import type { ChainPhase, ChainResult } from './events.ts';
+import { type ProgressSnapshot, ProgressThrottle } from './progress.ts';
+import { RawWindow } from './raw-window.ts';
+import type { ElaborateTask, ReferenceTask } from './worker.ts';
+
+/** The end of time for an open span's events (9999-12-31 23:59:59). */
+const END_OF_TIME = 253402300799;
+
+export interface ChainJob extends ChainKey {
+  mode: RunMode;
+  from?: number;
+  to?: number;
+}
+
+export interface ElaborateResult {
+  output: OutputBlock;
+  events: AlarmEvent[];
+  counts: { invalidRows: number; spikeRows: number; heldRows: number };
+}
+
+export interface Compute {
+  references(task: Omit<ReferenceTask, 'kind'>): Promise<References>;
+  elaborate(task: Omit<ElaborateTask, 'kind'>): Promise<ElaborateResult>;
+}
+
+export interface Tuning {
+  /** node-timestamp cells computed per chunk (bounds memory) */
+  chunkCells: number;
+  /** elaborated rows per write transaction */
+  writeRows: number;
+  /** raw rows per read round trip */
+  readRows: number;
+}
+
+export interface ChainJobContext {
+  store: Store;
+  compute: Compute;
+  launchId: string;
+  host: string;
+  signal: AbortSignal;
+  tuning: Tuning;
+  onProgress: (key: ChainKey, snapshot: ProgressSnapshot) => void;
+  onUnexpected?: (error: unknown, key: ChainKey) => void;
+}
+
+interface Span {
+  timestamps: Float64Array;
+  /** bounds of the run's span, for replacing its events */
+  eventsFrom: number;
+  eventsTo: number;
+}
+
+export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<ChainResult> {
+  const key: ChainKey = { controlUnitCode: job.controlUnitCode, chain: job.chain };
+  const startedAt = performance.now();
+  const counts = zeroCounts();
+  const warnings: string[] = [];
+  const state = {
+    phase: 'configuring' as ChainPhase,
+    spanFrom: null as number | null,
+    spanTo: null as number | null,
+  };
+  const progress = new ProgressThrottle((s) => ctx.onProgress(key, s));
+  let runId: number | null = null;
+
+  /** Records the end of the run; a store that fails here (it may be what failed) is said, not thrown. */
+  const finish = async (
+    status: ChainResult['status'],
+    error: { code: string; message: string } | null,
+  ): Promise<ChainResult> => {
+    const result: ChainResult = {
+      ...key,
+      ...counts,
+      runId,
+      status,
+      durationMs: Math.round(performance.now() - startedAt),
+      spanFrom: state.spanFrom,
+      spanTo: state.spanTo,
+      phase: error ? state.phase : null,
+      errorCode: error?.code ?? null,
+      message: error?.message ?? null,
+      warnings,
+    };
+    if (runId === null) return result;
+    try {
+      await ctx.store.endRun(runId, {
+        ...counts,
+        status,
+        phase: result.phase,
+        message: result.message,
+        errorCode: result.errorCode,
+      });
+    } catch (bookkeeping) {
+      const detail = bookkeeping instanceof Error ? bookkeeping.message : String(bookkeeping);
+      warnings.push(`the end of run ${runId} could not be recorded in catena_runs (${detail})`);
+    }
+    return result;
+  };
+
+  try {
+    ctx.signal.throwIfAborted();
+    runId = await ctx.store.startRun({
+      ...key,
+      launchId: ctx.launchId,
+      mode: job.mode,
+      spanFrom: job.from ?? null,
+      spanTo: job.to ?? null,
+      host: ctx.host,
+    });
+    const setup = await ctx.store.readChainSetup(key);
+    if (!setup) {
+      throw new CatenaError(
+        'CHAIN_NOT_FOUND',
+        `chain ${chainLabel(key)} is not in active_stations; check the control unit code and the chain letter`,
+        key,
+      );
+    }
+    const model = buildChainModel(setup);
+    const enabled = model.nodes.map((n) => n.nodeIndex);
+    const known = setup.nodes.map((n) => n.nodeIndex);
+    const span = await resolveSpan(ctx.store, job, enabled);
+    const total = span.timestamps.length;
+    const progressState = () => ({
+      phase: state.phase,
+      timestampsDone: counts.timestamps,
+      timestampsTotal: total,
+      rowsRead: counts.rowsRead,
+      rowsWritten: counts.rowsWritten,
+    });
+    if (total === 0) return await finish('succeeded', null);
+
+    state.phase = 'reference';
+    progress.update(progressState(), true);
+    const refs = await loadReferences(ctx, key, model, enabled);
+
+    state.phase = 'elaborating';
+    progress.update(progressState(), true);
+    const window = new RawWindow(enabled, known, span.timestamps[0]!);
+    await elaborateSpan(ctx, key, model, refs, span, window, runId, counts, (first, last) => {
+      state.spanFrom ??= first;
+      state.spanTo = last;
+      progress.update(progressState());
+    });
+    counts.ignoredRawRows = window.unknownRows;
+    if (window.unknownRows > 0) {
+      warnings.push(
+        `${window.unknownRows} raw rows of chain ${chainLabel(key)} belong to nodes that are not in rsn_nodes and were ignored`,
+      );
+    }
+    state.phase = 'finishing';
+    progress.update(progressState(), true);
+    return await finish('succeeded', null);
+  } catch (error) {
+    if (ctx.signal.aborted) return await finish('cancelled', cancelledMessage(key, counts));
+    if (isCatenaError(error)) return await finish('failed', error);
+    ctx.onUnexpected?.(error, key);
+    const detail = error instanceof Error ? error.message : String(error);
+    return await finish('failed', {
+      code: 'UNEXPECTED',
+      message: `chain ${chainLabel(key)}: unexpected error while ${state.phase} (${detail}); see the log file`,
+    });
+  }
+}
+
+function cancelledMessage(key: ChainKey, counts: RunCounts): { code: string; message: string } {
+  return {
+    code: 'CANCELLED',
+    message: `chain ${chainLabel(key)} cancelled after ${counts.timestamps} timestamps; what was written is kept and the next incremental run resumes after it`,
+  };
+}
+
+async function resolveSpan(store: Store, job: ChainJob, enabled: number[]): Promise<Span> {
+  const key = { controlUnitCode: job.controlUnitCode, chain: job.chain };
+  if (job.mode === 'range') {
+    if (job.from === undefined || job.to === undefined || job.from > job.to) {
+      throw new CatenaError('DATA_INVALID', `chain ${chainLabel(key)}: a range run needs from ≤ to`, key);
+    }
+    const timestamps = await store.chainTimestamps({ ...key, from: job.from, to: job.to }, enabled);
+    return { timestamps, eventsFrom: job.from, eventsTo: job.to };
+  }
+  if (job.mode === 'incremental') {
+    const last = await store.lastElaboratedAt(key);
+    if (last !== null) {
+      const timestamps = await store.chainTimestamps({ ...key, from: last + 1, to: null }, enabled);
+      return { timestamps, eventsFrom: last + 1, eventsTo: END_OF_TIME };
+    }
+  }
+  const timestamps = await store.chainTimestamps({ ...key, from: null, to: null }, enabled);
+  return { timestamps, eventsFrom: 0, eventsTo: END_OF_TIME };
+}
+
+async function loadReferences(
+  ctx: ChainJobContext,
+  key: ChainKey,
+  model: ChainModel,
+  enabled: number[],
+): Promise<References> {
+  const tRef = model.params.referenceTime ?? (await ctx.store.firstChainTimestamp(key, enabled));
+  if (tRef === null) {
+    const none = new Float64Array(enabled.length).fill(Number.NaN);
+    return { refX: none, refY: none.slice() };
+  }
+  const span = referenceLoadSpan(model.params, tRef);
+  const window = new RawWindow(enabled, enabled, Number.POSITIVE_INFINITY);
+  for await (const rows of ctx.store.readRaw(
+    { ...key, from: Math.floor(span.from), to: Math.ceil(span.toExclusive) },
+    { chunkRows: ctx.tuning.readRows, signal: ctx.signal },
+  )) {
+    window.add(rows);
+  }
+  const block = window.block(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+  return ctx.compute.references({ model, block, tRef });
+}
+
+async function elaborateSpan(
+  ctx: ChainJobContext,
+  key: ChainKey,
+  model: ChainModel,
+  refs: References,
+  span: Span,
+  window: RawWindow,
+  runId: number,
+  counts: RunCounts,
+  onBatch: (first: number, last: number) => void,
+): Promise<void> {
+  const ts = span.timestamps;
+  const nodeCount = model.nodes.length;
+  const perChunk = Math.max(1, Math.floor(ctx.tuning.chunkCells / nodeCount));
+  const context = contextSeconds(model.params);
+  const before = await ctx.store.lastChainTimestampBefore(key, ts[0]!, window.enabledNodes);
+  const readFrom = before === null ? ts[0]! : before - context;
+  const reader = ctx.store
+    .readRaw(
+      { ...key, from: Math.floor(readFrom), to: ts[ts.length - 1]! },
+      { chunkRows: ctx.tuning.readRows, signal: ctx.signal },
+    )
+    [Symbol.asyncIterator]();
+  let streamLast = Number.NEGATIVE_INFINITY;
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    for (let c0 = 0; c0 < ts.length; c0 += perChunk) {
+      ctx.signal.throwIfAborted();
+      const c1 = Math.min(ts.length, c0 + perChunk);
+      const first = ts[c0]!;
+      const last = ts[c1 - 1]!;
+      const previous = c0 > 0 ? ts[c0 - 1]! : before;
+      const contextFrom = previous === null ? first : previous - context;
+      while (streamLast < last) {
+        const next = await reader.next();
+        if (next.done) break;
+        const rows = next.value;
+        if (rows.length > 0) streamLast = rows.timestamp[rows.length - 1]!;
+        window.add(rows);
+        counts.rowsRead = window.rowsRead;
+      }
+      window.trimBefore(contextFrom);
+      const block = window.block(contextFrom, last);
+      const outputFrom = firstIndexAtOrAfter(block.timestamps, first);
+      const result = await ctx.compute.elaborate({ model, refs, block, outputFrom });
+      ctx.signal.throwIfAborted();
+      await writing;
+      counts.invalidRows += result.counts.invalidRows;
+      counts.spikeRows += result.counts.spikeRows;
+      counts.heldRows += result.counts.heldRows;
+      const eventsFrom = c0 === 0 ? span.eventsFrom : first;
+      const eventsTo = c1 === ts.length ? span.eventsTo : ts[c1]! - 1;
+      writing = writeOutput(ctx, key, model, runId, result, eventsFrom, eventsTo, counts, onBatch);
+      // Observed when awaited; this only keeps an early failure from being reported as unhandled.
+      writing.catch(() => {});
+    }
+    await writing;
+  } finally {
+    await writing.catch(() => {});
+    await reader.return?.();
+  }
+}
+
+/** Writes one chunk's output in whole-timestamp batches, each one transaction, in time order. */
+async function writeOutput(
+  ctx: ChainJobContext,
+  key: ChainKey,
+  model: ChainModel,
+  runId: number,
+  result: ElaborateResult,
+  eventsFrom: number,
+  eventsTo: number,
+  counts: RunCounts,
+  onBatch: (first: number, last: number) => void,
+): Promise<void> {
+  const out = result.output;
+  const T = out.timestamps.length;
+  const perBatch = Math.max(1, Math.floor(ctx.tuning.writeRows / out.nodeCount));
+  for (let i0 = 0; i0 < T; i0 += perBatch) {
+    const i1 = Math.min(T, i0 + perBatch);
+    const from = i0 === 0 ? eventsFrom : out.timestamps[i0]!;
+    const to = i1 === T ? eventsTo : out.timestamps[i1]! - 1;
+    const events = result.events.filter((e) => e.timestamp >= from && e.timestamp <= to);
+    const written = await ctx.store.writeChunk({
+      ...key,
+      runId,
+      rows: sliceOutput(out, model, i0, i1),
+      eventsFrom: from,
+      eventsTo: to,
+      events,
+    });
+    counts.rowsWritten += written.rowsWritten;
+    counts.eventsCreated += written.newEvents.length;
+    counts.timestamps += i1 - i0;
+    onBatch(out.timestamps[i0]!, out.timestamps[i1 - 1]!);
+  }
+}
+
+/** Rows of timestamps [i0, i1) as store columns; value arrays are views (time-major layout). */
+export function sliceOutput(out: OutputBlock, model: ChainModel, i0: number, i1: number): ElaboratedColumns {
+  const N = out.nodeCount;
+  const a = i0 * N;
+  const b = i1 * N;
+  const timestamp = new Float64Array(b - a);
+  const nodeIndex = new Int32Array(b - a);
+  for (let i = i0; i < i1; i++) {
+    const t = out.timestamps[i]!;
+    for (let k = 0; k < N; k++) {
+      timestamp[(i - i0) * N + k] = t;
+      nodeIndex[(i - i0) * N + k] = model.nodes[k]!.nodeIndex;
+    }
+  }
+  return {
+    length: b - a,
+    timestamp,
+    nodeIndex,
+    alphaX: out.alphaX.subarray(a, b),
+    alphaY: out.alphaY.subarray(a, b),
+    temperature: out.temperature.subarray(a, b),
+    dispX: out.dispX.subarray(a, b),
+    dispY: out.dispY.subarray(a, b),
+    cumX: out.cumX.subarray(a, b),
+    cumY: out.cumY.subarray(a, b),
+    cumR: out.cumR.subarray(a, b),
+    velR: out.velR.subarray(a, b),
+    flags: out.flags.subarray(a, b),
+  };
+}
+
+function firstIndexAtOrAfter(sorted: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function zeroCounts(): RunCounts {
+  return {
+    rowsRead: 0,
+    rowsWritten: 0,
+    timestamps: 0,
+    invalidRows: 0,
+    spikeRows: 0,
+    heldRows: 0,
+    ignoredRawRows: 0,
+    eventsCreated: 0,
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * The elaboration engine: launches are sets of chain jobs run with bounded
+ * concurrency. Database I/O stays on the host's event loop (asynchronous,
+ * bounded by the store's pool); the number crunching goes to a worker-thread
+ * pool. One failing chain never stops the others; every launch and every
+ * chain can be cancelled.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { RawBlock } from '../elaboration/types.ts';
+import { CatenaError, chainLabel } from '../errors.ts';
+import type { ChainKey, Store } from '../store/port.ts';
+import { type Compute, type ElaborateResult, runChainJob, type Tuning } from './chain-job.ts';
+import type { ChainResult, EngineEvent, LaunchFinishedEvent, LaunchRequest } from './events.ts';
+import type { WorkerTask } from './worker.ts';
+
+export interface EngineOptions {
+  store: Store;
+  /** the worker entry; hosts that bundle pass their own */
+  workerUrl?: URL;
+  /** worker threads (default: available parallelism) */
+  threads?: number;
+  /** chains at once (default: 4) */
+  concurrency?: number;
+  host?: string;
+  tuning?: Partial<Tuning>;
+  onUnexpected?: (error: unknown, key: ChainKey) => void;
+}
+
+export interface Launch {
+  launchId: string;
+  chains: ChainKey[];
+  done: Promise<LaunchFinishedEvent>;
+}
+
+interface RunningLaunch {
+  controller: AbortController;
+  chains: Map<string, AbortController>;
+}
+
+export const DEFAULT_CONCURRENCY = 4;
+
+const DEFAULT_TUNING: Tuning = { chunkCells: 100_000, writeRows: 25_000, readRows: 50_000 };
+const SQLITE_TUNING: Tuning = { chunkCells: 50_000, writeRows: 5_000, readRows: 10_000 };
+
+export class Engine {
+  readonly #store: Store;
+  readonly #pool: Piscina;
+  readonly #events = new EventEmitter();
+  readonly #launches = new Map<string, RunningLaunch>();
+  readonly #concurrency: number;
+  readonly #host: string;
+  readonly #tuning: Tuning;
+  readonly #onUnexpected: EngineOptions['onUnexpected'];
+
+  constructor(options: EngineOptions) {
+    this.#store = options.store;
+    const threads = options.threads ?? availableParallelism();
+    this.#pool = new Piscina({
+      filename: (options.workerUrl ?? new URL('./worker.ts', import.meta.url)).href,
+      minThreads: 0,
+      maxThreads: threads,
+      idleTimeout: 30_000,
+    });
+    this.#concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    this.#host = options.host ?? 'catena';
+    const base = options.store.info.kind === 'sqlite' ? SQLITE_TUNING : DEFAULT_TUNING;
+    this.#tuning = { ...base, ...options.tuning };
+    this.#onUnexpected = options.onUnexpected;
+  }
+
+  onEvent(listener: (event: EngineEvent) => void): () => void {
+    this.#events.on('event', listener);
+    return () => this.#events.off('event', listener);
+  }
+
+  /** Resolves the chains and starts the launch; `done` settles when every chain has ended. */
+  async launch(request: LaunchRequest): Promise<Launch> {
+    validateRequest(request);
+    const chains = await this.#resolveChains(request);
+    const launchId = randomUUID();
+    const running: RunningLaunch = { controller: new AbortController(), chains: new Map() };
+    for (const key of chains) running.chains.set(chainLabel(key), new AbortController());
+    this.#launches.set(launchId, running);
+    this.#emit({ type: 'launch-started', launchId, chains, mode: request.mode });
+    const done = this.#run(launchId, running, chains, request).finally(() => this.#launches.delete(launchId));
+    return { launchId, chains, done };
+  }
+
+  /** Cancels a launch, or one chain of it; false when there is nothing to cancel. */
+  cancel(launchId: string, chain?: ChainKey): boolean {
+    const running = this.#launches.get(launchId);
+    if (!running) return false;
+    if (!chain) {
+      running.controller.abort();
+      return true;
+    }
+    const controller = running.chains.get(chainLabel(chain));
+    controller?.abort();
+    return controller !== undefined;
+  }
+
+  get runningLaunches(): string[] {
+    return [...this.#launches.keys()];
+  }
+
+  async close(): Promise<void> {
+    for (const running of this.#launches.values()) running.controller.abort();
+    await this.#pool.destroy();
+  }
+
+  async #run(
+    launchId: string,
+    running: RunningLaunch,
+    chains: ChainKey[],
+    request: LaunchRequest,
+  ): Promise<LaunchFinishedEvent> {
+    const startedAt = performance.now();
+    const compute = this.#compute();
+    const results: ChainResult[] = new Array(chains.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < chains.length) {
+        const index = next++;
+        const key = chains[index]!;
+        const own = running.chains.get(chainLabel(key))!;
+        const result = await runChainJob(
+          { ...key, mode: request.mode, from: request.from, to: request.to },
+          {
+            store: this.#store,
+            compute,
+            launchId,
+            host: this.#host,
+            signal: AbortSignal.any([running.controller.signal, own.signal]),
+            tuning: this.#tuning,
+            onProgress: (k, s) => this.#emit({ type: 'chain-progress', launchId, ...k, ...s }),
+            onUnexpected: this.#onUnexpected,
+          },
+        );
+        results[index] = result;
+        this.#emit({ type: 'chain-finished', launchId, result });
+      }
+    };
+    const lanes = Math.max(1, Math.min(request.concurrency ?? this.#concurrency, chains.length));
+    await Promise.all(Array.from({ length: lanes }, worker));
+    const finished: LaunchFinishedEvent = {
+      type: 'launch-finished',
+      launchId,
+      results,
+      durationMs: Math.round(performance.now() - startedAt),
+    };
+    this.#emit(finished);
+    return finished;
+  }
+
+  #compute(): Compute {
+    const pool = this.#pool;
+    return {
+      references: (task) =>
+        pool.run({ kind: 'references', ...task } satisfies WorkerTask, transferOf(task.block)),
+      elaborate: (task) =>
+        pool.run(
+          { kind: 'elaborate', ...task } satisfies WorkerTask,
+          transferOf(task.block),
+        ) as Promise<ElaborateResult>,
+    };
+  }
+
+  async #resolveChains(request: LaunchRequest): Promise<ChainKey[]> {
+    if (request.chains !== 'all-active') return dedupe(request.chains);
+    const all = await this.#store.listChains();
+    return all.filter((c) => c.active).map((c) => ({ controlUnitCode: c.controlUnitCode, chain: c.chain }));
+  }
+
+  #emit(event: EngineEvent): void {
+    this.#events.emit('event', event);
+  }
+}
+
+function transferOf(block: RawBlock): { transferList: ArrayBuffer[] } {
+  const arrays = [
+    block.timestamps,
+    block.present,
+    block.rawX,
+    block.rawY,
+    block.rawZ,
+    block.rawT,
+    block.errorCode,
+  ];
+  return { transferList: arrays.map((a) => a.buffer as ArrayBuffer) };
+}
+
+function dedupe(chains: ChainKey[]): ChainKey[] {
+  const seen = new Map<string, ChainKey>();
+  for (const c of chains) seen.set(chainLabel(c), { controlUnitCode: c.controlUnitCode, chain: c.chain });
+  return [...seen.values()];
+}
+
+function validateRequest(request: LaunchRequest): void {
+  if (request.mode === 'range' && (request.from === undefined || request.to === undefined)) {
+    throw new CatenaError('DATA_INVALID', 'a range run needs both from and to');
+  }
+  if (request.from !== undefined && request.to !== undefined && request.from > request.to) {
+    throw new CatenaError('DATA_INVALID', 'from is after to; swap them');
+  }
+  if (
+    request.concurrency !== undefined &&
+    !(Number.isInteger(request.concurrency) && request.concurrency >= 1)
+  ) {
+    throw new CatenaError('DATA_INVALID', 'concurrency must be a whole number of at least 1');
+  }
+}

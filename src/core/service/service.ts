@@ -1,0 +1,80 @@
+/**
+ * The application service every host uses: one store, one engine. Hosts
+ * validate their inputs, call these methods and forward the events; nothing
+ * of the domain lives in a host.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname } from 'node:path';
+import { installDemoSite } from '../demo/install.ts';
+import { Engine } from '../engine/engine.ts';
+import type { EngineEvent, LaunchRequest } from '../engine/events.ts';
+import { defaultDemoDbPath } from '../paths.ts';
+import { openStore } from '../store/open.ts';
+import type { ChainKey, Store } from '../store/port.ts';
+import { parseProfile } from '../store/profile.ts';
+import type { CatenaService, ServiceOptions } from './types.ts';
+
+export interface OpenedService extends CatenaService {
+  readonly store: Store;
+  readonly engine: Engine;
+}
+
+export function defaultDatabaseUrl(): string {
+  return `sqlite:${defaultDemoDbPath()}`;
+}
+
+/** Opens the database (creating the demo site on first use of the default one) and the engine. */
+export async function openCatenaService(options: ServiceOptions = {}): Promise<OpenedService> {
+  const url = options.db ?? defaultDatabaseUrl();
+  const demoPath = defaultDemoDbPath();
+  const needsDemo = options.ensureDemo === true && url === `sqlite:${demoPath}` && !existsSync(demoPath);
+  if (needsDemo) mkdirSync(dirname(demoPath), { recursive: true });
+  const store = await openStore(parseProfile(url));
+  try {
+    if (needsDemo) await installDemoSite(store);
+    else await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const engine = new Engine({
+    store,
+    workerUrl: options.workerUrl,
+    concurrency: options.concurrency,
+    host: options.host ?? hostname(),
+    onUnexpected: options.onUnexpected,
+  });
+  return createService(store, engine);
+}
+
+export function createService(store: Store, engine: Engine): OpenedService {
+  return {
+    store,
+    engine,
+    info: () => store.info,
+    listChains: () => store.listChains(),
+    launch: async (request: LaunchRequest) => {
+      const launch = await engine.launch(request);
+      // Results also arrive as events and in catena_runs; nothing to do with the promise here.
+      launch.done.catch(() => {});
+      return { launchId: launch.launchId, chains: launch.chains };
+    },
+    cancel: (launchId: string, chain?: ChainKey) => engine.cancel(launchId, chain),
+    listRuns: (filter) => store.listRuns(filter),
+    series: (query) =>
+      store.readElaborated({
+        ...query.key,
+        nodeIndex: query.nodeIndex,
+        from: query.from ?? null,
+        to: query.to ?? null,
+        limit: query.limit,
+      }),
+    events: (filter) => store.listEvents(filter),
+    onEvent: (listener: (event: EngineEvent) => void) => engine.onEvent(listener),
+    close: async () => {
+      await engine.close();
+      await store.close();
+    },
+  };
+}
