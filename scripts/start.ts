@@ -6,11 +6,10 @@
  *
  *   npm start [-- --db URL] [--browser] [--port N] [--host ADDR]
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findElectronBinary } from './electron-binary.ts';
+import { ensureBuilt, findElectronBinary } from './app-build.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -33,42 +32,9 @@ if (args.help) {
   process.exit(0);
 }
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function buildIsCurrent(): boolean {
-  const outputs = [
-    'out/main/index.js',
-    'out/main/worker.js',
-    'out/preload/index.cjs',
-    'out/renderer/index.html',
-  ].map((p) => join(root, p));
-  if (!outputs.every((p) => existsSync(p))) return false;
-  const built = Math.min(...outputs.map((p) => statSync(p).mtimeMs));
-  const sources = Math.max(
-    newestMtime(join(root, 'src')),
-    statSync(join(root, 'electron.vite.config.ts')).mtimeMs,
-    statSync(join(root, 'package.json')).mtimeMs,
-  );
-  return built >= sources;
-}
-
-if (!buildIsCurrent()) {
-  process.stderr.write('catena: building the app (electron-vite build)…\n');
-  const result = spawnSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (result.status !== 0) {
-    process.stderr.write('catena: the build failed (see above)\n');
-    process.exit(result.status ?? 1);
-  }
+if (!ensureBuilt(root)) {
+  process.stderr.write('catena: the build failed (see above)\n');
+  process.exit(1);
 }
 
 /** Runs a child with the terminal, passing Ctrl-C / SIGTERM on, and exits with its status. */

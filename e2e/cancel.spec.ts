@@ -1,0 +1,56 @@
+import { callApi, label, waitForLaunch } from './fixtures.ts';
+import { snap } from './screens.ts';
+import { expect, test } from './test.ts';
+
+const BIG = { controlUnitCode: 'CU001', chain: 'A' } as const; // 50 nodes, the longest run
+const OTHER = { controlUnitCode: 'CU003', chain: 'A' } as const; // 30 nodes
+
+test('an operator cancels one chain of a launch and the other chain goes on', async ({ page, request }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('conn-state')).toContainText('live');
+
+  for (const key of [BIG, OTHER]) await page.getByLabel(`Select ${label(key)}`).check();
+  await page.getByRole('radio', { name: 'Full' }).check();
+  await page.getByLabel('Concurrency').fill('2');
+  await page.getByRole('button', { name: 'Elaborate 2 chains' }).click();
+
+  const launch = page.getByTestId('launch').first();
+  const big = launch.getByTestId(`run-${label(BIG)}`);
+  await expect(big).toHaveAttribute('data-status', 'running');
+  await big.getByRole('button', { name: `Cancel ${label(BIG)}` }).click();
+
+  await expect(launch).toHaveAttribute('data-finished', 'true', { timeout: 120_000 });
+  await expect(big).toHaveAttribute('data-status', 'cancelled');
+  await expect(launch.getByTestId(`run-${label(OTHER)}`)).toHaveAttribute('data-status', 'succeeded');
+  await snap(page, 'cancel-chain');
+
+  const launchId = await launch.getAttribute('data-launch-id');
+  const runs = await waitForLaunch(request, launchId ?? '');
+  expect(runs.map((r) => r.status).sort()).toEqual(['cancelled', 'succeeded']);
+});
+
+test('an operator cancels a whole launch', async ({ page, request }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('conn-state')).toContainText('live');
+
+  await page.getByRole('button', { name: 'Select active' }).click();
+  await page.getByRole('radio', { name: 'Full' }).check();
+  await page.getByLabel('Concurrency').fill('1');
+  await page.getByRole('button', { name: /^Elaborate \d+ chains$/ }).click();
+
+  const launch = page.getByTestId('launch').first();
+  await expect(launch.locator('[data-status="running"]').first()).toBeVisible();
+  await launch.getByRole('button', { name: 'Cancel launch' }).click();
+
+  await expect(launch).toHaveAttribute('data-finished', 'true', { timeout: 120_000 });
+  await expect(launch.locator('[data-status="cancelled"]').first()).toBeVisible();
+  await expect(launch.locator('[data-status="running"], [data-status="queued"]')).toHaveCount(0);
+  await snap(page, 'cancel-launch');
+
+  const launchId = (await launch.getAttribute('data-launch-id')) ?? '';
+  const runs = await waitForLaunch(request, launchId);
+  expect(runs.some((r) => r.status === 'cancelled')).toBe(true);
+  // nothing is left running in the service either
+  const chains = await callApi<unknown[]>(request, 'listChains');
+  expect(chains.length).toBe(6);
+});

@@ -1,0 +1,77 @@
+/**
+ * What the end-to-end tests share: the demo chains they use, the chain that
+ * e2e/serve.ts breaks on purpose, and small helpers over the HTTP API.
+ */
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import type { APIRequestContext } from '@playwright/test';
+
+export const ROOT = join(import.meta.dirname, '..');
+
+/** Chains of the demo site (src/core/demo/layout.ts). */
+export const SMALL_A = { controlUnitCode: 'CU002', chain: 'A' } as const; // 12 nodes
+export const SMALL_B = { controlUnitCode: 'CU003', chain: 'B' } as const; // 16 nodes
+/** Broken by breakChain: node 3 has no gainX, so every run of it fails with CHAIN_CONFIG. */
+export const BROKEN = { controlUnitCode: 'CU002', chain: 'B' } as const;
+export const BROKEN_NODE = 3;
+
+export function label(key: { controlUnitCode: string; chain: string }): string {
+  return `${key.controlUnitCode}-${key.chain}`;
+}
+
+/** A fresh demo database at `path`, made by the CLI as an operator would. */
+export function createDemoDatabase(path: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
+  const result = spawnSync(
+    process.execPath,
+    [join(ROOT, 'bin', 'catena.js'), 'demo', '--db', `sqlite:${path}`],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
+  if (result.status !== 0) {
+    throw new Error(`catena demo failed (${result.status}): ${result.stderr}${result.stdout}`);
+  }
+}
+
+/** Nulls one node's gainX: the calibration an operator forgot to enter. */
+export function breakChain(path: string): void {
+  const db = new DatabaseSync(path);
+  try {
+    const changed = db
+      .prepare('UPDATE rsn_nodes SET gainX = NULL WHERE controlUnitCode = ? AND chain = ? AND nodeIndex = ?')
+      .run(BROKEN.controlUnitCode, BROKEN.chain, BROKEN_NODE);
+    if (Number(changed.changes) !== 1) throw new Error(`no node ${BROKEN_NODE} in ${label(BROKEN)} to break`);
+  } finally {
+    db.close();
+  }
+}
+
+export async function callApi<T>(request: APIRequestContext, method: string, input?: unknown): Promise<T> {
+  const response = await request.post(`/api/${method}`, input === undefined ? {} : { data: input });
+  if (!response.ok()) throw new Error(`${method}: ${response.status()} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+interface RunRow {
+  status: string;
+  launchId: string;
+}
+
+/** Waits until no run of the launch is still running. */
+export async function waitForLaunch(
+  request: APIRequestContext,
+  launchId: string,
+  timeoutMs = 120_000,
+): Promise<RunRow[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const runs = await callApi<RunRow[]>(request, 'listRuns', { launchId });
+    if (runs.length > 0 && runs.every((r) => r.status !== 'running')) return runs;
+    if (Date.now() > deadline) throw new Error(`launch ${launchId} still running after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

@@ -1,0 +1,79 @@
+import { callApi, label, waitForLaunch } from './fixtures.ts';
+import { snap } from './screens.ts';
+import { expect, test } from './test.ts';
+
+/** Moves the most in the demo (a landslide body) and raises alarms. */
+const CHAIN = { controlUnitCode: 'CU001', chain: 'B' } as const;
+
+interface ChainRow {
+  controlUnitCode: string;
+  chain: string;
+  lastElaboratedAt: number | null;
+  enabledNodeCount: number;
+}
+
+test.beforeAll(async ({ request }) => {
+  const chains = await callApi<ChainRow[]>(request, 'listChains');
+  const row = chains.find((c) => label(c) === label(CHAIN));
+  if (row?.lastElaboratedAt !== null) return;
+  const { launchId } = await callApi<{ launchId: string }>(request, 'launch', {
+    chains: [CHAIN],
+    mode: 'full',
+  });
+  const runs = await waitForLaunch(request, launchId);
+  expect(runs.map((r) => r.status)).toEqual(['succeeded']);
+});
+
+test("an operator inspects a chain's time series, profile, alarm events, runs and data quality", async ({
+  page,
+  request,
+}) => {
+  const events = await callApi<unknown[]>(request, 'events', { key: CHAIN, limit: 1000 });
+  const chains = await callApi<ChainRow[]>(request, 'listChains');
+  const nodes = chains.find((c) => label(c) === label(CHAIN))?.enabledNodeCount ?? 0;
+
+  await page.goto('/');
+  await page
+    .getByTestId('stations-table')
+    .locator(`tr[data-chain="${label(CHAIN)}"]`)
+    .click();
+  await expect(page.getByRole('heading', { name: `Results ${label(CHAIN)}` })).toBeVisible();
+
+  // time series: four charts with drawn lines, a node picker over the enabled nodes
+  const series = page.getByTestId('results-series');
+  await expect(series.getByTestId('node-select').locator('option')).toHaveCount(nodes);
+  for (const title of ['Tilt', 'Cumulative displacement', 'Velocity', 'Temperature']) {
+    await expect(series.getByTestId(`chart-${title}`).locator('.recharts-line-curve').first()).toBeVisible();
+  }
+  await expect(series).toContainText('timestamps');
+  await series.getByTestId('node-select').selectOption('1');
+  await expect(series.getByTestId('chart-Tilt').locator('.recharts-line-curve').first()).toBeVisible();
+  await snap(page, 'results-series');
+
+  // profile at the last timestamp, then at an earlier one
+  await page.getByRole('tab', { name: 'Profile' }).click();
+  const profile = page.getByTestId('results-profile');
+  await expect(profile.getByTestId('chart-profile').locator('.recharts-line-curve').first()).toBeVisible();
+  await expect(profile.locator('.profile-table tbody tr')).toHaveCount(nodes);
+  const lastTime = await profile.getByTestId('profile-time').textContent();
+  await profile.getByLabel('Profile time').fill('0');
+  await expect(profile.getByTestId('profile-time')).not.toHaveText(lastTime ?? '');
+  await snap(page, 'results-profile');
+
+  // alarm events: the same events the API has
+  await page.getByRole('tab', { name: 'Alarm events' }).click();
+  const table = page.getByTestId('events-table');
+  if (events.length === 0) await expect(table).toContainText('No alarm events');
+  else await expect(table.locator('tbody tr')).toHaveCount(Math.min(events.length, 1000));
+  await snap(page, 'results-events');
+
+  // runs history and data quality
+  await page.getByRole('tab', { name: 'Runs' }).click();
+  await expect(
+    page.getByTestId('runs-table').locator('tr[data-run-status="succeeded"]').first(),
+  ).toBeVisible();
+  await page.getByRole('tab', { name: 'Data quality' }).click();
+  await expect(page.getByTestId('quality-totals')).toContainText('invalid');
+  await expect(page.getByTestId('quality-table').locator('tbody tr')).toHaveCount(nodes);
+  await snap(page, 'results-quality');
+});

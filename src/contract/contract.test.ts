@@ -1,0 +1,192 @@
+/**
+ * The contract on its own: input validation, the wire form of outputs and
+ * errors. The hosts' behaviour on a real database is covered end to end
+ * (e2e/).
+ */
+import { describe, expect, it } from 'vitest';
+import type { CatenaService } from '../core/service/types.ts';
+import type { ElaboratedColumns } from '../core/store/port.ts';
+import { createDispatcher, type ExpectedError } from './dispatch.ts';
+import { httpStatusFor } from './errors.ts';
+import { engineEventSchema } from './events.ts';
+import { methodNames, methods } from './methods.ts';
+import { encodeSeries } from './wire.ts';
+
+class OperatorError extends Error implements ExpectedError {
+  code = 'CHAIN_CONFIG';
+  subject = { controlUnitCode: 'CU001', chain: 'A', nodeIndex: 3, column: 'gainX' };
+}
+
+function columns(values: number[]): ElaboratedColumns {
+  const f = () => Float64Array.from(values);
+  return {
+    length: values.length,
+    timestamp: Float64Array.from(values.map((_, i) => 1_700_000_000 + i * 1800)),
+    nodeIndex: Int32Array.from(values.map(() => 1)),
+    alphaX: f(),
+    alphaY: f(),
+    temperature: f(),
+    dispX: f(),
+    dispY: f(),
+    cumX: f(),
+    cumY: f(),
+    cumR: f(),
+    velR: f(),
+    flags: Int32Array.from(values.map((v) => (Number.isNaN(v) ? 1 : 0))),
+  };
+}
+
+/** Only what each case calls; the dispatcher is what is under test. */
+function service(overrides: Partial<CatenaService>): CatenaService {
+  const missing = () => {
+    throw new Error('not used by this case');
+  };
+  return {
+    info: () => ({ kind: 'sqlite', location: 'sqlite:/tmp/x.db', serverVersion: 'SQLite 3' }),
+    listChains: missing,
+    launch: missing,
+    cancel: missing,
+    listRuns: missing,
+    series: missing,
+    events: missing,
+    onEvent: () => () => {},
+    close: async () => {},
+    ...overrides,
+  };
+}
+
+const logged: string[] = [];
+const options = {
+  isExpected: (e: unknown): e is ExpectedError => e instanceof OperatorError,
+  logUnexpected: (e: unknown, context: string) => {
+    logged.push(`${context}: ${String(e)}`);
+    return '/var/log/catena/server.log';
+  },
+};
+
+describe('contract: the methods table', () => {
+  it('mirrors the service use cases', () => {
+    expect(methodNames).toEqual(['info', 'listChains', 'launch', 'cancel', 'listRuns', 'series', 'events']);
+  });
+
+  it('launch: a range needs from and to, in order', () => {
+    const input = methods.launch.input;
+    const key = { controlUnitCode: 'CU001', chain: 'A' };
+    expect(input.safeParse({ chains: [key], mode: 'full' }).success).toBe(true);
+    expect(input.safeParse({ chains: 'all-active', mode: 'incremental' }).success).toBe(true);
+    expect(input.safeParse({ chains: [key], mode: 'range', from: 10 }).success).toBe(false);
+    expect(input.safeParse({ chains: [key], mode: 'range', from: 20, to: 10 }).success).toBe(false);
+    expect(input.safeParse({ chains: [], mode: 'full' }).success).toBe(false);
+    expect(input.safeParse({ chains: [key], mode: 'full', concurrency: 0 }).success).toBe(false);
+    expect(input.safeParse({ chains: [key], mode: 'everything' }).success).toBe(false);
+  });
+
+  it('rejects unknown fields instead of ignoring them', () => {
+    expect(methods.listChains.input.safeParse({ drop: 1 }).success).toBe(false);
+    expect(methods.listChains.input.safeParse(undefined).success).toBe(true);
+  });
+});
+
+describe('contract: the wire', () => {
+  it('series: NaN (SQL NULL) becomes null, typed arrays become arrays', () => {
+    const wire = encodeSeries(columns([1.5, Number.NaN, -2]));
+    expect(wire.alphaX).toEqual([1.5, null, -2]);
+    expect(wire.flags).toEqual([0, 1, 0]);
+    expect(JSON.parse(JSON.stringify(wire))).toEqual(wire);
+  });
+
+  it('engine events are validated', () => {
+    const progress = {
+      type: 'chain-progress',
+      launchId: 'l1',
+      controlUnitCode: 'CU001',
+      chain: 'A',
+      phase: 'elaborating',
+      timestampsDone: 10,
+      timestampsTotal: 100,
+      rowsRead: 500,
+      rowsWritten: 500,
+      rate: 20,
+      etaSeconds: 4.5,
+    };
+    expect(engineEventSchema.safeParse(progress).success).toBe(true);
+    expect(engineEventSchema.safeParse({ ...progress, phase: 'dreaming' }).success).toBe(false);
+  });
+
+  it('HTTP statuses follow the error code', () => {
+    expect(httpStatusFor('BAD_REQUEST')).toBe(400);
+    expect(httpStatusFor('CHAIN_NOT_FOUND')).toBe(404);
+    expect(httpStatusFor('CONNECTION_REFUSED')).toBe(503);
+    expect(httpStatusFor('CHAIN_CONFIG')).toBe(422);
+    expect(httpStatusFor('UNEXPECTED')).toBe(500);
+  });
+});
+
+describe('contract: dispatch', () => {
+  it('answers a method with its output', async () => {
+    const dispatch = createDispatcher(service({ series: async () => columns([Number.NaN]) }), options);
+    const result = await dispatch('series', { key: { controlUnitCode: 'CU001', chain: 'A' } });
+    expect(result).toEqual({ ok: true, value: expect.objectContaining({ alphaX: [null] }) });
+  });
+
+  it('an unknown method and a malformed input are refused with a message', async () => {
+    const dispatch = createDispatcher(service({}), options);
+    expect(await dispatch('dropTables', {})).toEqual({
+      ok: false,
+      error: { code: 'UNKNOWN_METHOD', message: 'no method "dropTables"' },
+    });
+    const bad = await dispatch('series', { key: { controlUnitCode: 'CU001' } });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.error.code).toBe('BAD_REQUEST');
+      expect(bad.error.message).toContain('key.chain');
+    }
+    // inherited object keys are not methods
+    expect((await dispatch('toString', {})).ok).toBe(false);
+  });
+
+  it("an expected error keeps its code, subject and the operator's sentence", async () => {
+    const dispatch = createDispatcher(
+      service({
+        listChains: async () => {
+          throw new OperatorError('chain CU001-A, node 3: gainX is null');
+        },
+      }),
+      options,
+    );
+    expect(await dispatch('listChains', undefined)).toEqual({
+      ok: false,
+      error: {
+        code: 'CHAIN_CONFIG',
+        message: 'chain CU001-A, node 3: gainX is null',
+        subject: { controlUnitCode: 'CU001', chain: 'A', nodeIndex: 3, column: 'gainX' },
+      },
+    });
+  });
+
+  it('an unexpected error is logged and crosses as "see log file", never with its stack', async () => {
+    const dispatch = createDispatcher(
+      service({
+        listChains: async () => {
+          throw new TypeError('cannot read properties of undefined (reading "x")');
+        },
+      }),
+      options,
+    );
+    const result = await dispatch('listChains', undefined);
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'UNEXPECTED', message: 'unexpected error, see log file /var/log/catena/server.log' },
+    });
+    expect(logged.at(-1)).toContain('method listChains');
+  });
+
+  it('a service that failed to open answers every call with its error', async () => {
+    const failed = Promise.reject(new OperatorError('cannot connect'));
+    failed.catch(() => {});
+    const dispatch = createDispatcher(failed, options);
+    const result = await dispatch('info', undefined);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).toBe('cannot connect');
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * Errors on the wire. An expected failure of the core (CatenaError) crosses as
+ * `{code, message, subject}` with the operator's sentence untouched; anything
+ * else as `{code: 'UNEXPECTED', message: 'unexpected error, see log file …'}`.
+ * A stack never crosses.
+ */
+import type { ErrorCode, ErrorSubject } from '../core/errors.ts';
+import type { TRANSPORT_ERROR_CODES } from './schemas.ts';
+
+export type WireErrorCode = ErrorCode | (typeof TRANSPORT_ERROR_CODES)[number];
+
+export interface WireError {
+  /** a WireErrorCode; typed as string so that a newer host's code still parses */
+  code: string;
+  message: string;
+  subject?: ErrorSubject;
+}
+
+/** What every transport resolves a call to: never a rejected promise across the boundary. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: WireError };
+
+/** Thrown by the interface's clients when a call fails; carries the wire error as is. */
+export class CatenaApiError extends Error {
+  readonly code: WireError['code'];
+  readonly subject: ErrorSubject;
+
+  constructor(error: WireError) {
+    super(error.message);
+    this.name = 'CatenaApiError';
+    this.code = error.code;
+    this.subject = error.subject ?? {};
+  }
+}
+
+/** HTTP status for a wire error (the IPC transport ignores it). */
+export function httpStatusFor(code: WireError['code']): number {
+  switch (code) {
+    case 'BAD_REQUEST':
+    case 'CONFIG_INVALID':
+    case 'PROFILE_INVALID':
+      return 400;
+    case 'UNKNOWN_METHOD':
+    case 'CHAIN_NOT_FOUND':
+      return 404;
+    case 'CHAIN_LOCKED':
+    case 'CANCELLED':
+      return 409;
+    case 'CONNECTION_UNKNOWN_HOST':
+    case 'CONNECTION_REFUSED':
+    case 'CONNECTION_TIMEOUT':
+    case 'CONNECTION_ACCESS_DENIED':
+    case 'CONNECTION_UNKNOWN_DATABASE':
+    case 'CONNECTION_PRIVILEGES':
+    case 'CONNECTION_TLS':
+    case 'CONNECTION_LOST':
+      return 503;
+    case 'UNEXPECTED':
+    case 'TRANSPORT':
+      return 500;
+    default:
+      return 422;
+  }
+}

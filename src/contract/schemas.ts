@@ -1,0 +1,39 @@
+/**
+ * Zod schemas for the values that cross a process boundary (IPC, HTTP,
+ * WebSocket). Inputs are validated with these in every host before the core
+ * sees them; events are validated by the clients before the interface sees
+ * them.
+ */
+import { z } from 'zod';
+import type { ErrorSubject } from '../core/errors.ts';
+
+/** Epoch seconds (UTC), whole, between 1970 and 9999. */
+export const epochSeconds = z
+  .number()
+  .int('must be whole epoch seconds')
+  .min(0, 'must not be before 1970')
+  .max(253_402_300_799, 'must not be after 9999');
+
+export const chainKeySchema = z.object({
+  controlUnitCode: z.string().trim().min(1, 'control unit code is empty').max(32),
+  chain: z.string().trim().min(1, 'chain is empty').max(16),
+});
+
+export const runModeSchema = z.enum(['incremental', 'range', 'full']);
+
+export const errorSubjectSchema = z.object({
+  controlUnitCode: z.string().optional(),
+  chain: z.string().optional(),
+  nodeIndex: z.number().optional(),
+  column: z.string().optional(),
+  table: z.string().optional(),
+}) satisfies z.ZodType<ErrorSubject>;
+
+/** Codes that the transports add to the core's ErrorCode. */
+export const TRANSPORT_ERROR_CODES = ['BAD_REQUEST', 'UNKNOWN_METHOD', 'UNEXPECTED', 'TRANSPORT'] as const;
+
+export const wireErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  subject: errorSubjectSchema.optional(),
+});

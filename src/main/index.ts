@@ -1,0 +1,142 @@
+/**
+ * Electron main process: opens the core service (the demo database unless
+ * CATENA_DB or --db=URL says otherwise), answers the contract's methods over
+ * one IPC channel, forwards the engine's events to the window, and shows the
+ * renderer in a sandboxed, context-isolated window.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, type IpcMainInvokeEvent, ipcMain, shell } from 'electron';
+import { IPC_EVENT, IPC_INVOKE } from '../contract/bridge.ts';
+import { createDispatcher } from '../contract/dispatch.ts';
+import type { EngineEvent } from '../contract/events.ts';
+import { isCatenaError } from '../core/errors.ts';
+import { logDir } from '../core/paths.ts';
+import { openCatenaService } from '../core/service/service.ts';
+import type { CatenaService } from '../core/service/types.ts';
+
+const LOG_FILE = join(logDir(), 'desktop.log');
+
+function logUnexpected(error: unknown, context: string): string {
+  const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+  const line = `${new Date().toISOString()} ERROR ${context}: ${detail}\n`;
+  process.stderr.write(line);
+  try {
+    mkdirSync(logDir(), { recursive: true });
+    appendFileSync(LOG_FILE, line);
+  } catch {
+    // stderr already has it
+  }
+  return LOG_FILE;
+}
+
+function databaseArgument(): string | undefined {
+  const flag = process.argv.find((arg) => arg.startsWith('--db='));
+  return flag ? flag.slice('--db='.length) : (process.env.CATENA_DB ?? undefined);
+}
+
+const db = databaseArgument();
+
+// Opened once; while it opens (or if it fails) every call waits for (or
+// answers with) the outcome, so a refused connection reaches the operator as
+// a message instead of a window that never appears.
+const servicePromise: Promise<CatenaService> = app.whenReady().then(() =>
+  openCatenaService({
+    db,
+    ensureDemo: db === undefined,
+    host: hostname(),
+    // the engine's worker, bundled next to this file (electron.vite.config.ts)
+    workerUrl: new URL('./worker.js', import.meta.url),
+  }),
+);
+servicePromise.catch((error: unknown) => {
+  if (!isCatenaError(error)) logUnexpected(error, 'opening the database');
+});
+
+const dispatch = createDispatcher(servicePromise, { isExpected: isCatenaError, logUnexpected });
+
+let mainWindow: BrowserWindow | null = null;
+
+function fromOurWindow(event: IpcMainInvokeEvent): boolean {
+  return mainWindow !== null && event.sender === mainWindow.webContents;
+}
+
+ipcMain.handle(IPC_INVOKE, async (event, method: unknown, input: unknown) => {
+  if (!fromOurWindow(event)) {
+    return { ok: false, error: { code: 'BAD_REQUEST', message: 'call from an unknown window refused' } };
+  }
+  if (typeof method !== 'string') {
+    return { ok: false, error: { code: 'BAD_REQUEST', message: 'method must be a string' } };
+  }
+  return dispatch(method, input);
+});
+
+function forward(event: EngineEvent): void {
+  if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENT, event);
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1440,
+    height: 920,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    title: 'Catena',
+    backgroundColor: '#14181d',
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  // links open in the system browser, never inside the app
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https:')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  window.webContents.on('will-navigate', (event) => event.preventDefault());
+
+  const devUrl = process.env.ELECTRON_RENDERER_URL;
+  if (!app.isPackaged && devUrl) void window.loadURL(devUrl);
+  else void window.loadFile(fileURLToPath(new URL('../renderer/index.html', import.meta.url)));
+  return window;
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
+
+  void app.whenReady().then(() => {
+    mainWindow = createWindow();
+    mainWindow.on('closed', () => {
+      mainWindow = null;
+    });
+    servicePromise.then(
+      (service) => service.onEvent(forward),
+      () => {},
+    );
+  });
+
+  let closing = false;
+  app.on('window-all-closed', () => {
+    if (closing) return;
+    closing = true;
+    servicePromise
+      .then((service) => service.close())
+      .catch((error: unknown) => logUnexpected(error, 'closing'))
+      .finally(() => app.quit());
+  });
+}

@@ -1,0 +1,52 @@
+/** Chart helpers: colours of the dark theme and display decimation. */
+
+export const COLORS = {
+  x: '#5fb3f9',
+  y: '#f2a65a',
+  r: '#7ed491',
+  v: '#d68cf2',
+  t: '#e3d06b',
+  grid: '#2a323c',
+  axis: '#8b96a3',
+  invalid: '#e06c75',
+  spike: '#f2a65a',
+  held: '#5fb3f9',
+  noref: '#8b96a3',
+  gravity: '#d68cf2',
+};
+
+export const AXIS_PROPS = {
+  stroke: COLORS.axis,
+  tick: { fill: COLORS.axis, fontSize: 11 },
+  tickLine: false,
+} as const;
+
+export const TOOLTIP_PROPS = {
+  contentStyle: { background: '#1b2128', border: '1px solid #333d48', fontSize: 12, padding: '4px 8px' },
+  labelStyle: { color: '#c9d1d9' },
+  isAnimationActive: false,
+} as const;
+
+/**
+ * At most `max` points for display: one per bucket, the first of each, and
+ * the last point always kept. Elaborated series are already despiked, so a
+ * stride keeps their shape; the data itself is never altered.
+ */
+export function decimate<T>(rows: T[], max: number): T[] {
+  if (rows.length <= max) return rows;
+  const step = rows.length / max;
+  const out: T[] = [];
+  for (let i = 0; i < max; i++) out.push(rows[Math.floor(i * step)]!);
+  out[out.length - 1] = rows[rows.length - 1]!;
+  return out;
+}
+
+/** Axis tick: decimals by magnitude, so 0.25 stays 0.25 and 75 is not 75.000. */
+export function tickNumber(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return v
+    .toFixed(a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3)
+    .replace(/(\.\d*?)0+$/, '$1')
+    .replace(/\.$/, '');
+}

@@ -1,0 +1,149 @@
+import { useState } from 'react';
+import type { CatenaApi } from '../../../contract/methods.ts';
+import type { ChainKey, ChainSummary, RunMode } from '../../../contract/types.ts';
+import { chainLabel } from '../../../contract/types.ts';
+import { errorMessage, parseUtcInput, toUtcInput } from '../format.ts';
+
+const MODES: { mode: RunMode; label: string; hint: string }[] = [
+  { mode: 'incremental', label: 'Incremental', hint: 'from the last elaborated timestamp on' },
+  { mode: 'range', label: 'Range', hint: 're-elaborate the timestamps between from and to (UTC)' },
+  { mode: 'full', label: 'Full', hint: 'the whole history, from the first raw row' },
+];
+
+export function LaunchPanel(props: {
+  api: CatenaApi;
+  selected: ChainSummary[];
+  onLaunched(launchId: string, chains: ChainKey[], mode: RunMode): void;
+}) {
+  const { api, selected } = props;
+  const [mode, setMode] = useState<RunMode>('incremental');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [concurrency, setConcurrency] = useState(4);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const chooseMode = (next: RunMode) => {
+    setMode(next);
+    // a range starts as the last week of the selected chains' raw data
+    if (next === 'range' && from === '' && to === '') {
+      const last = Math.max(...selected.map((c) => c.lastRawAt ?? 0));
+      if (last > 0) {
+        setFrom(toUtcInput(last - 7 * 86400));
+        setTo(toUtcInput(last));
+      }
+    }
+  };
+
+  const launch = async () => {
+    setError(null);
+    let range: { from?: number; to?: number } = {};
+    if (mode === 'range') {
+      const f = parseUtcInput(from);
+      const t = parseUtcInput(to);
+      if (f === null || t === null) {
+        setError('A range needs both from and to.');
+        return;
+      }
+      if (f > t) {
+        setError('"To" is before "from".');
+        return;
+      }
+      range = { from: f, to: t };
+    }
+    setBusy(true);
+    try {
+      const started = await api.launch({
+        chains: selected.map((k) => ({ controlUnitCode: k.controlUnitCode, chain: k.chain })),
+        mode,
+        concurrency,
+        ...range,
+      });
+      props.onLaunched(started.launchId, started.chains, mode);
+    } catch (reason) {
+      setError(errorMessage(reason));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const hint = MODES.find((m) => m.mode === mode)?.hint ?? '';
+  const names = selected.map((k) => chainLabel(k));
+
+  return (
+    <>
+      <div className="panel-head">
+        <h2>Launch</h2>
+      </div>
+      <div className="form">
+        <div className="segmented" role="radiogroup" aria-label="Mode">
+          {MODES.map((m) => (
+            <label key={m.mode} className={mode === m.mode ? 'on' : ''}>
+              <input
+                type="radio"
+                name="mode"
+                value={m.mode}
+                checked={mode === m.mode}
+                onChange={() => chooseMode(m.mode)}
+              />
+              {m.label}
+            </label>
+          ))}
+        </div>
+        <p className="muted small">{hint}</p>
+        {mode === 'range' ? (
+          <div className="row">
+            <label>
+              From{' '}
+              <input
+                type="datetime-local"
+                value={from}
+                onChange={(e) => setFrom(e.target.value)}
+                aria-label="From (UTC)"
+              />
+            </label>
+            <label>
+              To{' '}
+              <input
+                type="datetime-local"
+                value={to}
+                onChange={(e) => setTo(e.target.value)}
+                aria-label="To (UTC)"
+              />
+            </label>
+          </div>
+        ) : null}
+        <div className="row">
+          <label>
+            Concurrency{' '}
+            <input
+              type="number"
+              min={1}
+              max={16}
+              value={concurrency}
+              onChange={(e) => setConcurrency(Math.max(1, Math.min(16, Number(e.target.value) || 1)))}
+              className="narrow"
+              aria-label="Concurrency"
+            />
+          </label>
+          <span className="grow" />
+          <button
+            type="button"
+            className="primary"
+            disabled={busy || selected.length === 0}
+            onClick={() => void launch()}
+            title={names.join(', ')}
+          >
+            {busy ? 'Starting…' : `Elaborate ${selected.length} chain${selected.length === 1 ? '' : 's'}`}
+          </button>
+        </div>
+        {selected.length === 0 ? <p className="muted small">Tick chains in the stations table.</p> : null}
+        {error ? (
+          <p className="error-text" role="alert">
+            {error}
+          </p>
+        ) : null}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,15 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import { connect } from './api/connect.ts';
+import './styles.css';
+
+const connection = connect();
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <App connection={connection} />
+    </StrictMode>,
+  );
+}

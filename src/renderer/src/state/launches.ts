@@ -1,0 +1,160 @@
+/**
+ * What the interface knows of launches, folded from the engine's events (and
+ * from the answer to `launch`, whichever arrives first). Events of a launch
+ * that this page did not see start (another window, a reconnect) create it.
+ */
+import type { EngineEvent } from '../../../contract/events.ts';
+import type { ChainKey, ChainPhase, ChainResult, RunMode } from '../../../contract/types.ts';
+import { chainLabel } from '../../../contract/types.ts';
+
+export type ChainRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface ChainRunView extends ChainKey {
+  label: string;
+  phase: ChainPhase | null;
+  done: number;
+  total: number;
+  rowsRead: number;
+  rowsWritten: number;
+  rate: number;
+  etaSeconds: number | null;
+  status: ChainRunStatus;
+  result: ChainResult | null;
+  cancelRequested: boolean;
+}
+
+export interface LaunchView {
+  launchId: string;
+  mode: RunMode | null;
+  startedAtMs: number;
+  chains: ChainRunView[];
+  finished: boolean;
+  durationMs: number | null;
+  cancelRequested: boolean;
+}
+
+export type LaunchAction =
+  | { type: 'event'; event: EngineEvent; now: number }
+  | { type: 'launched'; launchId: string; chains: ChainKey[]; mode: RunMode; now: number }
+  | { type: 'cancel-requested'; launchId: string; chain?: ChainKey }
+  | { type: 'clear-finished' };
+
+function newChain(key: ChainKey): ChainRunView {
+  return {
+    controlUnitCode: key.controlUnitCode,
+    chain: key.chain,
+    label: chainLabel(key),
+    phase: null,
+    done: 0,
+    total: 0,
+    rowsRead: 0,
+    rowsWritten: 0,
+    rate: 0,
+    etaSeconds: null,
+    status: 'queued',
+    result: null,
+    cancelRequested: false,
+  };
+}
+
+function newLaunch(launchId: string, now: number): LaunchView {
+  return {
+    launchId,
+    mode: null,
+    startedAtMs: now,
+    chains: [],
+    finished: false,
+    durationMs: null,
+    cancelRequested: false,
+  };
+}
+
+function withChains(launch: LaunchView, keys: ChainKey[]): LaunchView {
+  const known = new Set(launch.chains.map((c) => c.label));
+  const added = keys.filter((k) => !known.has(chainLabel(k))).map(newChain);
+  return added.length === 0 ? launch : { ...launch, chains: [...launch.chains, ...added] };
+}
+
+function updateChain(
+  launch: LaunchView,
+  key: ChainKey,
+  update: (chain: ChainRunView) => ChainRunView,
+): LaunchView {
+  const withKey = withChains(launch, [key]);
+  const label = chainLabel(key);
+  return { ...withKey, chains: withKey.chains.map((c) => (c.label === label ? update(c) : c)) };
+}
+
+function applyResult(chain: ChainRunView, result: ChainResult): ChainRunView {
+  return {
+    ...chain,
+    status: result.status,
+    phase: result.phase ?? chain.phase,
+    rowsRead: result.rowsRead,
+    rowsWritten: result.rowsWritten,
+    done: result.status === 'succeeded' ? Math.max(chain.total, result.timestamps) : chain.done,
+    total: result.status === 'succeeded' ? Math.max(chain.total, result.timestamps) : chain.total,
+    etaSeconds: null,
+    result,
+  };
+}
+
+function reduceEvent(launch: LaunchView, event: EngineEvent): LaunchView {
+  switch (event.type) {
+    case 'launch-started':
+      return { ...withChains(launch, event.chains), mode: event.mode };
+    case 'chain-progress':
+      return updateChain(launch, event, (c) =>
+        c.result
+          ? c
+          : {
+              ...c,
+              phase: event.phase,
+              done: event.timestampsDone,
+              total: event.timestampsTotal,
+              rowsRead: event.rowsRead,
+              rowsWritten: event.rowsWritten,
+              rate: event.rate,
+              etaSeconds: event.etaSeconds,
+              status: event.phase === 'queued' ? 'queued' : 'running',
+            },
+      );
+    case 'chain-finished':
+      return updateChain(launch, event.result, (c) => applyResult(c, event.result));
+    case 'launch-finished': {
+      let next = launch;
+      for (const result of event.results) next = updateChain(next, result, (c) => applyResult(c, result));
+      return { ...next, finished: true, durationMs: event.durationMs };
+    }
+  }
+}
+
+/** Newest launch first. */
+export function launchesReducer(launches: LaunchView[], action: LaunchAction): LaunchView[] {
+  switch (action.type) {
+    case 'clear-finished':
+      return launches.filter((l) => !l.finished);
+    case 'cancel-requested':
+      return launches.map((l) => {
+        if (l.launchId !== action.launchId) return l;
+        if (!action.chain) return { ...l, cancelRequested: true };
+        const label = chainLabel(action.chain);
+        return {
+          ...l,
+          chains: l.chains.map((c) => (c.label === label ? { ...c, cancelRequested: true } : c)),
+        };
+      });
+    case 'launched':
+    case 'event': {
+      const launchId = action.type === 'launched' ? action.launchId : action.event.launchId;
+      const index = launches.findIndex((l) => l.launchId === launchId);
+      const current = index >= 0 ? launches[index]! : newLaunch(launchId, action.now);
+      const next =
+        action.type === 'launched'
+          ? { ...withChains(current, action.chains), mode: current.mode ?? action.mode }
+          : reduceEvent(current, action.event);
+      if (index >= 0) return launches.map((l, i) => (i === index ? next : l));
+      return [next, ...launches];
+    }
+  }
+}
