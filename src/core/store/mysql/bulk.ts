@@ -1,0 +1,232 @@
+/**
+ * Bulk upserts for MySQL/MariaDB, the hot write path. Two methods:
+ *
+ * - `load-data` (preferred, about 2× faster here): `LOAD DATA LOCAL INFILE …
+ *   REPLACE` fed by a stream generated from the column arrays through mysql2's
+ *   per-query `infileStreamFactory` (no file is written; the factory ignores
+ *   the file name the server asks for, so a server cannot read local files).
+ *   Doubles are written with `String(x)`, the shortest text that reads back
+ *   as the same double, NaN as `\N` (NULL).
+ * - `insert` (fallback when the server has local_infile off): prepared
+ *   multi-row `INSERT … ON DUPLICATE KEY UPDATE` through the binary protocol
+ *   (doubles travel as 8 bytes, so they are exact too), in statements of
+ *   INSERT_BATCH rows; the last statement is padded to a power of two by
+ *   repeating its last row (upserting a row twice with the same values is a
+ *   no-op), so at most log2(INSERT_BATCH)+1 statements are ever prepared.
+ *
+ * Both run inside the caller's transaction. Neither is row-at-a-time.
+ */
+import { Readable } from 'node:stream';
+import type { PoolConnection } from 'mysql2/promise';
+import { CatenaError, chainLabel } from '../../errors.ts';
+import { ELABORATED_COLUMNS, ELABORATED_VALUES, RAW_COLUMNS, RAW_VALUES, TimeFormatter } from '../columns.ts';
+import type { ChainKey, ElaboratedColumns, RawColumns } from '../port.ts';
+import type { SqlValue } from '../sql.ts';
+
+export type BulkMethod = 'load-data' | 'insert';
+
+/** Rows per generated stream chunk (~250 KiB, far under the 16 MiB protocol packet). */
+const STREAM_ROWS = 2000;
+export const INSERT_BATCH = 1024;
+
+/** LOAD DATA's escaping of a text field: backslash, tab, newline, carriage return, NUL. */
+function escapeField(text: string): string {
+  return text.replace(/[\\\t\n\r\0]/g, (c) => {
+    switch (c) {
+      case '\t':
+        return '\\t';
+      case '\n':
+        return '\\n';
+      case '\r':
+        return '\\r';
+      case '\0':
+        return '\\0';
+      default:
+        return '\\\\';
+    }
+  });
+}
+
+/** A stream of tab-separated lines, built `STREAM_ROWS` rows at a time as the socket drains. */
+function tsvStream(length: number, line: (i: number) => string): Readable {
+  let next = 0;
+  return new Readable({
+    read() {
+      if (next >= length) {
+        this.push(null);
+        return;
+      }
+      const end = Math.min(length, next + STREAM_ROWS);
+      let text = '';
+      for (let i = next; i < end; i++) text += line(i);
+      next = end;
+      this.push(Buffer.from(text, 'utf8'));
+    },
+  });
+}
+
+function elaboratedTsv(
+  key: ChainKey,
+  runId: number,
+  rows: ElaboratedColumns,
+  start: number,
+  end: number,
+): Readable {
+  const prefix = `${escapeField(key.controlUnitCode)}\t${escapeField(key.chain)}\t`;
+  const time = new TimeFormatter();
+  const values = ELABORATED_VALUES.map((name) => rows[name]);
+  const { timestamp, nodeIndex, flags } = rows;
+  const suffix = `\t${runId}\n`;
+  return tsvStream(end - start, (k) => {
+    const i = start + k;
+    let line = `${prefix}${time.format(timestamp[i]!)}\t${nodeIndex[i]}`;
+    for (const column of values) {
+      const v = column[i]!;
+      line += Number.isNaN(v) ? '\t\\N' : `\t${v}`;
+    }
+    return `${line}\t${flags[i]}${suffix}`;
+  });
+}
+
+function rawTsv(key: ChainKey, rows: RawColumns, start: number, end: number): Readable {
+  const prefix = `${escapeField(key.controlUnitCode)}\t${escapeField(key.chain)}\t`;
+  const time = new TimeFormatter();
+  const values = RAW_VALUES.map((name) => rows[name]);
+  const { timestamp, nodeIndex, errorCode } = rows;
+  return tsvStream(end - start, (k) => {
+    const i = start + k;
+    let line = `${prefix}${time.format(timestamp[i]!)}\t${nodeIndex[i]}`;
+    for (const column of values) {
+      const v = column[i]!;
+      line += Number.isNaN(v) ? '\t\\N' : `\t${v}`;
+    }
+    return `${line}\t${errorCode[i]}\n`;
+  });
+}
+
+function resultHeader(result: unknown): { affectedRows: number; warningStatus: number } {
+  const header = Array.isArray(result) ? result[0] : result;
+  if (typeof header !== 'object' || header === null) return { affectedRows: 0, warningStatus: 0 };
+  const { affectedRows, warningStatus } = header as Record<string, unknown>;
+  return {
+    affectedRows: typeof affectedRows === 'number' ? affectedRows : 0,
+    warningStatus: typeof warningStatus === 'number' ? warningStatus : 0,
+  };
+}
+
+/**
+ * LOAD DATA LOCAL … REPLACE. A warning means the server changed a value (a
+ * code too long for its column, a number out of range): that is refused, and
+ * the caller's transaction rolls back.
+ */
+async function loadData(
+  conn: PoolConnection,
+  key: ChainKey,
+  table: string,
+  columns: readonly string[],
+  stream: () => Readable,
+): Promise<void> {
+  const sql =
+    `LOAD DATA LOCAL INFILE 'catena:${table}' REPLACE INTO TABLE \`${table}\` CHARACTER SET utf8mb4 ` +
+    `FIELDS TERMINATED BY X'09' ESCAPED BY X'5C' LINES TERMINATED BY X'0A' (${columns.map((c) => `\`${c}\``).join(', ')})`;
+  const [result] = await conn.query({ sql, infileStreamFactory: stream });
+  if (resultHeader(result).warningStatus > 0) {
+    const [warnings] = await conn.query({ sql: 'SHOW WARNINGS LIMIT 1', rowsAsArray: true });
+    const first =
+      Array.isArray(warnings) && Array.isArray(warnings[0]) ? String(warnings[0][2]) : 'a warning';
+    throw new CatenaError(
+      'DATA_INVALID',
+      `Chain ${chainLabel(key)}: the database would change a value written to ${table} (${first}); nothing ` +
+        'was written. Check the chain code (at most 32 characters), chain name (16) and values.',
+      { ...key, table },
+    );
+  }
+}
+
+/** Prepared multi-row upsert of rows [start, end): `fill(i, params, at)` writes row i's values at params[at…]. */
+async function insertUpsert(
+  conn: PoolConnection,
+  table: string,
+  columns: readonly string[],
+  updateColumns: readonly string[],
+  start: number,
+  end: number,
+  fill: (i: number, params: SqlValue[], at: number) => void,
+): Promise<void> {
+  const width = columns.length;
+  const tuple = `(${columns.map(() => '?').join(',')})`;
+  const head = `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES `;
+  const tail = ` ON DUPLICATE KEY UPDATE ${updateColumns.map((c) => `\`${c}\` = VALUES(\`${c}\`)`).join(', ')}`;
+  for (let from = start; from < end; from += INSERT_BATCH) {
+    const count = Math.min(INSERT_BATCH, end - from);
+    let size = 1;
+    while (size < count) size *= 2;
+    const params: SqlValue[] = new Array(size * width);
+    for (let r = 0; r < size; r++) fill(from + Math.min(r, count - 1), params, r * width);
+    await conn.execute(head + new Array(size).fill(tuple).join(',') + tail, params);
+  }
+}
+
+/** NaN → NULL for a bound parameter. */
+const bindDouble = (v: number): number | null => (Number.isNaN(v) ? null : v);
+
+export async function upsertElaborated(
+  conn: PoolConnection,
+  method: BulkMethod,
+  key: ChainKey,
+  runId: number,
+  rows: ElaboratedColumns,
+): Promise<void> {
+  const { length } = rows;
+  if (length === 0) return;
+  if (method === 'load-data') {
+    await loadData(conn, key, 'elaborated_rsn_data', ELABORATED_COLUMNS, () =>
+      elaboratedTsv(key, runId, rows, 0, length),
+    );
+    return;
+  }
+  const time = new TimeFormatter();
+  const values = ELABORATED_VALUES.map((name) => rows[name]);
+  await insertUpsert(
+    conn,
+    'elaborated_rsn_data',
+    ELABORATED_COLUMNS,
+    ELABORATED_COLUMNS.slice(4),
+    0,
+    length,
+    (i, p, at) => {
+      p[at] = key.controlUnitCode;
+      p[at + 1] = key.chain;
+      p[at + 2] = time.format(rows.timestamp[i]!);
+      p[at + 3] = rows.nodeIndex[i]!;
+      for (let c = 0; c < values.length; c++) p[at + 4 + c] = bindDouble(values[c]![i]!);
+      p[at + 4 + values.length] = rows.flags[i]!;
+      p[at + 5 + values.length] = runId;
+    },
+  );
+}
+
+export async function upsertRaw(
+  conn: PoolConnection,
+  method: BulkMethod,
+  key: ChainKey,
+  rows: RawColumns,
+  start: number,
+  end: number,
+): Promise<void> {
+  if (end <= start) return;
+  if (method === 'load-data') {
+    await loadData(conn, key, 'raw_rsn_data', RAW_COLUMNS, () => rawTsv(key, rows, start, end));
+    return;
+  }
+  const time = new TimeFormatter();
+  const values = RAW_VALUES.map((name) => rows[name]);
+  await insertUpsert(conn, 'raw_rsn_data', RAW_COLUMNS, RAW_COLUMNS.slice(4), start, end, (i, p, at) => {
+    p[at] = key.controlUnitCode;
+    p[at + 1] = key.chain;
+    p[at + 2] = time.format(rows.timestamp[i]!);
+    p[at + 3] = rows.nodeIndex[i]!;
+    for (let c = 0; c < values.length; c++) p[at + 4 + c] = bindDouble(values[c]![i]!);
+    p[at + 4 + values.length] = rows.errorCode[i]!;
+  });
+}

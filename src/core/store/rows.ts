@@ -1,0 +1,267 @@
+/**
+ * The small reads (configuration, runs, events, summaries) as both adapters
+ * select them: the same column aliases, validated with zod into the port's
+ * types. A value that does not fit (text in a number column of a legacy
+ * table, an unknown metric) is a DATA_INVALID naming the table and column.
+ */
+import { z } from 'zod';
+import { CatenaError, chainLabel, type ErrorSubject } from '../errors.ts';
+import type {
+  ChainKey,
+  NodeRow,
+  RunCounts,
+  RunRecord,
+  StationRow,
+  StoredAlarmEvent,
+  ThresholdRow,
+} from './port.ts';
+
+const NUMERIC = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
+
+/** A number as a driver may return it: number, bigint, or numeric string (BIGINT beyond 2^53, DECIMAL). */
+const dbNumber = z.union([
+  z.number(),
+  z.bigint().transform(Number),
+  z
+    .string()
+    .regex(NUMERIC)
+    .transform((s) => Number(s)),
+]);
+const dbNumberOrNull = dbNumber.nullable();
+const dbString = z.string();
+const dbStringOrNull = z.string().nullable();
+
+export const metricSchema = z.enum(['cumulative_mm', 'velocity_mm_per_day', 'tilt_deg']);
+
+/** SQL that turns a stored time into epoch seconds, per dialect. */
+export type EpochSql = (column: string) => string;
+
+const keyFields = { controlUnitCode: dbString, chain: dbString };
+
+export const stationSchema = z.object({
+  ...keyFields,
+  siteName: dbStringOrNull,
+  active: dbNumberOrNull,
+  fixedEnd: dbStringOrNull,
+  referenceTime: dbNumberOrNull,
+  referenceWindowHours: dbNumberOrNull,
+  despikeWindow: dbNumberOrNull,
+  despikeNSigma: dbNumberOrNull,
+  despikeMinSigmaDeg: dbNumberOrNull,
+  despikeLookbackHours: dbNumberOrNull,
+  holdLastValidHours: dbNumberOrNull,
+  velocityWindowHours: dbNumberOrNull,
+}) satisfies z.ZodType<StationRow>;
+
+export const STATION_COLUMNS = [
+  'siteName',
+  'active',
+  'fixedEnd',
+  'referenceTime',
+  'referenceWindowHours',
+  'despikeWindow',
+  'despikeNSigma',
+  'despikeMinSigmaDeg',
+  'despikeLookbackHours',
+  'holdLastValidHours',
+  'velocityWindowHours',
+] as const satisfies readonly (keyof StationRow)[];
+
+export function stationSelect(epoch: EpochSql): string {
+  return [
+    'controlUnitCode',
+    'chain',
+    ...STATION_COLUMNS.map((c) => (c === 'referenceTime' ? `${epoch(c)} AS referenceTime` : c)),
+  ].join(', ');
+}
+
+export const NODE_COLUMNS = [
+  'depthM',
+  'lengthMm',
+  'offsetX',
+  'gainX',
+  'offsetY',
+  'gainY',
+  'offsetZ',
+  'gainZ',
+  'tempOffset',
+  'tempGain',
+  'tempCoeffX',
+  'tempCoeffY',
+  'tempRef',
+  'fullScaleCounts',
+  'enabled',
+] as const satisfies readonly (keyof NodeRow)[];
+
+export const nodeSchema = z.object({
+  ...keyFields,
+  nodeIndex: dbNumber,
+  depthM: dbNumberOrNull,
+  lengthMm: dbNumberOrNull,
+  offsetX: dbNumberOrNull,
+  gainX: dbNumberOrNull,
+  offsetY: dbNumberOrNull,
+  gainY: dbNumberOrNull,
+  offsetZ: dbNumberOrNull,
+  gainZ: dbNumberOrNull,
+  tempOffset: dbNumberOrNull,
+  tempGain: dbNumberOrNull,
+  tempCoeffX: dbNumberOrNull,
+  tempCoeffY: dbNumberOrNull,
+  tempRef: dbNumberOrNull,
+  fullScaleCounts: dbNumberOrNull,
+  enabled: dbNumberOrNull,
+}) satisfies z.ZodType<NodeRow>;
+
+export const NODE_SELECT = ['controlUnitCode', 'chain', 'nodeIndex', ...NODE_COLUMNS].join(', ');
+
+export const thresholdSchema = z.object({
+  ...keyFields,
+  id: dbNumber,
+  nodeIndex: dbNumberOrNull,
+  metric: dbString,
+  level: dbNumber,
+  value: dbNumber,
+}) satisfies z.ZodType<ThresholdRow>;
+
+export const THRESHOLD_SELECT = 'id, controlUnitCode, chain, nodeIndex, metric, level, value';
+
+export const eventSchema = z.object({
+  ...keyFields,
+  metric: metricSchema,
+  timestamp: dbNumber,
+  level: dbNumber,
+  previousLevel: dbNumber,
+  nodeIndex: dbNumberOrNull,
+  value: dbNumberOrNull,
+  runId: dbNumberOrNull,
+  createdAt: dbNumber,
+  notifiedAt: dbNumberOrNull,
+}) satisfies z.ZodType<StoredAlarmEvent>;
+
+export function eventSelect(epoch: EpochSql): string {
+  return [
+    'controlUnitCode',
+    'chain',
+    'metric',
+    `${epoch('timestamp')} AS timestamp`,
+    'level',
+    'previousLevel',
+    'nodeIndex',
+    'value',
+    'runId',
+    `${epoch('createdAt')} AS createdAt`,
+    `${epoch('notifiedAt')} AS notifiedAt`,
+  ].join(', ');
+}
+
+export const RUN_COUNT_COLUMNS: readonly (keyof RunCounts)[] = [
+  'rowsRead',
+  'rowsWritten',
+  'timestamps',
+  'invalidRows',
+  'spikeRows',
+  'heldRows',
+  'ignoredRawRows',
+  'eventsCreated',
+];
+
+export const runSchema = z.object({
+  ...keyFields,
+  runId: dbNumber,
+  launchId: dbString,
+  mode: z.enum(['incremental', 'range', 'full']),
+  spanFrom: dbNumberOrNull,
+  spanTo: dbNumberOrNull,
+  host: dbString,
+  status: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
+  startedAt: dbNumber,
+  endedAt: dbNumberOrNull,
+  phase: dbStringOrNull,
+  message: dbStringOrNull,
+  errorCode: dbStringOrNull,
+  rowsRead: dbNumber,
+  rowsWritten: dbNumber,
+  timestamps: dbNumber,
+  invalidRows: dbNumber,
+  spikeRows: dbNumber,
+  heldRows: dbNumber,
+  ignoredRawRows: dbNumber,
+  eventsCreated: dbNumber,
+}) satisfies z.ZodType<RunRecord>;
+
+export function runSelect(epoch: EpochSql): string {
+  return [
+    'runId',
+    'launchId',
+    'controlUnitCode',
+    'chain',
+    'mode',
+    `${epoch('spanFrom')} AS spanFrom`,
+    `${epoch('spanTo')} AS spanTo`,
+    'host',
+    'status',
+    `${epoch('startedAt')} AS startedAt`,
+    `${epoch('endedAt')} AS endedAt`,
+    'phase',
+    'message',
+    'errorCode',
+    ...RUN_COUNT_COLUMNS,
+  ].join(', ');
+}
+
+export const chainStatsSchema = z.object({
+  ...keyFields,
+  n: dbNumber,
+  first: dbNumberOrNull,
+  last: dbNumberOrNull,
+});
+
+export const nodeCountSchema = z.object({ ...keyFields, n: dbNumber, enabled: dbNumber });
+
+export const lastSchema = z.object({ ...keyFields, last: dbNumberOrNull });
+
+export const stationListSchema = z.object({
+  ...keyFields,
+  siteName: dbStringOrNull,
+  active: dbNumberOrNull,
+  fixedEnd: dbStringOrNull,
+});
+
+export const singleNumberSchema = z.object({ v: dbNumberOrNull });
+
+/**
+ * Validates rows from the database. `table` and `key` name the subject of
+ * the DATA_INVALID raised for a value that does not fit.
+ */
+export function parseRows<T>(schema: z.ZodType<T>, rows: unknown, table: string, key?: ChainKey): T[] {
+  if (!Array.isArray(rows)) {
+    throw new CatenaError('STORE_ERROR', `Reading ${table} returned no rows array (driver bug?).`, { table });
+  }
+  const out: T[] = [];
+  for (const row of rows) {
+    const parsed = schema.safeParse(row);
+    if (parsed.success) {
+      out.push(parsed.data);
+      continue;
+    }
+    const issue = parsed.error.issues[0];
+    const column = issue?.path.map(String).join('.') ?? '';
+    const rowKey = keyOf(row) ?? key;
+    const subject: ErrorSubject = { table, column, ...(rowKey ?? {}) };
+    const where = rowKey ? ` of chain ${chainLabel(rowKey)}` : '';
+    throw new CatenaError(
+      'DATA_INVALID',
+      `A row${where} in ${table} has a value in column ${column} that Catena cannot read ` +
+        `(${issue?.message ?? 'invalid'}); correct it in the database.`,
+      subject,
+    );
+  }
+  return out;
+}
+
+function keyOf(row: unknown): ChainKey | null {
+  if (typeof row !== 'object' || row === null) return null;
+  const { controlUnitCode, chain } = row as Record<string, unknown>;
+  return typeof controlUnitCode === 'string' && typeof chain === 'string' ? { controlUnitCode, chain } : null;
+}

@@ -1,0 +1,259 @@
+/**
+ * The tables of DATA_MODEL.md, described once for both dialects. The DDL of
+ * each dialect (mysql/ddl.ts, sqlite/ddl.ts) is generated from these specs, so
+ * the two databases cannot drift apart.
+ *
+ * Nullability: keys are NOT NULL. The other columns are nullable unless the
+ * port promises a value (thresholds' metric/level/value, elaborated `flags`,
+ * events' level/previousLevel/createdAt, run bookkeeping): the inputs are
+ * stored "as the control units' import wrote them", and a null calibration is
+ * reported by the elaboration's configuration check (ELABORATION.md §2), not
+ * refused by the database. A column with a default keeps it (a null there
+ * means "take the default", as in ELABORATION.md §2).
+ */
+
+export type ColumnType =
+  | { kind: 'varchar'; length: number }
+  | { kind: 'text' }
+  | { kind: 'datetime' }
+  | { kind: 'double' }
+  | { kind: 'int' }
+  | { kind: 'bigint' }
+  | { kind: 'bool' };
+
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+  notNull: boolean;
+  /** SQL literal valid in both dialects (a number or a single-quoted string) */
+  default?: string;
+  /** the auto-increment primary key (MySQL AUTO_INCREMENT, SQLite INTEGER PRIMARY KEY AUTOINCREMENT) */
+  autoIncrement?: boolean;
+}
+
+export interface IndexSpec {
+  name: string;
+  columns: string[];
+}
+
+/** `input`: written by the control units' import; Catena only adds missing columns. */
+export type TableRole = 'input' | 'output' | 'bookkeeping';
+
+export interface TableSpec {
+  name: string;
+  role: TableRole;
+  columns: ColumnSpec[];
+  /** empty when the auto-increment column is the key */
+  primaryKey: string[];
+  indexes: IndexSpec[];
+}
+
+const varchar = (length: number): ColumnType => ({ kind: 'varchar', length });
+const DATETIME: ColumnType = { kind: 'datetime' };
+const DOUBLE: ColumnType = { kind: 'double' };
+const INT: ColumnType = { kind: 'int' };
+const BIGINT: ColumnType = { kind: 'bigint' };
+const BOOL: ColumnType = { kind: 'bool' };
+const TEXT: ColumnType = { kind: 'text' };
+
+function key(name: string, type: ColumnType): ColumnSpec {
+  return { name, type, notNull: true };
+}
+function col(name: string, type: ColumnType, defaultValue?: string): ColumnSpec {
+  return defaultValue === undefined
+    ? { name, type, notNull: false }
+    : { name, type, notNull: false, default: defaultValue };
+}
+function required(name: string, type: ColumnType, defaultValue?: string): ColumnSpec {
+  return defaultValue === undefined
+    ? { name, type, notNull: true }
+    : { name, type, notNull: true, default: defaultValue };
+}
+
+const chainKey = [key('controlUnitCode', varchar(32)), key('chain', varchar(16))];
+
+export const ACTIVE_STATIONS: TableSpec = {
+  name: 'active_stations',
+  role: 'input',
+  columns: [
+    ...chainKey,
+    col('siteName', varchar(128)),
+    col('active', BOOL, '1'),
+    col('fixedEnd', varchar(6), "'bottom'"),
+    col('referenceTime', DATETIME),
+    col('referenceWindowHours', DOUBLE, '24'),
+    col('despikeWindow', INT, '7'),
+    col('despikeNSigma', DOUBLE, '3'),
+    col('despikeMinSigmaDeg', DOUBLE, '0.01'),
+    col('despikeLookbackHours', DOUBLE, '48'),
+    col('holdLastValidHours', DOUBLE, '2'),
+    col('velocityWindowHours', DOUBLE, '24'),
+  ],
+  primaryKey: ['controlUnitCode', 'chain'],
+  indexes: [],
+};
+
+export const RSN_NODES: TableSpec = {
+  name: 'rsn_nodes',
+  role: 'input',
+  columns: [
+    ...chainKey,
+    key('nodeIndex', INT),
+    col('depthM', DOUBLE),
+    col('lengthMm', DOUBLE, '1000'),
+    col('offsetX', DOUBLE),
+    col('gainX', DOUBLE),
+    col('offsetY', DOUBLE),
+    col('gainY', DOUBLE),
+    col('offsetZ', DOUBLE),
+    col('gainZ', DOUBLE),
+    col('tempOffset', DOUBLE),
+    col('tempGain', DOUBLE),
+    col('tempCoeffX', DOUBLE, '0'),
+    col('tempCoeffY', DOUBLE, '0'),
+    col('tempRef', DOUBLE, '20'),
+    col('fullScaleCounts', DOUBLE, '32767'),
+    col('enabled', BOOL, '1'),
+  ],
+  primaryKey: ['controlUnitCode', 'chain', 'nodeIndex'],
+  indexes: [],
+};
+
+export const RAW_RSN_DATA: TableSpec = {
+  name: 'raw_rsn_data',
+  role: 'input',
+  columns: [
+    ...chainKey,
+    key('timestamp', DATETIME),
+    key('nodeIndex', INT),
+    col('rawX', DOUBLE),
+    col('rawY', DOUBLE),
+    col('rawZ', DOUBLE),
+    col('rawT', DOUBLE),
+    col('errorCode', INT),
+  ],
+  primaryKey: ['controlUnitCode', 'chain', 'timestamp', 'nodeIndex'],
+  indexes: [],
+};
+
+export const RSN_THRESHOLDS: TableSpec = {
+  name: 'rsn_thresholds',
+  role: 'input',
+  columns: [
+    { name: 'id', type: INT, notNull: true, autoIncrement: true },
+    ...chainKey,
+    col('nodeIndex', INT),
+    required('metric', varchar(32)),
+    required('level', INT),
+    required('value', DOUBLE),
+  ],
+  primaryKey: [],
+  indexes: [{ name: 'rsn_thresholds_chain', columns: ['controlUnitCode', 'chain'] }],
+};
+
+export const ELABORATED_RSN_DATA: TableSpec = {
+  name: 'elaborated_rsn_data',
+  role: 'output',
+  columns: [
+    ...chainKey,
+    key('timestamp', DATETIME),
+    key('nodeIndex', INT),
+    col('alphaX', DOUBLE),
+    col('alphaY', DOUBLE),
+    col('temperature', DOUBLE),
+    col('dispX', DOUBLE),
+    col('dispY', DOUBLE),
+    col('cumX', DOUBLE),
+    col('cumY', DOUBLE),
+    col('cumR', DOUBLE),
+    col('velR', DOUBLE),
+    required('flags', INT, '0'),
+    col('runId', BIGINT),
+  ],
+  primaryKey: ['controlUnitCode', 'chain', 'timestamp', 'nodeIndex'],
+  indexes: [],
+};
+
+export const RSN_ALARM_EVENTS: TableSpec = {
+  name: 'rsn_alarm_events',
+  role: 'output',
+  columns: [
+    ...chainKey,
+    key('metric', varchar(32)),
+    key('timestamp', DATETIME),
+    required('level', INT),
+    required('previousLevel', INT, '0'),
+    col('nodeIndex', INT),
+    col('value', DOUBLE),
+    col('runId', BIGINT),
+    required('createdAt', DATETIME),
+    col('notifiedAt', DATETIME),
+  ],
+  primaryKey: ['controlUnitCode', 'chain', 'metric', 'timestamp'],
+  indexes: [
+    // a chain's events by time (writeChunk's span, listEvents of one chain)
+    { name: 'rsn_alarm_events_chain_time', columns: ['controlUnitCode', 'chain', 'timestamp'] },
+    // every chain's events by time (listEvents without a chain)
+    { name: 'rsn_alarm_events_time', columns: ['timestamp'] },
+  ],
+};
+
+const count = (name: string): ColumnSpec => required(name, BIGINT, '0');
+
+export const CATENA_RUNS: TableSpec = {
+  name: 'catena_runs',
+  role: 'bookkeeping',
+  columns: [
+    { name: 'runId', type: BIGINT, notNull: true, autoIncrement: true },
+    required('launchId', varchar(64)),
+    key('controlUnitCode', varchar(32)),
+    key('chain', varchar(16)),
+    required('mode', varchar(16)),
+    col('spanFrom', DATETIME),
+    col('spanTo', DATETIME),
+    required('host', varchar(255)),
+    required('status', varchar(16)),
+    required('startedAt', DATETIME),
+    col('endedAt', DATETIME),
+    col('phase', varchar(32)),
+    col('message', TEXT),
+    col('errorCode', varchar(64)),
+    count('rowsRead'),
+    count('rowsWritten'),
+    count('timestamps'),
+    count('invalidRows'),
+    count('spikeRows'),
+    count('heldRows'),
+    count('ignoredRawRows'),
+    count('eventsCreated'),
+  ],
+  primaryKey: [],
+  indexes: [
+    { name: 'catena_runs_chain', columns: ['controlUnitCode', 'chain', 'runId'] },
+    { name: 'catena_runs_launch', columns: ['launchId'] },
+  ],
+};
+
+/** Created by the migration runner itself, before any versioned migration. */
+export const SCHEMA_MIGRATIONS: TableSpec = {
+  name: 'catena_schema_migrations',
+  role: 'bookkeeping',
+  columns: [key('version', INT), required('name', varchar(128)), required('appliedAt', DATETIME)],
+  primaryKey: ['version'],
+  indexes: [],
+};
+
+export const INPUT_TABLES: readonly TableSpec[] = [ACTIVE_STATIONS, RSN_NODES, RAW_RSN_DATA, RSN_THRESHOLDS];
+export const CATENA_TABLES: readonly TableSpec[] = [ELABORATED_RSN_DATA, RSN_ALARM_EVENTS, CATENA_RUNS];
+
+/** A column that can be added to an existing table without rewriting its rows' meaning. */
+export function isAddable(column: ColumnSpec): boolean {
+  return !column.autoIncrement && (!column.notNull || column.default !== undefined);
+}
+
+/** The DDL of one dialect. */
+export interface Ddl {
+  createTable(table: TableSpec): string[];
+  addColumn(table: TableSpec, column: ColumnSpec): string;
+  createIndex(table: TableSpec, index: IndexSpec): string;
+}
