@@ -1,29 +1,35 @@
 #!/usr/bin/env node
-// Launcher for the Catena CLI. It runs on whatever Node started it: when that
-// Node is older than the project's runtime (24), it re-executes itself with the
-// Node 24 that `npm ci` installed (the `node` devDependency), so a fresh machine
-// with an older system Node needs nothing by hand. The CLI itself is TypeScript
-// run through Node 24's built-in type stripping: no build step after `npm ci`.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// Launcher for the Catena CLI. It runs on whatever Node started it and starts
+// the CLI in a child Node 24 with the project's V8 flags (bin/node-flags.json;
+// why: docs/PERFORMANCE.md). When the Node that started it is older than 24,
+// the child is the Node 24 that `npm ci` installed (the `node`
+// devDependency), so a fresh machine with an older system Node needs nothing
+// by hand. The CLI itself is TypeScript run through Node 24's built-in type
+// stripping: no build step after `npm ci`.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const major = Number(process.versions.node.split('.')[0]);
+const local = join(root, 'node_modules', 'node', 'bin', 'node');
+const node = major >= 24 ? process.execPath : local;
 
-if (major < 24) {
-  const local = join(root, 'node_modules', 'node', 'bin', 'node');
-  if (!existsSync(local)) {
-    process.stderr.write(
-      `catena: needs Node 24 (this is Node ${process.versions.node}); run \`npm ci\` in ${root} to install it.\n`,
-    );
-    process.exit(1);
-  }
-  const result = spawnSync(local, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-  });
-  process.exit(result.status ?? 1);
-} else {
-  await import(pathToFileURL(join(root, 'src', 'cli', 'main.ts')).href);
+if (!existsSync(node)) {
+  process.stderr.write(
+    `catena: needs Node 24 (this is Node ${process.versions.node}); run \`npm ci\` in ${root} to install it.\n`,
+  );
+  process.exit(1);
 }
+
+const flags = JSON.parse(readFileSync(join(root, 'bin', 'node-flags.json'), 'utf8'));
+const child = spawn(node, [...flags, join(root, 'src', 'cli', 'main.ts'), ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
+// The child gets the terminal's signals itself (same process group); the
+// launcher only waits for it and passes its exit status on.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => {});
+child.on('exit', (code, signal) => {
+  process.exitCode = code ?? (signal ? 128 : 1);
+});

@@ -7,6 +7,7 @@
  *   npm start [-- --db URL] [--browser] [--port N] [--host ADDR]
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureBuilt, findElectronBinary } from './app-build.ts';
@@ -32,6 +33,9 @@ if (args.help) {
   process.exit(0);
 }
 
+/** The project's V8 flags (why: docs/PERFORMANCE.md). */
+const NODE_FLAGS: string[] = JSON.parse(readFileSync(join(root, 'bin', 'node-flags.json'), 'utf8'));
+
 if (!ensureBuilt(root)) {
   process.stderr.write('catena: the build failed (see above)\n');
   process.exit(1);
@@ -47,7 +51,7 @@ function runChild(command: string, childArgs: string[], env: NodeJS.ProcessEnv =
 function serveInBrowser(why: string | null): void {
   if (why)
     process.stderr.write(`catena: ${why}.\ncatena: serving the same interface in your browser instead.\n`);
-  const serverArgs = [join(root, 'src', 'server', 'main.ts')];
+  const serverArgs = [...NODE_FLAGS, join(root, 'src', 'server', 'main.ts')];
   if (args.db) serverArgs.push('--db', args.db);
   if (args.port) serverArgs.push('--port', args.port);
   if (args.host) serverArgs.push('--host', args.host);
@@ -67,7 +71,7 @@ if (args.browser) {
   } else if (displayMissing()) {
     serveInBrowser('the desktop app cannot start: no display (DISPLAY / WAYLAND_DISPLAY are not set)');
   } else {
-    const electronArgs = [root];
+    const electronArgs = [`--js-flags=${NODE_FLAGS.join(' ')}`, root];
     // Chromium refuses to run as root with its sandbox (containers, CI)
     if (process.getuid?.() === 0) electronArgs.unshift('--no-sandbox');
     if (args.db) electronArgs.push(`--db=${args.db}`);

@@ -20,9 +20,9 @@ export interface EngineOptions {
   store: Store;
   /** the worker entry; hosts that bundle pass their own */
   workerUrl?: URL;
-  /** worker threads (default: available parallelism) */
+  /** worker threads (default: one core less than the machine has, at least 1) */
   threads?: number;
-  /** chains at once (default: 4) */
+  /** chains at once (default: the machine's cores, at least 2) */
   concurrency?: number;
   host?: string;
   tuning?: Partial<Tuning>;
@@ -40,10 +40,22 @@ interface RunningLaunch {
   chains: Map<string, AbortController>;
 }
 
-export const DEFAULT_CONCURRENCY = 4;
+/**
+ * Defaults measured with the benchmark on a 2-core machine that also runs the
+ * database (docs/PERFORMANCE.md): the database server and the host's event
+ * loop need a core, so the pool leaves one free, and more chains at once than
+ * cores only adds contention (slower, and event-loop stalls from preemption).
+ */
+export const DEFAULT_CONCURRENCY = Math.max(2, availableParallelism());
+export const DEFAULT_THREADS = Math.max(1, availableParallelism() - 1);
 
-const DEFAULT_TUNING: Tuning = { chunkCells: 100_000, writeRows: 25_000, readRows: 50_000 };
-const SQLITE_TUNING: Tuning = { chunkCells: 50_000, writeRows: 5_000, readRows: 10_000 };
+/**
+ * Small reads and batches keep each synchronous slice of work on the event
+ * loop to a few milliseconds (the rows of a query are all parsed before it
+ * resolves, and they survive young-generation GCs until then).
+ */
+const DEFAULT_TUNING: Tuning = { chunkCells: 50_000, writeRows: 10_000, readRows: 5_000 };
+const SQLITE_TUNING: Tuning = { chunkCells: 50_000, writeRows: 5_000, readRows: 5_000 };
 
 export class Engine {
   readonly #store: Store;
@@ -57,7 +69,7 @@ export class Engine {
 
   constructor(options: EngineOptions) {
     this.#store = options.store;
-    const threads = options.threads ?? availableParallelism();
+    const threads = options.threads ?? DEFAULT_THREADS;
     this.#pool = new Piscina({
       filename: (options.workerUrl ?? new URL('./worker.ts', import.meta.url)).href,
       minThreads: 0,
