@@ -1,0 +1,117 @@
+/**
+ * A connection dropped in the middle of a write (the server killed it, a
+ * network cut): the chain fails with a message the operator can act on,
+ * nothing committed is lost, nothing half-written stays, and the next
+ * incremental run resumes exactly where the committed prefix ends.
+ */
+import mysql from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../src/core/engine/engine.ts';
+import type { ChainResult, LaunchRequest } from '../../src/core/engine/events.ts';
+import { openStore } from '../../src/core/store/open.ts';
+import type { ChainKey, Store } from '../../src/core/store/port.ts';
+import { node, raw, STEP, station, T0 } from '../support/fixture.ts';
+import { createTestDatabase, mariadbAvailable } from '../support/mariadb.ts';
+
+const KEY: ChainKey = { controlUnitCode: 'CU950', chain: 'A' };
+const NODES = [1, 2, 3, 4];
+const TIMESTAMPS = 3000;
+
+describe.runIf(mariadbAvailable)('a dropped connection during a run (MariaDB)', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let store: Store;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('catena_drop');
+    store = await openStore(db.url);
+    await store.migrate();
+    await store.upsertStation(station(KEY));
+    await store.replaceChainConfig(
+      KEY,
+      NODES.map((n) => node(KEY, n)),
+      [],
+    );
+    await store.writeRaw(
+      KEY,
+      raw(NODES, TIMESTAMPS, (i, n) => 200 + Math.sin(i / 50) * 100 + n),
+    );
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  async function launch(request: LaunchRequest, during?: () => Promise<void>): Promise<ChainResult> {
+    const engine = new Engine({
+      store,
+      threads: 1,
+      tuning: { chunkCells: 2_000, writeRows: 400, readRows: 1_000 },
+    });
+    try {
+      const l = await engine.launch(request);
+      const killing = during?.();
+      const [result] = (await l.done).results;
+      await killing;
+      return result!;
+    } finally {
+      await engine.close();
+    }
+  }
+
+  /** Kills the server connection that is running a LOAD DATA of this database, once. */
+  async function killAWrite(): Promise<boolean> {
+    const admin = await mysql.createConnection({ uri: db.url });
+    try {
+      const dbName = new URL(db.url).pathname.slice(1);
+      for (let attempt = 0; attempt < 4000; attempt++) {
+        const [rows] = await admin.query(
+          "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'LOAD DATA%elaborated%' AND ID <> CONNECTION_ID()",
+          [dbName],
+        );
+        const id = (rows as { ID: number }[])[0]?.ID;
+        if (id !== undefined) {
+          await admin.query(`KILL CONNECTION ${Number(id)}`);
+          return true;
+        }
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      return false;
+    } finally {
+      await admin.end();
+    }
+  }
+
+  it('fails the chain with CONNECTION_LOST, keeps a whole-timestamp prefix, and incremental resumes exactly', async () => {
+    let killed = false;
+    const broken = await launch({ chains: [KEY], mode: 'full' }, async () => {
+      killed = await killAWrite();
+    });
+    expect(killed).toBe(true);
+    expect(broken.status).toBe('failed');
+    expect(broken.errorCode).toBe('CONNECTION_LOST');
+    expect(broken.message).toMatch(/connection/i);
+    expect(broken.message).not.toMatch(/^\s*at /m);
+
+    // What is committed is a prefix of whole timestamps.
+    const partial = await store.readElaborated({ ...KEY, from: null, to: null });
+    expect(partial.length % NODES.length).toBe(0);
+    expect(partial.length).toBeLessThan(TIMESTAMPS * NODES.length);
+    for (let r = 0; r < partial.length; r++) {
+      expect(partial.timestamp[r]).toBe(T0 + Math.floor(r / NODES.length) * STEP);
+    }
+
+    const resumed = await launch({ chains: [KEY], mode: 'incremental' });
+    expect(resumed.status, resumed.message ?? '').toBe('succeeded');
+    expect(resumed.rowsWritten).toBe(TIMESTAMPS * NODES.length - partial.length);
+    const afterResume = await store.readElaborated({ ...KEY, from: null, to: null });
+
+    const full = await launch({ chains: [KEY], mode: 'full' });
+    expect(full.status).toBe('succeeded');
+    const afterFull = await store.readElaborated({ ...KEY, from: null, to: null });
+    expect(afterResume.length).toBe(TIMESTAMPS * NODES.length);
+    for (const column of ['alphaX', 'cumX', 'velR', 'flags'] as const) {
+      expect(Array.from(afterResume[column])).toEqual(Array.from(afterFull[column]));
+    }
+  });
+});
