@@ -101,7 +101,12 @@ function violations(): string[] {
       }
       if (rule.forbid.some((r) => r.test(imp.specifier)))
         out.push(`${imp.file}: ${layer} must not import ${imp.specifier}`);
-      else if (rule.only && !imp.typeOnly && !isTestRunner(imp) && !rule.only.some((r) => r.test(imp.specifier))) {
+      else if (
+        rule.only &&
+        !imp.typeOnly &&
+        !isTestRunner(imp) &&
+        !rule.only.some((r) => r.test(imp.specifier))
+      ) {
         out.push(`${imp.file}: ${layer} may import only ${rule.only.join(', ')}, not ${imp.specifier}`);
       }
     }
