@@ -86,6 +86,15 @@ test('an unknown chain fails alone, with CHAIN_NOT_FOUND and a sentence for the 
   expect(unknown?.message).toContain('CU999');
   expect(finished.results.find((r) => r.controlUnitCode === KEY.controlUnitCode)?.status).toBe('succeeded');
   stream.close();
+
+  // the node configuration of an unknown chain: 404 with the same sentence
+  const nodes = await request.post('/api/chainNodes', {
+    data: { key: { controlUnitCode: 'CU999', chain: 'Z' } },
+  });
+  expect(nodes.status()).toBe(404);
+  const error = ((await nodes.json()) as { error: { code: string; message: string } }).error;
+  expect(error.code).toBe('CHAIN_NOT_FOUND');
+  expect(error.message).toContain('CU999-Z is not in active_stations');
 });
 
 test('POST /api/launch starts a run whose events stream on the WebSocket', async ({ request, baseURL }) => {

@@ -5,6 +5,18 @@ import { expect, test } from './test.ts';
 /** Moves the most in the demo (a landslide body) and raises alarms. */
 const CHAIN = { controlUnitCode: 'CU001', chain: 'B' } as const;
 
+interface NodeConfig {
+  nodeIndex: number;
+  depthM: number | null;
+  enabled: boolean;
+}
+
+interface FlagCounts {
+  nodeIndex: number;
+  rows: number;
+  invalid: number;
+}
+
 interface ChainRow {
   controlUnitCode: string;
   chain: string;
@@ -31,6 +43,11 @@ test("an operator inspects a chain's time series, profile, alarm events, runs an
   const events = await callApi<unknown[]>(request, 'events', { key: CHAIN, limit: 1000 });
   const chains = await callApi<ChainRow[]>(request, 'listChains');
   const nodes = chains.find((c) => label(c) === label(CHAIN))?.enabledNodeCount ?? 0;
+  const config = await callApi<{ nodes: NodeConfig[] }>(request, 'chainNodes', { key: CHAIN });
+  const quality = await callApi<FlagCounts[]>(request, 'quality', { key: CHAIN });
+  const enabled = config.nodes.filter((n) => n.enabled);
+  expect(enabled).toHaveLength(nodes);
+  expect(quality.map((q) => q.nodeIndex)).toEqual(enabled.map((n) => n.nodeIndex));
 
   await page.goto('/');
   await page
@@ -55,6 +72,15 @@ test("an operator inspects a chain's time series, profile, alarm events, runs an
   const profile = page.getByTestId('results-profile');
   await expect(profile.getByTestId('chart-profile').locator('.recharts-line-curve').first()).toBeVisible();
   await expect(profile.locator('.profile-table tbody tr')).toHaveCount(nodes);
+  // plotted against depth: the table goes down the chain, its depths those of rsn_nodes
+  await expect(profile.getByTestId('chart-profile')).toContainText('depth [m]');
+  const byDepth = [...enabled].sort((a, b) => (a.depthM ?? 0) - (b.depthM ?? 0));
+  await expect(profile.locator('.profile-table tbody tr td:nth-child(2)')).toHaveText(
+    byDepth.map((n) => (n.depthM ?? 0).toFixed(2)),
+  );
+  if (enabled.length < config.nodes.length) {
+    await expect(profile.getByTestId('profile-omitted')).toContainText('Disabled');
+  }
   const lastTime = await profile.getByTestId('profile-time').textContent();
   await profile.getByLabel('Profile time').fill('0');
   await expect(profile.getByTestId('profile-time')).not.toHaveText(lastTime ?? '');
@@ -75,5 +101,10 @@ test("an operator inspects a chain's time series, profile, alarm events, runs an
   await page.getByRole('tab', { name: 'Data quality' }).click();
   await expect(page.getByTestId('quality-totals')).toContainText('invalid');
   await expect(page.getByTestId('quality-table').locator('tbody tr')).toHaveCount(nodes);
+  // counted by the database: the totals are the sums of the per-node counts the API gives
+  const sum = (name: 'rows' | 'invalid') =>
+    quality.reduce((acc, q) => acc + q[name], 0).toLocaleString('en-US');
+  await expect(page.getByTestId('quality-totals')).toContainText(`${sum('rows')}rows`);
+  await expect(page.getByTestId('quality-totals')).toContainText(`${sum('invalid')}invalid`);
   await snap(page, 'results-quality');
 });

@@ -48,6 +48,8 @@ function service(overrides: Partial<CatenaService>): CatenaService {
     cancel: missing,
     listRuns: missing,
     series: missing,
+    chainNodes: missing,
+    quality: missing,
     events: missing,
     onEvent: () => () => {},
     close: async () => {},
@@ -66,7 +68,17 @@ const options = {
 
 describe('contract: the methods table', () => {
   it('mirrors the service use cases', () => {
-    expect(methodNames).toEqual(['info', 'listChains', 'launch', 'cancel', 'listRuns', 'series', 'events']);
+    expect(methodNames).toEqual([
+      'info',
+      'listChains',
+      'launch',
+      'cancel',
+      'listRuns',
+      'series',
+      'chainNodes',
+      'quality',
+      'events',
+    ]);
   });
 
   it('launch: a range needs from and to, in order', () => {
@@ -79,6 +91,18 @@ describe('contract: the methods table', () => {
     expect(input.safeParse({ chains: [], mode: 'full' }).success).toBe(false);
     expect(input.safeParse({ chains: [key], mode: 'full', concurrency: 0 }).success).toBe(false);
     expect(input.safeParse({ chains: [key], mode: 'everything' }).success).toBe(false);
+  });
+
+  it('chainNodes and quality take a chain key; quality a span of whole epoch seconds or nulls', () => {
+    const key = { controlUnitCode: 'CU001', chain: 'A' };
+    expect(methods.chainNodes.input.safeParse({ key }).success).toBe(true);
+    expect(methods.chainNodes.input.safeParse({}).success).toBe(false);
+    expect(methods.chainNodes.input.safeParse({ key: { ...key, chain: ' ' } }).success).toBe(false);
+    const quality = methods.quality.input;
+    expect(quality.safeParse({ key }).success).toBe(true);
+    expect(quality.safeParse({ key, from: null, to: 1_700_000_000 }).success).toBe(true);
+    expect(quality.safeParse({ key, from: 1.5 }).success).toBe(false);
+    expect(quality.safeParse({ key, limit: 10 }).success).toBe(false);
   });
 
   it('rejects unknown fields instead of ignoring them', () => {
@@ -127,6 +151,62 @@ describe('contract: dispatch', () => {
     const dispatch = createDispatcher(service({ series: async () => columns([Number.NaN]) }), options);
     const result = await dispatch('series', { key: { controlUnitCode: 'CU001', chain: 'A' } });
     expect(result).toEqual({ ok: true, value: expect.objectContaining({ alphaX: [null] }) });
+  });
+
+  it('quality answers the per-node flag counts of the service as they are', async () => {
+    const counts = [
+      {
+        nodeIndex: 1,
+        rows: 4,
+        invalid: 1,
+        spikeX: 1,
+        spikeY: 0,
+        held: 2,
+        noReference: 0,
+        gravity: 0,
+        firstAt: 1_700_000_000,
+        lastAt: 1_700_005_400,
+      },
+    ];
+    const seen: unknown[] = [];
+    const dispatch = createDispatcher(
+      service({
+        quality: async (query) => {
+          seen.push(query);
+          return counts;
+        },
+      }),
+      options,
+    );
+    const key = { controlUnitCode: 'CU001', chain: 'A' };
+    expect(await dispatch('quality', { key, from: null })).toEqual({ ok: true, value: counts });
+    expect(seen).toEqual([{ key, from: null }]);
+  });
+
+  it('chainNodes of an unknown chain crosses as CHAIN_NOT_FOUND with its sentence (HTTP 404)', async () => {
+    const sentence =
+      'chain CU009-Z is not in active_stations; check the control unit code and the chain letter';
+    const dispatch = createDispatcher(
+      service({
+        chainNodes: async () => {
+          throw Object.assign(new OperatorError(sentence), {
+            code: 'CHAIN_NOT_FOUND',
+            subject: { controlUnitCode: 'CU009', chain: 'Z' },
+          });
+        },
+      }),
+      options,
+    );
+    const result = await dispatch('chainNodes', { key: { controlUnitCode: 'CU009', chain: 'Z' } });
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'CHAIN_NOT_FOUND',
+        message: sentence,
+        subject: { controlUnitCode: 'CU009', chain: 'Z' },
+      },
+    });
+    if (!result.ok) expect(httpStatusFor(result.error.code)).toBe(404);
   });
 
   it('an unknown method and a malformed input are refused with a message', async () => {

@@ -93,6 +93,22 @@ export const methods = {
       .strict(),
     call: async (service, input) => encodeSeries(await service.series(input)),
   }),
+  chainNodes: method({
+    summary: "a chain's nodes (depth, length, enabled, 3-axis) with its fixed end and site",
+    input: z.object({ key: chainKeySchema }).strict(),
+    call: (service, input) => service.chainNodes(input.key),
+  }),
+  quality: method({
+    summary: 'elaborated rows per node counted by flag bit over a span',
+    input: z
+      .object({
+        key: chainKeySchema,
+        from: epochSeconds.nullable().optional(),
+        to: epochSeconds.nullable().optional(),
+      })
+      .strict(),
+    call: (service, input) => service.quality(input),
+  }),
   events: method({
     summary: 'alarm events, newest first',
     input: z

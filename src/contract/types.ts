@@ -1,8 +1,10 @@
 /** Output types the interface works with, re-exported so the renderer imports only the contract. */
 export type { ChainPhase, ChainResult, ChainStatus, LaunchRequest } from '../core/engine/events.ts';
+export type { ChainNode, ChainNodes } from '../core/service/types.ts';
 export type {
   ChainKey,
   ChainSummary,
+  NodeFlagCounts,
   RunCounts,
   RunMode,
   RunRecord,

@@ -774,6 +774,98 @@ for (const target of TARGETS) {
         expect(none.length).toBe(0);
       });
 
+      it('flagCounts counts rows per node and flag bit over a span, for one chain only', async () => {
+        const run = (key: ChainKey) =>
+          store.startRun({ ...key, launchId: 'L', mode: 'full', spanFrom: null, spanTo: null, host: 'h' });
+        const at = (i: number) => T0 + i * STEP;
+        // flags per timestamp 0..3: node 1 = 0, INVALID|HELD, SPIKE_X|SPIKE_Y, NO_REFERENCE|GRAVITY;
+        // node 2 = INVALID|SPIKE_X, INVALID|SPIKE_Y, all six bits, 0; node 3 only at 0 = GRAVITY
+        const flags: Record<number, number[]> = { 1: [0, 9, 6, 48], 2: [3, 5, 63, 0], 3: [32] };
+        const rows = elaborated(
+          Object.entries(flags).flatMap(([n, fs]) =>
+            fs.map((f, i) => ({ t: at(i), n: Number(n), v: 1, flags: f })),
+          ),
+        );
+        await store.writeChunk({ ...A, runId: await run(A), rows, eventsFrom: T0, eventsTo: T0, events: [] });
+        const other = elaborated([{ t: at(1), n: 1, v: 1, flags: 63 }]);
+        await store.writeChunk({
+          ...B,
+          runId: await run(B),
+          rows: other,
+          eventsFrom: T0,
+          eventsTo: T0,
+          events: [],
+        });
+
+        expect(await store.flagCounts({ key: A, from: null, to: null })).toEqual([
+          {
+            nodeIndex: 1,
+            rows: 4,
+            invalid: 1,
+            spikeX: 1,
+            spikeY: 1,
+            held: 1,
+            noReference: 1,
+            gravity: 1,
+            firstAt: at(0),
+            lastAt: at(3),
+          },
+          {
+            nodeIndex: 2,
+            rows: 4,
+            invalid: 3,
+            spikeX: 2,
+            spikeY: 2,
+            held: 1,
+            noReference: 1,
+            gravity: 1,
+            firstAt: at(0),
+            lastAt: at(3),
+          },
+          {
+            nodeIndex: 3,
+            rows: 1,
+            invalid: 0,
+            spikeX: 0,
+            spikeY: 0,
+            held: 0,
+            noReference: 0,
+            gravity: 1,
+            firstAt: at(0),
+            lastAt: at(0),
+          },
+        ]);
+        // inclusive bounds: timestamps 1 and 2 only (node 3 has no row there)
+        expect(await store.flagCounts({ key: A, from: at(1), to: at(2) })).toEqual([
+          {
+            nodeIndex: 1,
+            rows: 2,
+            invalid: 1,
+            spikeX: 1,
+            spikeY: 1,
+            held: 1,
+            noReference: 0,
+            gravity: 0,
+            firstAt: at(1),
+            lastAt: at(2),
+          },
+          {
+            nodeIndex: 2,
+            rows: 2,
+            invalid: 2,
+            spikeX: 1,
+            spikeY: 2,
+            held: 1,
+            noReference: 1,
+            gravity: 1,
+            firstAt: at(1),
+            lastAt: at(2),
+          },
+        ]);
+        expect(await store.flagCounts({ key: B, from: null, to: at(0) })).toEqual([]);
+        expect(await store.flagCounts({ key: C, from: null, to: null })).toEqual([]);
+      });
+
       it('listEvents filters by chain and time, newest first, with a limit; markNotified sets notifiedAt', async () => {
         const runId = await store.startRun({
           ...A,

@@ -46,6 +46,7 @@ function recordingStore(): { store: Store; calls: Call[] } {
     endRun: unused,
     listRuns: unused,
     readElaborated: unused,
+    flagCounts: unused,
     listEvents: unused,
     upsertStation: async (row) => {
       calls.push({ op: 'upsertStation', key: label(row), row });

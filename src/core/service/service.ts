@@ -9,11 +9,12 @@ import { dirname } from 'node:path';
 import { installDemoSite } from '../demo/install.ts';
 import { Engine } from '../engine/engine.ts';
 import type { EngineEvent, LaunchRequest } from '../engine/events.ts';
+import { CatenaError, chainLabel } from '../errors.ts';
 import { defaultDemoDbPath } from '../paths.ts';
 import { openStore } from '../store/open.ts';
 import type { ChainKey, Store } from '../store/port.ts';
 import { parseProfile } from '../store/profile.ts';
-import type { CatenaService, ServiceOptions } from './types.ts';
+import type { CatenaService, ChainNodes, ServiceOptions } from './types.ts';
 
 export interface OpenedService extends CatenaService {
   readonly store: Store;
@@ -70,11 +71,39 @@ export function createService(store: Store, engine: Engine): OpenedService {
         to: query.to ?? null,
         limit: query.limit,
       }),
+    chainNodes: (key) => chainNodes(store, key),
+    quality: (query) => store.flagCounts({ key: query.key, from: query.from ?? null, to: query.to ?? null }),
     events: (filter) => store.listEvents(filter),
     onEvent: (listener: (event: EngineEvent) => void) => engine.onEvent(listener),
     close: async () => {
       await engine.close();
       await store.close();
     },
+  };
+}
+
+async function chainNodes(store: Store, key: ChainKey): Promise<ChainNodes> {
+  const setup = await store.readChainSetup(key);
+  if (!setup) {
+    throw new CatenaError(
+      'CHAIN_NOT_FOUND',
+      `chain ${chainLabel(key)} is not in active_stations; check the control unit code and the chain letter`,
+      key,
+    );
+  }
+  return {
+    controlUnitCode: setup.station.controlUnitCode,
+    chain: setup.station.chain,
+    siteName: setup.station.siteName,
+    fixedEnd: setup.station.fixedEnd,
+    nodes: setup.nodes
+      .map((n) => ({
+        nodeIndex: n.nodeIndex,
+        depthM: n.depthM,
+        lengthMm: n.lengthMm,
+        enabled: n.enabled !== 0,
+        threeAxis: n.offsetZ !== null && n.gainZ !== null,
+      }))
+      .sort((a, b) => a.nodeIndex - b.nodeIndex),
   };
 }

@@ -7,10 +7,33 @@ import type {
   ChainKey,
   ChainSummary,
   ElaboratedColumns,
+  NodeFlagCounts,
   RunRecord,
   StoredAlarmEvent,
   StoreInfo,
 } from '../store/port.ts';
+
+/** A node of rsn_nodes as the results screens show it. */
+export interface ChainNode {
+  nodeIndex: number;
+  /** position along the chain (m), as stored; null when not configured */
+  depthM: number | null;
+  /** as stored; null = the default 1000 mm */
+  lengthMm: number | null;
+  /** enabled is not 0 (null counts as enabled, ELABORATION.md §1) */
+  enabled: boolean;
+  /** offsetZ and gainZ both configured (a 3-axis node) */
+  threeAxis: boolean;
+}
+
+/** A chain's node configuration for display, with the station's fields the screens need. */
+export interface ChainNodes extends ChainKey {
+  siteName: string | null;
+  /** as stored (`bottom` | `top`, null = the default `bottom`) */
+  fixedEnd: string | null;
+  /** by nodeIndex */
+  nodes: ChainNode[];
+}
 
 export interface CatenaService {
   info(): StoreInfo;
@@ -27,6 +50,10 @@ export interface CatenaService {
     to?: number | null;
     limit?: number;
   }): Promise<ElaboratedColumns>;
+  /** rsn_nodes of the chain for display; CHAIN_NOT_FOUND when it is not in active_stations */
+  chainNodes(key: ChainKey): Promise<ChainNodes>;
+  /** elaborated rows per node counted by flag bit over a span (nulls = unbounded) */
+  quality(query: { key: ChainKey; from?: number | null; to?: number | null }): Promise<NodeFlagCounts[]>;
   events(filter: {
     key?: ChainKey;
     from?: number | null;

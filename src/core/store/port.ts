@@ -208,6 +208,35 @@ export interface SeriesQuery extends ChainKey {
   limit?: number;
 }
 
+export interface FlagCountQuery {
+  key: ChainKey;
+  /** inclusive lower bound, epoch seconds; null = from the start */
+  from: number | null;
+  /** inclusive upper bound, epoch seconds; null = to the end */
+  to: number | null;
+}
+
+/** Elaborated rows of one node counted by flag bit (ELABORATION.md §3.13); a row may count in several. */
+export interface NodeFlagCounts {
+  nodeIndex: number;
+  rows: number;
+  /** flags & 1 */
+  invalid: number;
+  /** flags & 2 */
+  spikeX: number;
+  /** flags & 4 */
+  spikeY: number;
+  /** flags & 8 */
+  held: number;
+  /** flags & 16 */
+  noReference: number;
+  /** flags & 32 */
+  gravity: number;
+  /** first and last timestamp counted, epoch seconds */
+  firstAt: number;
+  lastAt: number;
+}
+
 export interface StoreInfo {
   kind: 'mysql' | 'sqlite';
   /** URL without password */
@@ -250,6 +279,8 @@ export interface Store {
 
   // --- reading the outputs (interface)
   readElaborated(query: SeriesQuery): Promise<ElaboratedColumns>;
+  /** Elaborated rows of the chain with from ≤ t ≤ to, counted per node and flag bit (one grouped query), by nodeIndex. */
+  flagCounts(query: FlagCountQuery): Promise<NodeFlagCounts[]>;
   listEvents(filter: {
     key?: ChainKey;
     from?: number | null;

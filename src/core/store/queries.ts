@@ -12,6 +12,7 @@ import type { EventRow } from './events.ts';
 import type {
   ChainKey,
   ChainSummary,
+  FlagCountQuery,
   NodeRow,
   RunEnd,
   RunStart,
@@ -125,6 +126,36 @@ export function elaboratedQuery(
   // The caller appends the limit parameter in its driver's form.
   const limit = clampLimit(query.limit, 1);
   return { sql: `${sql} ORDER BY timestamp DESC, nodeIndex DESC LIMIT ?`, params, newestFirst: true, limit };
+}
+
+/** SQL for "bit `mask` of flags is set" as 0/1, per dialect (operator precedence differs). */
+export type FlagBitSql = (mask: number) => string;
+
+/** Flag bits of ELABORATION.md §3.13, as counted by flagCounts. */
+const FLAG_COUNT_BITS = [
+  ['invalid', 1],
+  ['spikeX', 2],
+  ['spikeY', 4],
+  ['held', 8],
+  ['noReference', 16],
+  ['gravity', 32],
+] as const;
+
+/** flagCounts: one grouped query over the chain's elaborated rows of the span. */
+export function flagCountsQuery(
+  query: FlagCountQuery,
+  epoch: EpochSql,
+  bit: FlagBitSql,
+): { sql: string; params: SqlValue[] } {
+  const counts = FLAG_COUNT_BITS.map(([name, mask]) => `SUM(${bit(mask)}) AS ${name}`).join(', ');
+  return {
+    sql:
+      `SELECT nodeIndex, COUNT(*) AS rowCount, ${counts}, ` +
+      `${epoch('MIN(timestamp)')} AS firstAt, ${epoch('MAX(timestamp)')} AS lastAt ` +
+      'FROM elaborated_rsn_data WHERE controlUnitCode = ? AND chain = ? AND timestamp >= ? AND timestamp <= ? ' +
+      'GROUP BY nodeIndex ORDER BY nodeIndex',
+    params: [query.key.controlUnitCode, query.key.chain, lowerBound(query.from), upperBound(query.to)],
+  };
 }
 
 export function eventsQuery(

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { CatenaError, chainLabel, type ErrorSubject } from '../errors.ts';
 import type {
   ChainKey,
+  NodeFlagCounts,
   NodeRow,
   RunCounts,
   RunRecord,
@@ -227,6 +228,22 @@ export const stationListSchema = z.object({
   active: dbNumberOrNull,
   fixedEnd: dbStringOrNull,
 });
+
+/** A flagCounts row (queries.ts flagCountsQuery) as the port's NodeFlagCounts. */
+export const flagCountsSchema = z
+  .object({
+    nodeIndex: dbNumber,
+    rowCount: dbNumber,
+    invalid: dbNumber,
+    spikeX: dbNumber,
+    spikeY: dbNumber,
+    held: dbNumber,
+    noReference: dbNumber,
+    gravity: dbNumber,
+    firstAt: dbNumber,
+    lastAt: dbNumber,
+  })
+  .transform(({ rowCount, ...rest }): NodeFlagCounts => ({ ...rest, rows: rowCount }));
 
 export const singleNumberSchema = z.object({ v: dbNumberOrNull });
 

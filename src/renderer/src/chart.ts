@@ -10,6 +10,7 @@ export const COLORS = {
   axis: '#8b96a3',
   invalid: '#e06c75',
   spike: '#f2a65a',
+  spikeY: '#c7794a',
   held: '#5fb3f9',
   noref: '#8b96a3',
   gravity: '#d68cf2',

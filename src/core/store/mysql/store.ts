@@ -43,6 +43,8 @@ import type {
   ChainSetup,
   ChainSummary,
   ElaboratedColumns,
+  FlagCountQuery,
+  NodeFlagCounts,
   NodeRow,
   RawColumns,
   RawSpan,
@@ -66,6 +68,7 @@ import {
   elaboratedQuery,
   eventParams,
   eventsQuery,
+  flagCountsQuery,
   nodeParams,
   runEndParams,
   runFilter,
@@ -76,6 +79,7 @@ import {
 import {
   chainStatsSchema,
   eventSchema,
+  flagCountsSchema,
   lastSchema,
   NODE_COLUMNS,
   NODE_SELECT,
@@ -112,6 +116,9 @@ export interface MysqlStoreOptions {
    */
   localInfile?: boolean;
 }
+
+/** flagCounts: 1 when bit `mask` of flags is set (MySQL: & binds tighter than <> precedence). */
+const flagBit = (mask: number): string => `flags & ${mask} <> 0`;
 
 const epoch = (column: string): string => `TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', ${column})`;
 
@@ -681,6 +688,14 @@ export class MysqlStore implements CatenaStore {
       this.selectArrays(c, sql, params),
     );
     return elaboratedFromRows(rows, key, newestFirst);
+  }
+
+  async flagCounts(query: FlagCountQuery): Promise<NodeFlagCounts[]> {
+    const { sql, params } = flagCountsQuery(query, epoch, flagBit);
+    const rows = await this.withConn(`counting the flags of chain ${chainLabel(query.key)}`, (c) =>
+      this.select(c, sql, params),
+    );
+    return parseRows(flagCountsSchema, rows, 'elaborated_rsn_data', query.key);
   }
 
   async listEvents(filter: {

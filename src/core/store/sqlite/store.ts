@@ -50,6 +50,8 @@ import type {
   ChainSetup,
   ChainSummary,
   ElaboratedColumns,
+  FlagCountQuery,
+  NodeFlagCounts,
   NodeRow,
   RawColumns,
   RawSpan,
@@ -73,6 +75,7 @@ import {
   elaboratedQuery,
   eventParams,
   eventsQuery,
+  flagCountsQuery,
   nodeParams,
   runEndParams,
   runFilter,
@@ -83,6 +86,7 @@ import {
 import {
   chainStatsSchema,
   eventSchema,
+  flagCountsSchema,
   type lastSchema,
   NODE_COLUMNS,
   NODE_SELECT,
@@ -111,6 +115,9 @@ export interface SqliteOpenOptions {
   /** refuse to create the file when it does not exist */
   mustExist: boolean;
 }
+
+/** flagCounts: 1 when bit `mask` of flags is set (SQLite precedence). */
+const flagBit = (mask: number): string => `(flags & ${mask}) <> 0`;
 
 const epoch = (column: string): string => `unixepoch(${column})`;
 
@@ -626,6 +633,12 @@ export class SqliteStore implements CatenaStore {
       this.allArrays(sql, params),
     );
     return elaboratedFromRows(rows, key, newestFirst);
+  }
+
+  async flagCounts(query: FlagCountQuery): Promise<NodeFlagCounts[]> {
+    const { sql, params } = flagCountsQuery(query, epoch, flagBit);
+    const rows = this.guard(`count the flags of chain ${chainLabel(query.key)}`, () => this.all(sql, params));
+    return parseRows(flagCountsSchema, rows, 'elaborated_rsn_data', query.key);
   }
 
   async listEvents(filter: {

@@ -11,7 +11,7 @@ import {
   YAxis,
 } from 'recharts';
 import type { CatenaApi } from '../../../contract/methods.ts';
-import type { ChainKey } from '../../../contract/types.ts';
+import type { ChainKey, ChainNodes } from '../../../contract/types.ts';
 import type { WireSeries } from '../../../contract/wire.ts';
 import { AXIS_PROPS, COLORS, TOOLTIP_PROPS, tickNumber } from '../chart.ts';
 import { fmtNum, fmtTime } from '../format.ts';
@@ -21,6 +21,9 @@ const TIMELINE_ROWS = 20_000;
 
 interface ProfileRow {
   node: number;
+  /** rsn_nodes.depthM (m), null when the node has no configured depth */
+  depth: number | null;
+  threeAxis: boolean;
   cumX: number | null;
   cumY: number | null;
   cumR: number | null;
@@ -28,10 +31,10 @@ interface ProfileRow {
   refY: number | null;
 }
 
-function byNode(
-  s: WireSeries | null,
-): Map<number, { cumX: number | null; cumY: number | null; cumR: number | null }> {
-  const map = new Map<number, { cumX: number | null; cumY: number | null; cumR: number | null }>();
+type NodeValues = { cumX: number | null; cumY: number | null; cumR: number | null };
+
+function byNode(s: WireSeries | null): Map<number, NodeValues> {
+  const map = new Map<number, NodeValues>();
   if (!s) return map;
   for (let i = 0; i < s.length; i++) {
     map.set(s.nodeIndex[i]!, { cumX: s.cumX[i]!, cumY: s.cumY[i]!, cumR: s.cumR[i]! });
@@ -39,24 +42,32 @@ function byNode(
   return map;
 }
 
-/** Node ticks at a round step, always with the first and last node. */
-function nodeTicks(nodes: number[]): number[] {
-  if (nodes.length === 0) return [];
-  const first = nodes[0]!;
-  const last = nodes[nodes.length - 1]!;
-  const raw = (last - first) / 10;
-  const step = [1, 2, 5, 10, 20, 50, 100].find((s) => s >= raw) ?? 100;
-  const ticks = [first];
-  for (let n = Math.ceil((first + 1) / step) * step; n < last; n += step)
-    if (n - first >= step && last - n >= step / 2) ticks.push(n);
-  if (last !== first) ticks.push(last);
-  return ticks;
+/** Rows of the enabled nodes that have output, by depth (nodes without a depth last, by index). */
+function profileRows(
+  config: ChainNodes | null,
+  cur: Map<number, NodeValues>,
+  ref: Map<number, NodeValues>,
+): ProfileRow[] {
+  const conf = new Map((config?.nodes ?? []).map((n) => [n.nodeIndex, n]));
+  const nodes = [...new Set([...cur.keys(), ...ref.keys()])].filter((n) => conf.get(n)?.enabled !== false);
+  const rows = nodes.map<ProfileRow>((node) => ({
+    node,
+    depth: conf.get(node)?.depthM ?? null,
+    threeAxis: conf.get(node)?.threeAxis ?? false,
+    cumX: cur.get(node)?.cumX ?? null,
+    cumY: cur.get(node)?.cumY ?? null,
+    cumR: cur.get(node)?.cumR ?? null,
+    refX: ref.get(node)?.cumX ?? null,
+    refY: ref.get(node)?.cumY ?? null,
+  }));
+  const depthKey = (r: ProfileRow) => r.depth ?? Number.POSITIVE_INFINITY;
+  return rows.sort((a, b) => depthKey(a) - depthKey(b) || a.node - b.node);
 }
 
 /**
- * Cumulative displacement along the chain at one time. The vertical axis is
- * the node index (1 = nearest the control unit): the series the contract
- * returns carry no depth yet (rsn_nodes.depthM is not exposed by the service).
+ * Cumulative displacement along the chain at one time, against depth
+ * (rsn_nodes.depthM, increasing downward). Only enabled nodes have output;
+ * disabled nodes are listed under the table.
  */
 export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: number; version: number }) {
   const { api, chainKey, last, version } = props;
@@ -68,6 +79,8 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
     const s = await api.series({ key: chainKey, nodeIndex: first, limit: TIMELINE_ROWS });
     return s.timestamp.filter((t): t is number => t !== null);
   }, [api, chainKey, last, version]);
+
+  const config = useLoad(() => api.chainNodes({ key: chainKey }), [api, chainKey, version]);
 
   const times = timeline.data ?? [];
   const [index, setIndex] = useState<number | null>(null);
@@ -87,19 +100,20 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
     [api, chainKey, base, at, compare, version],
   );
 
-  const rows = useMemo(() => {
-    const cur = byNode(current.data);
-    const ref = byNode(baseline.data);
-    const nodes = [...new Set([...cur.keys(), ...ref.keys()])].sort((a, b) => a - b);
-    return nodes.map<ProfileRow>((node) => ({
-      node,
-      cumX: cur.get(node)?.cumX ?? null,
-      cumY: cur.get(node)?.cumY ?? null,
-      cumR: cur.get(node)?.cumR ?? null,
-      refX: ref.get(node)?.cumX ?? null,
-      refY: ref.get(node)?.cumY ?? null,
-    }));
-  }, [current.data, baseline.data]);
+  const rows = useMemo(
+    () => profileRows(config.data, byNode(current.data), byNode(baseline.data)),
+    [config.data, current.data, baseline.data],
+  );
+  // the chart needs a depth; a node without one is in the table only
+  const plotted = useMemo(() => rows.filter((r) => r.depth !== null), [rows]);
+  const nodesAt = useMemo(() => {
+    const map = new Map<number, number[]>();
+    for (const r of plotted) map.set(r.depth!, [...(map.get(r.depth!) ?? []), r.node]);
+    return map;
+  }, [plotted]);
+  const disabled = (config.data?.nodes ?? []).filter((n) => !n.enabled);
+  const noDepth = rows.filter((r) => r.depth === null).map((r) => r.node);
+  const fixedEnd = config.data ? (config.data.fixedEnd ?? 'bottom') : null;
 
   const showBaseline = compare && baseline.data !== null;
 
@@ -126,32 +140,47 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
           with {fmtTime(base)}
         </label>
         {timeline.error ? <span className="error-text">{timeline.error}</span> : null}
+        {config.error ? (
+          <span className="error-text" role="alert">
+            {config.error}
+          </span>
+        ) : null}
       </div>
       <div className="profile-body">
         <div className="chart profile-chart" data-testid="chart-profile">
           <div className="chart-title">
-            Cumulative displacement vs node{' '}
-            <span className="muted">[mm] · node 1 = nearest the control unit</span>
+            Cumulative displacement vs depth{' '}
+            <span className="muted">[mm] · depth [m] down{fixedEnd ? ` · fixed end: ${fixedEnd}` : ''}</span>
           </div>
           <ResponsiveContainer width="100%" height={360}>
-            <LineChart data={rows} layout="vertical" margin={{ top: 10, right: 16, bottom: 4, left: 0 }}>
+            <LineChart data={plotted} layout="vertical" margin={{ top: 10, right: 16, bottom: 4, left: 0 }}>
               <CartesianGrid stroke={COLORS.grid} strokeDasharray="2 3" />
               <XAxis type="number" {...AXIS_PROPS} domain={['auto', 'auto']} tickFormatter={tickNumber} />
               <YAxis
                 type="number"
-                dataKey="node"
-                domain={['dataMin', 'dataMax']}
-                ticks={nodeTicks(rows.map((r) => r.node))}
-                interval={0}
-                allowDecimals={false}
-                width={40}
+                dataKey="depth"
+                // in a vertical layout a numeric Y axis already grows downward: depth 0 at the top
+                domain={[(min: number) => Math.min(0, min), 'auto']}
+                allowDecimals
+                width={48}
+                tickFormatter={tickNumber}
                 {...AXIS_PROPS}
-                label={{ value: 'node', angle: -90, fill: COLORS.axis, fontSize: 11, position: 'insideLeft' }}
+                label={{
+                  value: 'depth [m]',
+                  angle: -90,
+                  fill: COLORS.axis,
+                  fontSize: 11,
+                  position: 'insideLeft',
+                }}
               />
               <ReferenceLine x={0} stroke={COLORS.axis} />
               <Tooltip
                 {...TOOLTIP_PROPS}
-                labelFormatter={(n) => `node ${String(n)}`}
+                labelFormatter={(d) =>
+                  typeof d === 'number'
+                    ? `depth ${fmtNum(d, 2)} m · node ${(nodesAt.get(d) ?? []).join(', ')}`
+                    : String(d)
+                }
                 formatter={(v) => (typeof v === 'number' ? fmtNum(v, 2) : '—')}
               />
               <Legend wrapperStyle={{ fontSize: 11 }} height={18} />
@@ -186,6 +215,7 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
           <thead>
             <tr>
               <th className="num">Node</th>
+              <th className="num">Depth [m]</th>
               <th className="num">cumX</th>
               <th className="num">cumY</th>
               <th className="num">cumR</th>
@@ -193,14 +223,32 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.node}>
-                <td className="num">{r.node}</td>
+              <tr key={r.node} data-node={r.node}>
+                <td className="num">
+                  {r.node}
+                  {r.threeAxis ? <span className="muted small"> 3-ax</span> : null}
+                </td>
+                <td className="num">{fmtNum(r.depth, 2)}</td>
                 <td className="num">{fmtNum(r.cumX)}</td>
                 <td className="num">{fmtNum(r.cumY)}</td>
                 <td className="num">{fmtNum(r.cumR)}</td>
               </tr>
             ))}
           </tbody>
+          {disabled.length > 0 || noDepth.length > 0 ? (
+            <tfoot>
+              <tr>
+                <td colSpan={5} className="muted small" data-testid="profile-omitted">
+                  {disabled.length > 0
+                    ? `Disabled (not elaborated): ${disabled
+                        .map((n) => `node ${n.nodeIndex} (${fmtNum(n.depthM, 2)} m)`)
+                        .join(', ')}. `
+                    : ''}
+                  {noDepth.length > 0 ? `No depth configured, not plotted: node ${noDepth.join(', ')}.` : ''}
+                </td>
+              </tr>
+            </tfoot>
+          ) : null}
         </table>
       </div>
     </div>
