@@ -204,19 +204,31 @@ for (const target of targets) {
 
     it('cancellation keeps committed batches, marks the run cancelled, and incremental resumes exactly', async () => {
       const other = await target.create();
+      // The operator's cancel arrives right after the second batch is committed: the
+      // real store, with its writeChunk observed (not replaced) to time the cancel exactly.
+      let cancel = () => {};
+      let writes = 0;
+      const observed = new Proxy(other.store, {
+        get(target, prop) {
+          const value = Reflect.get(target, prop, target);
+          if (prop !== 'writeChunk') return typeof value === 'function' ? value.bind(target) : value;
+          return async (chunk: Parameters<Store['writeChunk']>[0]) => {
+            const written = await target.writeChunk(chunk);
+            if (++writes === 2) cancel();
+            return written;
+          };
+        },
+      });
       const engine = new Engine({
-        store: other.store,
+        store: observed,
         threads: 2,
         tuning: { chunkCells: 2_000, writeRows: 500 },
       });
       try {
         const big = chains[0]!;
         const l = await engine.launch({ chains: [big], mode: 'full' });
-        const off = engine.onEvent((e) => {
-          if (e.type === 'chain-progress' && e.timestampsDone > 0) engine.cancel(l.launchId);
-        });
+        cancel = () => engine.cancel(l.launchId);
         const [result] = (await l.done).results;
-        off();
         expect(result!.status).toBe('cancelled');
         expect(result!.message).toMatch(/cancelled after \d+ timestamps/);
         const runs = await other.store.listRuns({ key: big });
