@@ -154,6 +154,31 @@ for (const kind of kinds) {
       expect(invalid).toBe(4);
     });
 
+    it('a chain already being elaborated elsewhere fails with CHAIN_LOCKED; the lock is freed at the end', async () => {
+      const key = { controlUnitCode: 'CU913', chain: 'A' };
+      await addChain(store, key);
+      // "Elsewhere" is a second store on the same database: another workstation (MySQL) or another launch.
+      const other = await openStore(parseProfile(dbUrl));
+      try {
+        const lock = await other.lockChain(key);
+        expect(lock).not.toBeNull();
+        const blocked = (await run(store, [key, GOOD])).get('CU913-A')!;
+        expect(blocked.status).toBe('failed');
+        expect(blocked.errorCode).toBe('CHAIN_LOCKED');
+        expect(blocked.message).toMatch(/CU913-A is being elaborated by another launch or workstation/);
+        expect(blocked.rowsWritten).toBe(0);
+        await lock!.release();
+        const free = (await run(store, [key])).get('CU913-A')!;
+        expect(free.status).toBe('succeeded');
+        // and the engine released its own lock when the run ended
+        const again = await other.lockChain(key);
+        expect(again).not.toBeNull();
+        await again!.release();
+      } finally {
+        await other.close();
+      }
+    });
+
     it('rows of nodes that are not configured are ignored and reported as a warning', async () => {
       const key = { controlUnitCode: 'CU911', chain: 'A' };
       await addChain(store, key, [node(key, 1), node(key, 2)], [], raw([1, 2, 7], 20));

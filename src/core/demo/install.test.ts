@@ -47,6 +47,7 @@ function recordingStore(): { store: Store; calls: Call[] } {
     listRuns: unused,
     readElaborated: unused,
     flagCounts: unused,
+    lockChain: unused,
     listEvents: unused,
     upsertStation: async (row) => {
       calls.push({ op: 'upsertStation', key: label(row), row });

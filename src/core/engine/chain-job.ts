@@ -9,7 +9,15 @@
 import { buildChainModel, contextSeconds, referenceLoadSpan } from '../elaboration/config.ts';
 import type { ChainModel, OutputBlock, References } from '../elaboration/types.ts';
 import { CatenaError, chainLabel, isCatenaError } from '../errors.ts';
-import type { AlarmEvent, ChainKey, ElaboratedColumns, RunCounts, RunMode, Store } from '../store/port.ts';
+import type {
+  AlarmEvent,
+  ChainKey,
+  ChainLock,
+  ElaboratedColumns,
+  RunCounts,
+  RunMode,
+  Store,
+} from '../store/port.ts';
 import type { ChainPhase, ChainResult } from './events.ts';
 import { type ProgressSnapshot, ProgressThrottle } from './progress.ts';
 import { RawWindow } from './raw-window.ts';
@@ -74,6 +82,7 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
   };
   const progress = new ProgressThrottle((s) => ctx.onProgress(key, s));
   let runId: number | null = null;
+  let lock: ChainLock | null = null;
 
   /** Records the end of the run; a store that fails here (it may be what failed) is said, not thrown. */
   const finish = async (
@@ -119,6 +128,14 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
       spanTo: job.to ?? null,
       host: ctx.host,
     });
+    lock = await ctx.store.lockChain(key);
+    if (!lock) {
+      throw new CatenaError(
+        'CHAIN_LOCKED',
+        `chain ${chainLabel(key)} is being elaborated by another launch or workstation; wait for that run to end (or cancel it there), then launch again`,
+        key,
+      );
+    }
     const setup = await ctx.store.readChainSetup(key);
     if (!setup) {
       throw new CatenaError(
@@ -171,6 +188,8 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
       code: 'UNEXPECTED',
       message: `chain ${chainLabel(key)}: unexpected error while ${state.phase} (${detail}); see the log file`,
     });
+  } finally {
+    await lock?.release().catch(() => {});
   }
 }
 

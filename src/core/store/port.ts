@@ -237,6 +237,11 @@ export interface NodeFlagCounts {
   lastAt: number;
 }
 
+/** A chain's elaboration lock; held until released (or until the holder's connection or process ends). */
+export interface ChainLock {
+  release(): Promise<void>;
+}
+
 export interface StoreInfo {
   kind: 'mysql' | 'sqlite';
   /** URL without password */
@@ -271,6 +276,12 @@ export interface Store {
   /** One transaction: upsert the rows, replace the span's events. */
   writeChunk(chunk: WriteChunk): Promise<WriteResult>;
   markNotified(key: ChainKey, events: readonly AlarmEvent[], at: number): Promise<void>;
+
+  /**
+   * Takes the chain's elaboration lock without waiting; null when another
+   * launch (this process) or another workstation (MySQL) holds it.
+   */
+  lockChain(key: ChainKey): Promise<ChainLock | null>;
 
   // --- bookkeeping
   startRun(run: RunStart): Promise<number>;

@@ -14,7 +14,14 @@
  * - Any failure the operator can act on becomes a CatenaError (errors.ts).
  */
 
-import mysql, { type Pool, type PoolConnection, type PoolOptions } from 'mysql2/promise';
+import { createHash } from 'node:crypto';
+import mysql, {
+  type Connection,
+  type ConnectionOptions,
+  type Pool,
+  type PoolConnection,
+  type PoolOptions,
+} from 'mysql2/promise';
 import { z } from 'zod';
 import { CatenaError, chainLabel } from '../../errors.ts';
 import { formatDbTime } from '../../time.ts';
@@ -40,6 +47,7 @@ import {
 import type {
   AlarmEvent,
   ChainKey,
+  ChainLock,
   ChainSetup,
   ChainSummary,
   ElaboratedColumns,
@@ -151,6 +159,14 @@ function insertIdOf(result: unknown): number {
   throw new CatenaError('STORE_ERROR', 'The database did not return the id of the new run.');
 }
 
+/** Lock names are server-wide and at most 64 characters: scope by database, then hash. */
+function chainLockName(database: string, key: ChainKey): string {
+  const digest = createHash('sha1')
+    .update(`${database}\u0000${key.controlUnitCode}\u0000${key.chain}`)
+    .digest('hex');
+  return `catena:${digest}`;
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class MysqlStore implements CatenaStore {
@@ -159,6 +175,8 @@ export class MysqlStore implements CatenaStore {
   private readonly ctx: MysqlContext;
   private readonly initialized = new WeakSet<object>();
   private bulkMethod: BulkMethod;
+  /** connection settings for the dedicated connections that hold chain locks */
+  private lockConfig: ConnectionOptions = {};
 
   private constructor(pool: Pool, ctx: MysqlContext, info: StoreInfo, bulkMethod: BulkMethod) {
     this.pool = pool;
@@ -223,6 +241,17 @@ export class MysqlStore implements CatenaStore {
         serverVersion: String(version ?? ''),
       };
       const store = new MysqlStore(pool, ctx, info, bulkMethod);
+      store.lockConfig = {
+        host: config.host,
+        port: config.port,
+        user: config.user,
+        password: config.password,
+        database: config.database,
+        connectTimeout: config.connectTimeout,
+        charset: config.charset,
+        ssl: config.ssl,
+        enableKeepAlive: true,
+      };
       await store.initSession(conn);
       return store;
     } catch (error) {
@@ -240,6 +269,39 @@ export class MysqlStore implements CatenaStore {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+
+  /**
+   * GET_LOCK on a dedicated connection (not the pool's: a lane holding a
+   * pooled connection for a whole run could starve the pool). The server
+   * releases the lock by itself when that connection ends, so a workstation
+   * that dies never leaves a chain locked.
+   */
+  async lockChain(key: ChainKey): Promise<ChainLock | null> {
+    let conn: Connection | undefined;
+    try {
+      conn = await mysql.createConnection(this.lockConfig);
+      conn.on('error', () => {}); // a lost lock connection only frees the lock
+      const [rows] = await conn.query({
+        sql: 'SELECT GET_LOCK(?, 0)',
+        values: [chainLockName(this.ctx.database, key)],
+        rowsAsArray: true,
+      });
+      const first = arrayOf(rows)[0];
+      if (!(Array.isArray(first) && Number(first[0]) === 1)) {
+        await conn.end().catch(() => {});
+        return null;
+      }
+      const held = conn;
+      return {
+        release: async () => {
+          await held.end().catch(() => held.destroy());
+        },
+      };
+    } catch (error) {
+      conn?.destroy();
+      throw this.fail(error, 'taking the chain lock');
+    }
   }
 
   // --- connections

@@ -47,6 +47,7 @@ import {
 import type {
   AlarmEvent,
   ChainKey,
+  ChainLock,
   ChainSetup,
   ChainSummary,
   ElaboratedColumns,
@@ -138,6 +139,15 @@ const existingEventSchema = z.object({
 });
 const rawStatsSchema = chainStatsSchema.pick({ n: true, first: true, last: true });
 
+/**
+ * Chain locks of SQLite files, per process: an embedded file is one
+ * workstation's (the demo site, offline review); two processes on one file
+ * are not guarded against each other.
+ */
+const heldChainLocks = new Set<string>();
+/** An in-memory database is private to its connection: nothing to guard. */
+const noLock: ChainLock = { release: async () => {} };
+
 export class SqliteStore implements CatenaStore {
   readonly info: StoreInfo;
   private readonly db: DatabaseSync;
@@ -179,6 +189,17 @@ export class SqliteStore implements CatenaStore {
 
   async close(): Promise<void> {
     if (this.db.isOpen) this.db.close();
+  }
+
+  async lockChain(key: ChainKey): Promise<ChainLock | null> {
+    const name = `${this.path}\u0000${key.controlUnitCode}\u0000${key.chain}`;
+    if (this.path === ':memory:' || heldChainLocks.has(name)) return this.path === ':memory:' ? noLock : null;
+    heldChainLocks.add(name);
+    return {
+      release: async () => {
+        heldChainLocks.delete(name);
+      },
+    };
   }
 
   // --- plumbing
