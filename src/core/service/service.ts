@@ -3,7 +3,7 @@
  * validate their inputs, call these methods and forward the events; nothing
  * of the domain lives in a host.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { installDemoSite } from '../demo/install.ts';
@@ -29,12 +29,12 @@ export function defaultDatabaseUrl(): string {
 export async function openCatenaService(options: ServiceOptions = {}): Promise<OpenedService> {
   const url = options.db ?? defaultDatabaseUrl();
   const demoPath = defaultDemoDbPath();
-  const needsDemo = options.ensureDemo === true && url === `sqlite:${demoPath}` && !existsSync(demoPath);
-  if (needsDemo) mkdirSync(dirname(demoPath), { recursive: true });
+  if (options.ensureDemo === true && url === `sqlite:${demoPath}` && !existsSync(demoPath)) {
+    await createDemoDatabase(demoPath);
+  }
   const store = await openStore(parseProfile(url));
   try {
-    if (needsDemo) await installDemoSite(store);
-    else await store.migrate();
+    await store.migrate();
   } catch (error) {
     await store.close();
     throw error;
@@ -47,6 +47,24 @@ export async function openCatenaService(options: ServiceOptions = {}): Promise<O
     onUnexpected: options.onUnexpected,
   });
   return createService(store, engine);
+}
+
+/**
+ * Builds the demo site in a side file and renames it into place when it is
+ * complete, so an interrupted first start never leaves a half-made demo
+ * database that later starts would take for a finished one.
+ */
+async function createDemoDatabase(path: string): Promise<void> {
+  mkdirSync(dirname(path), { recursive: true });
+  const partial = `${path}.partial`;
+  for (const leftover of [partial, `${partial}-wal`, `${partial}-shm`]) rmSync(leftover, { force: true });
+  const store = await openStore(parseProfile(`sqlite:${partial}`));
+  try {
+    await installDemoSite(store);
+  } finally {
+    await store.close();
+  }
+  renameSync(partial, path);
 }
 
 export function createService(store: Store, engine: Engine): OpenedService {
