@@ -194,10 +194,11 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
 }
 
 function cancelledMessage(key: ChainKey, counts: RunCounts): { code: string; message: string } {
-  return {
-    code: 'CANCELLED',
-    message: `chain ${chainLabel(key)} cancelled after ${counts.timestamps} timestamps; what was written is kept and the next incremental run resumes after it`,
-  };
+  const message =
+    counts.timestamps === 0
+      ? `chain ${chainLabel(key)} cancelled before anything was written`
+      : `chain ${chainLabel(key)} cancelled after ${counts.timestamps} timestamps; what was written is kept and the next incremental run resumes after it`;
+  return { code: 'CANCELLED', message };
 }
 
 async function resolveSpan(store: Store, job: ChainJob, enabled: number[]): Promise<Span> {
