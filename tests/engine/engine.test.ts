@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installDemoSite } from '../../src/core/demo/install.ts';
 import { Engine } from '../../src/core/engine/engine.ts';
 import type { ChainResult, LaunchRequest } from '../../src/core/engine/events.ts';
+import { ELABORATED_VALUES } from '../../src/core/store/columns.ts';
 import { openStore } from '../../src/core/store/open.ts';
 import type { ChainKey, ElaboratedColumns, Store, StoredAlarmEvent } from '../../src/core/store/port.ts';
 import { parseProfile } from '../../src/core/store/profile.ts';
@@ -89,20 +90,7 @@ async function dump(store: Store, chains: ChainKey[]): Promise<Dump> {
   return { rows, events };
 }
 
-const COLUMNS = [
-  'timestamp',
-  'nodeIndex',
-  'alphaX',
-  'alphaY',
-  'temperature',
-  'dispX',
-  'dispY',
-  'cumX',
-  'cumY',
-  'cumR',
-  'velR',
-  'flags',
-] as const;
+const COLUMNS = ['timestamp', 'nodeIndex', ...ELABORATED_VALUES, 'flags'] as const;
 
 /** Bit-for-bit comparison (Object.is: NaN equals NaN, and every bit of a double counts). */
 function expectSameRows(a: Dump, b: Dump): void {
