@@ -1,4 +1,5 @@
 /** Column builders for the store suites. */
+import { ELABORATED_VALUES } from '../../src/core/store/columns.ts';
 import type {
   AlarmEvent,
   ChainKey,
@@ -72,17 +73,8 @@ export interface ElaboratedRow {
   flags?: number;
 }
 
-export const ELABORATED_NAMES = [
-  'alphaX',
-  'alphaY',
-  'temperature',
-  'dispX',
-  'dispY',
-  'cumX',
-  'cumY',
-  'cumR',
-  'velR',
-] as const;
+/** The value columns of elaborated rows, as the store names them. */
+export const ELABORATED_NAMES = ELABORATED_VALUES;
 
 /** Rows whose value columns are v, v+1, …, v+8 (NaN stays NaN everywhere). */
 export function elaborated(rows: ElaboratedRow[]): ElaboratedColumns {

@@ -266,3 +266,29 @@ export class TimeFormatter {
 export function nowEpoch(): number {
   return Math.floor(Date.now() / 1000);
 }
+
+/**
+ * Binds what every bulk-written row starts with — key, time, nodeIndex, then
+ * the value columns with NaN as NULL — at params[at…]; returns the index
+ * after them, where the table's own trailing columns go.
+ */
+export function bindKeyedRow(
+  params: unknown[],
+  at: number,
+  key: ChainKey,
+  time: TimeFormatter,
+  rows: { timestamp: Float64Array; nodeIndex: Int32Array },
+  values: readonly Float64Array[],
+  i: number,
+): number {
+  params[at] = key.controlUnitCode;
+  params[at + 1] = key.chain;
+  params[at + 2] = time.format(rows.timestamp[i]!);
+  params[at + 3] = rows.nodeIndex[i]!;
+  let next = at + 4;
+  for (const column of values) {
+    const v = column[i]!;
+    params[next++] = Number.isNaN(v) ? null : v;
+  }
+  return next;
+}

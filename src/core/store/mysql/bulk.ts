@@ -19,7 +19,14 @@
 import { Readable } from 'node:stream';
 import type { PoolConnection } from 'mysql2/promise';
 import { CatenaError, chainLabel } from '../../errors.ts';
-import { ELABORATED_COLUMNS, ELABORATED_VALUES, RAW_COLUMNS, RAW_VALUES, TimeFormatter } from '../columns.ts';
+import {
+  bindKeyedRow,
+  ELABORATED_COLUMNS,
+  ELABORATED_VALUES,
+  RAW_COLUMNS,
+  RAW_VALUES,
+  TimeFormatter,
+} from '../columns.ts';
 import type { ChainKey, ElaboratedColumns, RawColumns } from '../port.ts';
 import type { SqlValue } from '../sql.ts';
 
@@ -73,18 +80,22 @@ function tsvStream(length: number, line: (i: number) => string): Readable {
   });
 }
 
-function elaboratedTsv(
+/**
+ * LOAD DATA lines of rows [start, end): key, time, nodeIndex and the value
+ * columns (NaN as `\N`), then `tail(i)`, the table's own trailing fields
+ * with the line end.
+ */
+function keyedTsv(
   key: ChainKey,
-  runId: number,
-  rows: ElaboratedColumns,
+  rows: { timestamp: Float64Array; nodeIndex: Int32Array },
+  values: readonly Float64Array[],
+  tail: (i: number) => string,
   start: number,
   end: number,
 ): Readable {
   const prefix = `${escapeField(key.controlUnitCode)}\t${escapeField(key.chain)}\t`;
   const time = new TimeFormatter();
-  const values = ELABORATED_VALUES.map((name) => rows[name]);
-  const { timestamp, nodeIndex, flags } = rows;
-  const suffix = `\t${runId}\n`;
+  const { timestamp, nodeIndex } = rows;
   return tsvStream(end - start, (k) => {
     const i = start + k;
     let line = `${prefix}${time.format(timestamp[i]!)}\t${nodeIndex[i]}`;
@@ -92,23 +103,7 @@ function elaboratedTsv(
       const v = column[i]!;
       line += Number.isNaN(v) ? '\t\\N' : `\t${v}`;
     }
-    return `${line}\t${flags[i]}${suffix}`;
-  });
-}
-
-function rawTsv(key: ChainKey, rows: RawColumns, start: number, end: number): Readable {
-  const prefix = `${escapeField(key.controlUnitCode)}\t${escapeField(key.chain)}\t`;
-  const time = new TimeFormatter();
-  const values = RAW_VALUES.map((name) => rows[name]);
-  const { timestamp, nodeIndex, errorCode } = rows;
-  return tsvStream(end - start, (k) => {
-    const i = start + k;
-    let line = `${prefix}${time.format(timestamp[i]!)}\t${nodeIndex[i]}`;
-    for (const column of values) {
-      const v = column[i]!;
-      line += Number.isNaN(v) ? '\t\\N' : `\t${v}`;
-    }
-    return `${line}\t${errorCode[i]}\n`;
+    return line + tail(i);
   });
 }
 
@@ -175,9 +170,6 @@ async function insertUpsert(
   }
 }
 
-/** NaN → NULL for a bound parameter. */
-const bindDouble = (v: number): number | null => (Number.isNaN(v) ? null : v);
-
 export async function upsertElaborated(
   conn: PoolConnection,
   method: BulkMethod,
@@ -187,14 +179,15 @@ export async function upsertElaborated(
 ): Promise<void> {
   const { length } = rows;
   if (length === 0) return;
+  const values = ELABORATED_VALUES.map((name) => rows[name]);
   if (method === 'load-data') {
+    const suffix = `\t${runId}\n`;
     await loadData(conn, key, 'elaborated_rsn_data', ELABORATED_COLUMNS, () =>
-      elaboratedTsv(key, runId, rows, 0, length),
+      keyedTsv(key, rows, values, (i) => `\t${rows.flags[i]}${suffix}`, 0, length),
     );
     return;
   }
   const time = new TimeFormatter();
-  const values = ELABORATED_VALUES.map((name) => rows[name]);
   await insertUpsert(
     conn,
     'elaborated_rsn_data',
@@ -203,13 +196,9 @@ export async function upsertElaborated(
     0,
     length,
     (i, p, at) => {
-      p[at] = key.controlUnitCode;
-      p[at + 1] = key.chain;
-      p[at + 2] = time.format(rows.timestamp[i]!);
-      p[at + 3] = rows.nodeIndex[i]!;
-      for (let c = 0; c < values.length; c++) p[at + 4 + c] = bindDouble(values[c]![i]!);
-      p[at + 4 + values.length] = rows.flags[i]!;
-      p[at + 5 + values.length] = runId;
+      const next = bindKeyedRow(p, at, key, time, rows, values, i);
+      p[next] = rows.flags[i]!;
+      p[next + 1] = runId;
     },
   );
 }
@@ -223,18 +212,15 @@ export async function upsertRaw(
   end: number,
 ): Promise<void> {
   if (end <= start) return;
+  const values = RAW_VALUES.map((name) => rows[name]);
   if (method === 'load-data') {
-    await loadData(conn, key, 'raw_rsn_data', RAW_COLUMNS, () => rawTsv(key, rows, start, end));
+    await loadData(conn, key, 'raw_rsn_data', RAW_COLUMNS, () =>
+      keyedTsv(key, rows, values, (i) => `\t${rows.errorCode[i]}\n`, start, end),
+    );
     return;
   }
   const time = new TimeFormatter();
-  const values = RAW_VALUES.map((name) => rows[name]);
   await insertUpsert(conn, 'raw_rsn_data', RAW_COLUMNS, RAW_COLUMNS.slice(4), start, end, (i, p, at) => {
-    p[at] = key.controlUnitCode;
-    p[at + 1] = key.chain;
-    p[at + 2] = time.format(rows.timestamp[i]!);
-    p[at + 3] = rows.nodeIndex[i]!;
-    for (let c = 0; c < values.length; c++) p[at + 4 + c] = bindDouble(values[c]![i]!);
-    p[at + 4 + values.length] = rows.errorCode[i]!;
+    p[bindKeyedRow(p, at, key, time, rows, values, i)] = rows.errorCode[i]!;
   });
 }

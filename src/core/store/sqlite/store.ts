@@ -22,6 +22,7 @@ import { CatenaError, chainLabel } from '../../errors.ts';
 import { formatDbTime } from '../../time.ts';
 import { readRawChunks } from '../chunking.ts';
 import {
+  bindKeyedRow,
   checkElaboratedColumns,
   checkRawColumns,
   ELABORATED_COLUMNS,
@@ -538,19 +539,10 @@ export class SqliteStore implements CatenaStore {
   private upsertElaborated(key: ChainKey, runId: number, rows: ElaboratedColumns): void {
     const time = new TimeFormatter();
     const values = ELABORATED_VALUES.map((name) => rows[name]);
-    const { timestamp, nodeIndex, flags } = rows;
-    const n = values.length;
     this.upsertRows('elaborated_rsn_data', ELABORATED_COLUMNS, 0, rows.length, (i, p, at) => {
-      p[at] = key.controlUnitCode;
-      p[at + 1] = key.chain;
-      p[at + 2] = time.format(timestamp[i]!);
-      p[at + 3] = nodeIndex[i]!;
-      for (let c = 0; c < n; c++) {
-        const v = values[c]![i]!;
-        p[at + 4 + c] = Number.isNaN(v) ? null : v;
-      }
-      p[at + 4 + n] = flags[i]!;
-      p[at + 5 + n] = runId;
+      const next = bindKeyedRow(p, at, key, time, rows, values, i);
+      p[next] = rows.flags[i]!;
+      p[next + 1] = runId;
     });
   }
 
@@ -717,8 +709,6 @@ export class SqliteStore implements CatenaStore {
   async writeRaw(key: ChainKey, rows: RawColumns): Promise<void> {
     checkRawColumns(key, rows);
     const values = RAW_VALUES.map((name) => rows[name]);
-    const { timestamp, nodeIndex, errorCode } = rows;
-    const n = values.length;
     for (let start = 0; start < rows.length; start += RAW_WRITE_BATCH) {
       if (start > 0) await yieldToEventLoop();
       const end = Math.min(rows.length, start + RAW_WRITE_BATCH);
@@ -726,15 +716,7 @@ export class SqliteStore implements CatenaStore {
       this.guard(`write the raw rows of chain ${chainLabel(key)}`, () =>
         this.tx(() =>
           this.upsertRows('raw_rsn_data', RAW_COLUMNS, start, end, (i, p, at) => {
-            p[at] = key.controlUnitCode;
-            p[at + 1] = key.chain;
-            p[at + 2] = time.format(timestamp[i]!);
-            p[at + 3] = nodeIndex[i]!;
-            for (let c = 0; c < n; c++) {
-              const v = values[c]![i]!;
-              p[at + 4 + c] = Number.isNaN(v) ? null : v;
-            }
-            p[at + 4 + n] = errorCode[i]!;
+            p[bindKeyedRow(p, at, key, time, rows, values, i)] = rows.errorCode[i]!;
           }),
         ),
       );
