@@ -17,9 +17,10 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
+import type { ElaboratedColumns } from '../src/core/domain/columns.ts';
 import { DEFAULT_CONCURRENCY, Engine } from '../src/core/engine/engine.ts';
 import { openStore } from '../src/core/store/open.ts';
-import type { ElaboratedColumns, Store } from '../src/core/store/port.ts';
+import type { Store } from '../src/core/store/port.ts';
 import { parseProfile } from '../src/core/store/profile.ts';
 import { chainKeys, installWorkload, WORKLOAD_30_DAYS, type WorkloadShape } from './bench/workload.ts';
 

@@ -4,14 +4,11 @@
  * elaboration does its work (temperature cycles, creep, noise, spikes,
  * error codes, an occasional missing reading).
  */
-import type {
-  ChainKey,
-  NodeRow,
-  RawColumns,
-  StationRow,
-  Store,
-  ThresholdRow,
-} from '../../src/core/store/port.ts';
+
+import type { ChainKey } from '../../src/core/domain/chain.ts';
+import type { RawColumns } from '../../src/core/domain/columns.ts';
+import type { NodeRow, StationRow, ThresholdRow } from '../../src/core/domain/configuration.ts';
+import type { Store } from '../../src/core/store/port.ts';
 
 export interface WorkloadShape {
   chains: number;
@@ -64,6 +61,9 @@ function station(key: ChainKey): StationRow {
     despikeLookbackHours: null,
     holdLastValidHours: null,
     velocityWindowHours: null,
+    alarmOnDelayHours: null,
+    alarmOffDelayHours: null,
+    staleAfterHours: null,
   };
 }
 

@@ -3,10 +3,8 @@
  * operator sentence; anything else prints one line pointing at the log file,
  * where the stack goes. Never a stack trace on the terminal.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { isCatenaError } from '../core/errors.ts';
-import { logDir } from '../core/paths.ts';
+import { createHostLog } from '../core/log.ts';
 
 export class ExitCode extends Error {
   readonly code: number;
@@ -16,17 +14,11 @@ export class ExitCode extends Error {
   }
 }
 
-export function logUnexpected(error: unknown): string {
-  const dir = logDir();
-  const file = join(dir, 'cli.log');
-  try {
-    mkdirSync(dir, { recursive: true });
-    const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    appendFileSync(file, `${new Date().toISOString()} ${stack}\n`);
-  } catch {
-    // The log is best effort; the terminal message below still goes out.
-  }
-  return file;
+const log = createHostLog('cli', { echo: false });
+
+/** Logs an unexpected error's stack to the CLI's log file; returns its path. */
+export function logUnexpected(error: unknown, context = 'catena'): string {
+  return log.unexpected(error, context);
 }
 
 export function reportFailure(error: unknown): number {

@@ -1,7 +1,7 @@
 /** Parsing of the options that several commands share. */
 import { InvalidArgumentError } from 'commander';
+import type { ChainKey } from '../core/domain/chain.ts';
 import { CatenaError } from '../core/errors.ts';
-import type { ChainKey } from '../core/store/port.ts';
 import { parseDbTime } from '../core/time.ts';
 
 /** `--db`, else CATENA_DB; the demo database when neither is given and `fallback` is set. */

@@ -4,8 +4,8 @@
  * seconds, so logs stay readable.
  */
 
+import { chainLabel } from '../core/domain/chain.ts';
 import type { ChainProgressEvent, EngineEvent } from '../core/engine/events.ts';
-import { chainLabel } from '../core/errors.ts';
 
 export class ProgressView {
   readonly #out: NodeJS.WriteStream;

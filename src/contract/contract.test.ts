@@ -4,8 +4,8 @@
  * (e2e/).
  */
 import { describe, expect, it } from 'vitest';
+import type { ElaboratedColumns } from '../core/domain/columns.ts';
 import type { CatenaService } from '../core/service/types.ts';
-import type { ElaboratedColumns } from '../core/store/port.ts';
 import { createDispatcher, type ExpectedError } from './dispatch.ts';
 import { httpStatusFor } from './errors.ts';
 import { engineEventSchema } from './events.ts';

@@ -1,28 +1,25 @@
 /** Output types the interface works with, re-exported so the renderer imports only the contract. */
+
+export type { AlarmEvent, Metric } from '../core/domain/alarms.ts';
+export type { ChainKey } from '../core/domain/chain.ts';
+// The runtime-free domain (src/core/domain) is shared with the interface as it is.
+export { chainLabel } from '../core/domain/chain.ts';
+export {
+  FLAG_GRAVITY,
+  FLAG_HELD,
+  FLAG_INVALID,
+  FLAG_NO_REFERENCE,
+  FLAG_SPIKE_X,
+  FLAG_SPIKE_Y,
+} from '../core/domain/flags.ts';
+export type { RunCounts, RunMode } from '../core/domain/runs.ts';
 export type { ChainPhase, ChainResult, ChainStatus, LaunchRequest } from '../core/engine/events.ts';
 export type { ChainNode, ChainNodes } from '../core/service/types.ts';
 export type {
-  ChainKey,
   ChainSummary,
   NodeFlagCounts,
-  RunCounts,
-  RunMode,
   RunRecord,
   RunStatus,
   StoredAlarmEvent,
   StoreInfo,
 } from '../core/store/port.ts';
-
-/** Bits of `elaborated_rsn_data.flags` (ELABORATION.md §3.13). */
-export const FLAGS = {
-  INVALID: 1,
-  SPIKE_X: 2,
-  SPIKE_Y: 4,
-  HELD: 8,
-  NO_REFERENCE: 16,
-  GRAVITY: 32,
-} as const;
-
-export function chainLabel(key: { controlUnitCode: string; chain: string }): string {
-  return `${key.controlUnitCode}-${key.chain}`;
-}

@@ -2,7 +2,7 @@
  * JSON-safe shapes of outputs that the core returns as typed arrays. NaN
  * (SQL NULL) becomes null; Int32Array columns become plain number arrays.
  */
-import type { ElaboratedColumns } from '../core/store/port.ts';
+import type { ElaboratedColumns } from '../core/domain/columns.ts';
 
 export type WireColumns<T> = {
   [K in keyof T]: T[K] extends Float64Array ? (number | null)[] : T[K] extends Int32Array ? number[] : T[K];

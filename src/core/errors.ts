@@ -46,8 +46,3 @@ export class CatenaError extends Error {
 export function isCatenaError(error: unknown): error is CatenaError {
   return error instanceof CatenaError;
 }
-
-/** A chain's display name as operators write it: `CU001-A`. */
-export function chainLabel(key: { controlUnitCode: string; chain: string }): string {
-  return `${key.controlUnitCode}-${key.chain}`;
-}

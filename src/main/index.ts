@@ -4,33 +4,19 @@
  * one IPC channel, forwards the engine's events to the window, and shows the
  * renderer in a sandboxed, context-isolated window.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, type IpcMainInvokeEvent, ipcMain, shell } from 'electron';
 import { IPC_EVENT, IPC_INVOKE } from '../contract/bridge.ts';
 import { createDispatcher } from '../contract/dispatch.ts';
 import type { EngineEvent } from '../contract/events.ts';
 import { isCatenaError } from '../core/errors.ts';
-import { logDir } from '../core/paths.ts';
+import { createHostLog } from '../core/log.ts';
 import { openCatenaService } from '../core/service/service.ts';
 import type { CatenaService } from '../core/service/types.ts';
 
-const LOG_FILE = join(logDir(), 'desktop.log');
-
-function logUnexpected(error: unknown, context: string): string {
-  const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
-  const line = `${new Date().toISOString()} ERROR ${context}: ${detail}\n`;
-  process.stderr.write(line);
-  try {
-    mkdirSync(logDir(), { recursive: true });
-    appendFileSync(LOG_FILE, line);
-  } catch {
-    // stderr already has it
-  }
-  return LOG_FILE;
-}
+const log = createHostLog('desktop');
+const logUnexpected = log.unexpected;
 
 function databaseArgument(): string | undefined {
   const flag = process.argv.find((arg) => arg.startsWith('--db='));

@@ -14,8 +14,8 @@ import { httpStatusFor, type WireError } from '../contract/errors.ts';
 import { clientMessageSchema, type ServerMessage } from '../contract/events.ts';
 import { methodNames, methods } from '../contract/methods.ts';
 import { isCatenaError } from '../core/errors.ts';
+import { createHostLog } from '../core/log.ts';
 import type { CatenaService } from '../core/service/types.ts';
-import { createHostLog } from './log.ts';
 
 export interface ServerOptions {
   service: CatenaService;

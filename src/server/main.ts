@@ -10,9 +10,9 @@ import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isCatenaError } from '../core/errors.ts';
+import { createHostLog } from '../core/log.ts';
 import { openCatenaService } from '../core/service/service.ts';
 import { buildServer } from './app.ts';
-import { createHostLog } from './log.ts';
 
 const USAGE = `usage: node src/server/main.ts [--db URL] [--port N] [--host ADDR] [--static DIR]
   --db URL      mysql://user:pass@host/db or sqlite:/path/file.db (env CATENA_DB; default: the demo database)

@@ -1,22 +1,41 @@
 /**
  * The layering rule, checked (like VS Code's import rule): dependencies point
- * inward. A file's folder says what it may import.
+ * inward, at every depth. A file's path says what it may import.
+ *
+ *   hosts:  main · server · cli  →  contract  →  core
+ *           renderer → contract (types of core only; values only from core/domain)
+ *   core:   service → engine → store → base → domain
+ *                   ↘ elaboration ↗      (demo beside: domain + elaboration)
+ *
+ * Inside the store, each dialect (mysql/, sqlite/) sees only the shared SQL
+ * store, never the other dialect; only the factory (open.ts) sees both.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
 const src = join(root, 'src');
 
-type Layer = 'core' | 'contract' | 'main' | 'preload' | 'renderer' | 'server' | 'cli';
-
 interface Import {
+  /** importing file, relative to src, with / separators */
   file: string;
   specifier: string;
   typeOnly: boolean;
-  /** the layer a relative import lands in, or null for a package */
-  target: Layer | null;
+}
+
+interface Group {
+  name: string;
+  /** which files (relative to src) belong to it; the first group that matches wins */
+  path: RegExp;
+  /** groups it may import values from */
+  may: string[];
+  /** groups it may import types from (besides `may`) */
+  mayTypes?: string[];
+  /** packages it must not import */
+  forbid?: RegExp[];
+  /** when set, the only packages it may import (type-only imports and the test runner aside) */
+  only?: RegExp[];
 }
 
 const HOST_PACKAGES = [
@@ -28,29 +47,127 @@ const HOST_PACKAGES = [
   /^ws$/,
 ];
 
-const rules: Record<Layer, { layers: Layer[]; typeLayers?: Layer[]; forbid: RegExp[]; only?: RegExp[] }> = {
-  core: { layers: ['core'], forbid: HOST_PACKAGES },
-  contract: {
-    layers: ['contract'],
-    typeLayers: ['core'],
+const CORE_BASE = ['core/domain', 'core/base'];
+
+/** The groups, most specific first. */
+const GROUPS: Group[] = [
+  // Runtime-free: shared with the interface, imports nothing.
+  { name: 'core/domain', path: /^core\/domain\//, may: ['core/domain'], only: [] },
+  // Pure computation: no I/O, no packages.
+  {
+    name: 'core/elaboration',
+    path: /^core\/elaboration\//,
+    may: [...CORE_BASE, 'core/elaboration'],
+    only: [],
+  },
+  {
+    name: 'core/demo',
+    path: /^core\/demo\//,
+    may: [...CORE_BASE, 'core/elaboration', 'core/demo'],
+    only: [],
+  },
+  {
+    name: 'core/store/mysql',
+    path: /^core\/store\/mysql\//,
+    may: [...CORE_BASE, 'core/store', 'core/store/mysql'],
+    forbid: HOST_PACKAGES,
+  },
+  {
+    name: 'core/store/sqlite',
+    path: /^core\/store\/sqlite\//,
+    may: [...CORE_BASE, 'core/store', 'core/store/sqlite'],
+    forbid: [...HOST_PACKAGES, /^mysql2/],
+  },
+  {
+    name: 'core/store/open',
+    path: /^core\/store\/open\.ts$/,
+    may: [...CORE_BASE, 'core/store', 'core/store/mysql', 'core/store/sqlite'],
+    forbid: HOST_PACKAGES,
+  },
+  {
+    name: 'core/store',
+    path: /^core\/store\//,
+    may: [...CORE_BASE, 'core/store'],
+    forbid: [...HOST_PACKAGES, /^mysql2/, /^node:sqlite$/],
+  },
+  {
+    name: 'core/engine',
+    path: /^core\/engine\//,
+    may: [...CORE_BASE, 'core/elaboration', 'core/store', 'core/engine'],
+    forbid: [...HOST_PACKAGES, /^mysql2/, /^node:sqlite$/],
+  },
+  {
+    name: 'core/notify',
+    path: /^core\/notify\//,
+    may: [...CORE_BASE, 'core/store', 'core/notify'],
+    mayTypes: ['core/engine'],
+    forbid: [...HOST_PACKAGES, /^mysql2/, /^node:sqlite$/],
+  },
+  {
+    name: 'core/service',
+    path: /^core\/service\//,
+    may: [
+      ...CORE_BASE,
+      'core/elaboration',
+      'core/demo',
+      'core/store',
+      'core/store/open',
+      'core/engine',
+      'core/notify',
+      'core/service',
+    ],
+    forbid: [...HOST_PACKAGES, /^mysql2/, /^node:sqlite$/],
+  },
+  { name: 'core/base', path: /^core\/[^/]+$/, may: CORE_BASE, forbid: HOST_PACKAGES },
+  {
+    name: 'contract',
+    path: /^contract\//,
+    may: ['contract', 'core/domain'],
+    mayTypes: ['core/*'],
     forbid: [...HOST_PACKAGES, /^node:/],
     only: [/^zod/],
   },
-  renderer: {
-    layers: ['renderer', 'contract'],
-    typeLayers: ['core'],
+  {
+    name: 'renderer',
+    path: /^renderer\//,
+    may: ['renderer', 'contract'],
+    mayTypes: ['core/*'],
     forbid: [/^node:/, /^electron/, /^fastify/, /^@fastify\//, /^mysql2/, /^piscina/],
   },
-  preload: {
-    layers: ['preload', 'contract'],
-    typeLayers: ['core'],
-    forbid: [],
+  {
+    name: 'preload',
+    path: /^preload\//,
+    may: ['preload', 'contract', 'core/domain'],
+    mayTypes: ['core/*'],
     only: [/^electron$/, /^zod/],
   },
-  main: { layers: ['main', 'core', 'contract'], forbid: [/^react/, /^fastify/, /^@fastify\//] },
-  server: { layers: ['server', 'core', 'contract'], forbid: [/^electron/, /^react/] },
-  cli: { layers: ['cli', 'core'], forbid: [/^electron/, /^react/, /^fastify/, /^@fastify\//] },
-};
+  {
+    name: 'main',
+    path: /^main\//,
+    may: ['main', 'core/*', 'contract'],
+    forbid: [/^react/, /^fastify/, /^@fastify\//],
+  },
+  {
+    name: 'server',
+    path: /^server\//,
+    may: ['server', 'core/*', 'contract'],
+    forbid: [/^electron/, /^react/],
+  },
+  {
+    name: 'cli',
+    path: /^cli\//,
+    may: ['cli', 'core/*'],
+    forbid: [/^electron/, /^react/, /^fastify/, /^@fastify\//],
+  },
+];
+
+function groupOf(file: string): Group | undefined {
+  return GROUPS.find((g) => g.path.test(file));
+}
+
+function allows(patterns: readonly string[] | undefined, target: string): boolean {
+  return (patterns ?? []).some((p) => (p.endsWith('/*') ? target.startsWith(p.slice(0, -1)) : p === target));
+}
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -61,20 +178,16 @@ function sourceFiles(dir: string): string[] {
 const IMPORT =
   /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
-function importsOf(file: string): Import[] {
-  const text = readFileSync(file, 'utf8');
-  const found: Import[] = [];
-  for (const m of text.matchAll(IMPORT)) {
-    const specifier = m[3] ?? m[4]!;
-    const typeOnly = Boolean(m[2]);
-    let target: Layer | null = null;
-    if (specifier.startsWith('.')) {
-      const path = relative(src, resolve(dirname(file), specifier));
-      target = path.split(/[\\/]/)[0] as Layer;
-    }
-    found.push({ file: relative(root, file), specifier, typeOnly, target });
-  }
-  return found;
+const toPosix = (path: string) => path.split(sep).join('/');
+
+function importsOf(path: string): Import[] {
+  const text = readFileSync(path, 'utf8');
+  const file = toPosix(relative(src, path));
+  return [...text.matchAll(IMPORT)].map((m) => ({
+    file,
+    specifier: m[3] ?? m[4]!,
+    typeOnly: Boolean(m[2]),
+  }));
 }
 
 /** A test file may import its runner; the runner never ships. */
@@ -82,36 +195,32 @@ function isTestRunner(imp: Import): boolean {
   return /\.test\.tsx?$/.test(imp.file) && imp.specifier === 'vitest';
 }
 
-function layerOf(file: string): Layer {
-  return relative(src, file).split(/[\\/]/)[0] as Layer;
+/** What is wrong with one import, or null. */
+function violation(imp: Import): string | null {
+  const group = groupOf(imp.file);
+  if (!group) return `src/${imp.file}: in no layer (add it to GROUPS in tests/architecture/layering.test.ts)`;
+  if (imp.specifier.startsWith('.')) {
+    const targetFile = toPosix(join(dirname(imp.file), imp.specifier));
+    const target = groupOf(targetFile);
+    if (!target) return `src/${imp.file}: imports ${imp.specifier}, which is in no layer`;
+    const ok = allows(group.may, target.name) || (imp.typeOnly && allows(group.mayTypes, target.name));
+    return ok ? null : `src/${imp.file}: ${group.name} must not import ${imp.specifier} (${target.name})`;
+  }
+  if (group.forbid?.some((r) => r.test(imp.specifier))) {
+    return `src/${imp.file}: ${group.name} must not import ${imp.specifier}`;
+  }
+  if (group.only && !imp.typeOnly && !isTestRunner(imp) && !group.only.some((r) => r.test(imp.specifier))) {
+    const allowed = group.only.length > 0 ? group.only.join(', ') : 'no package';
+    return `src/${imp.file}: ${group.name} may import ${allowed}, not ${imp.specifier}`;
+  }
+  return null;
 }
 
 function violations(): string[] {
-  const out: string[] = [];
-  for (const file of sourceFiles(src)) {
-    const layer = layerOf(file);
-    const rule = rules[layer];
-    if (!rule) continue;
-    for (const imp of importsOf(file)) {
-      if (imp.target !== null) {
-        const allowed =
-          rule.layers.includes(imp.target) || (imp.typeOnly && rule.typeLayers?.includes(imp.target));
-        if (!allowed) out.push(`${imp.file}: ${layer} must not import ${imp.specifier} (${imp.target})`);
-        continue;
-      }
-      if (rule.forbid.some((r) => r.test(imp.specifier)))
-        out.push(`${imp.file}: ${layer} must not import ${imp.specifier}`);
-      else if (
-        rule.only &&
-        !imp.typeOnly &&
-        !isTestRunner(imp) &&
-        !rule.only.some((r) => r.test(imp.specifier))
-      ) {
-        out.push(`${imp.file}: ${layer} may import only ${rule.only.join(', ')}, not ${imp.specifier}`);
-      }
-    }
-  }
-  return out;
+  return sourceFiles(src)
+    .flatMap(importsOf)
+    .map(violation)
+    .filter((v): v is string => v !== null);
 }
 
 describe('layering', () => {
@@ -121,15 +230,41 @@ describe('layering', () => {
 
   it('the checker sees imports (it is not vacuous)', () => {
     const all = sourceFiles(join(src, 'core')).flatMap(importsOf);
-    expect(all.some((i) => i.specifier === '../store/port.ts')).toBe(true);
+    expect(all.some((i) => i.specifier === '../domain/chain.ts')).toBe(true);
     expect(sourceFiles(src).length).toBeGreaterThan(10);
   });
 
-  it('flags a core file that imports a host package', () => {
-    const rule = rules.core;
-    expect(rule.forbid.some((r) => r.test('electron'))).toBe(true);
-    expect(rule.forbid.some((r) => r.test('fastify'))).toBe(true);
-    expect(rule.forbid.some((r) => r.test('react'))).toBe(true);
-    expect(rule.layers.includes('main')).toBe(false);
+  it.each([
+    ['core/elaboration/despike.ts', '../store/port.ts', 'elaboration importing the store'],
+    ['core/elaboration/despike.ts', '../engine/engine.ts', 'elaboration importing the engine'],
+    ['core/demo/install.ts', '../store/port.ts', 'the demo importing the store'],
+    ['core/domain/chain.ts', '../errors.ts', 'the domain importing the base'],
+    ['core/store/sql.ts', '../engine/events.ts', 'the store importing the engine'],
+    ['core/store/mysql/bulk.ts', '../sqlite/errors.ts', 'one dialect importing the other'],
+    ['core/store/columns.ts', './mysql/errors.ts', 'the shared store importing a dialect'],
+    ['core/engine/engine.ts', '../service/service.ts', 'the engine importing the service'],
+    ['core/errors.ts', '../store/port.ts', 'the base importing the store'],
+    ['contract/methods.ts', '../core/store/port.ts', 'the contract importing core values'],
+  ])('flags %s importing %s (%s)', (file, specifier) => {
+    expect(violation({ file, specifier, typeOnly: false })).not.toBeNull();
+  });
+
+  it.each([
+    ['core/elaboration/despike.ts', 'node:fs'],
+    ['core/domain/flags.ts', 'zod'],
+    ['core/store/sql.ts', 'mysql2/promise'],
+    ['core/engine/engine.ts', 'electron'],
+    ['core/service/service.ts', 'fastify'],
+  ])('flags %s importing the package %s', (file, specifier) => {
+    expect(violation({ file, specifier, typeOnly: false })).not.toBeNull();
+  });
+
+  it.each([
+    ['core/engine/engine.ts', '../store/port.ts'],
+    ['core/store/open.ts', './sqlite/store.ts'],
+    ['contract/types.ts', '../core/domain/chain.ts'],
+    ['core/service/service.ts', '../demo/install.ts'],
+  ])('allows %s importing %s', (file, specifier) => {
+    expect(violation({ file, specifier, typeOnly: false })).toBeNull();
   });
 });

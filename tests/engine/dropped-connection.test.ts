@@ -6,10 +6,11 @@
  */
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChainKey } from '../../src/core/domain/chain.ts';
 import { Engine } from '../../src/core/engine/engine.ts';
 import type { ChainResult, LaunchRequest } from '../../src/core/engine/events.ts';
 import { openStore } from '../../src/core/store/open.ts';
-import type { ChainKey, Store } from '../../src/core/store/port.ts';
+import type { Store } from '../../src/core/store/port.ts';
 import { node, raw, STEP, station, T0 } from '../support/fixture.ts';
 import { createTestDatabase, mariadbAvailable } from '../support/mariadb.ts';
 

@@ -8,11 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installDemoSite } from '../../src/core/demo/install.ts';
+import type { ChainKey } from '../../src/core/domain/chain.ts';
+import type { ElaboratedColumns } from '../../src/core/domain/columns.ts';
+import { ELABORATED_VALUES } from '../../src/core/domain/columns.ts';
 import { Engine } from '../../src/core/engine/engine.ts';
 import type { ChainResult, LaunchRequest } from '../../src/core/engine/events.ts';
-import { ELABORATED_VALUES } from '../../src/core/store/columns.ts';
 import { openStore } from '../../src/core/store/open.ts';
-import type { ChainKey, ElaboratedColumns, Store, StoredAlarmEvent } from '../../src/core/store/port.ts';
+import type { Store, StoredAlarmEvent } from '../../src/core/store/port.ts';
 import { parseProfile } from '../../src/core/store/profile.ts';
 import { createTestDatabase, mariadbAvailable } from '../support/mariadb.ts';
 

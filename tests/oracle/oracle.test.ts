@@ -6,11 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateDemoSite } from '../../src/core/demo/demo-site.ts';
+import type { AlarmEvent } from '../../src/core/domain/alarms.ts';
+import type { RawColumns } from '../../src/core/domain/columns.ts';
+import type { NodeRow, StationRow, ThresholdRow } from '../../src/core/domain/configuration.ts';
 import { buildChainModel } from '../../src/core/elaboration/config.ts';
 import { elaborateBlock } from '../../src/core/elaboration/elaborate.ts';
 import { computeReferences } from '../../src/core/elaboration/reference.ts';
-import type { AlarmEvent, ChainModel, OutputBlock, RawBlock } from '../../src/core/elaboration/types.ts';
-import type { NodeRow, RawColumns, StationRow, ThresholdRow } from '../../src/core/store/port.ts';
+import type { ChainModel, OutputBlock, RawBlock } from '../../src/core/elaboration/types.ts';
 import {
   type OracleOutput,
   type OracleRow,
@@ -293,6 +295,9 @@ function randomCase(seed: number): ChainCase {
     despikeLookbackHours: chance(0.15) ? null : quarterHours(0.5, 8),
     holdLastValidHours: chance(0.15) ? null : quarterHours(0, 3),
     velocityWindowHours: chance(0.15) ? null : quarterHours(1, 12),
+    alarmOnDelayHours: null,
+    alarmOffDelayHours: null,
+    staleAfterHours: null,
   };
 
   const nNodes = int(3, 6);

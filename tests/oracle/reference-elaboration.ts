@@ -7,14 +7,11 @@
  * loops over the whole history, no chunking, no typed arrays, null for SQL
  * NULL. Clarity over speed (O(n · window)).
  */
-import type {
-  AlarmEvent,
-  ChainParams,
-  Metric,
-  NodeParams,
-  Threshold,
-} from '../../src/core/elaboration/types.ts';
-import type { NodeRow, RawColumns, StationRow, ThresholdRow } from '../../src/core/store/port.ts';
+
+import type { AlarmEvent, Metric } from '../../src/core/domain/alarms.ts';
+import type { RawColumns } from '../../src/core/domain/columns.ts';
+import type { NodeRow, StationRow, ThresholdRow } from '../../src/core/domain/configuration.ts';
+import type { ChainParams, NodeParams, Threshold } from '../../src/core/elaboration/types.ts';
 
 const HOUR = 3600;
 const DAY = 86400;

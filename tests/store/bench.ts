@@ -19,8 +19,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
+import type { ChainKey } from '../../src/core/domain/chain.ts';
+import type { ElaboratedColumns, RawColumns } from '../../src/core/domain/columns.ts';
 import { type CatenaStore, openStore } from '../../src/core/store/open.ts';
-import type { ChainKey, ElaboratedColumns, RawColumns } from '../../src/core/store/port.ts';
 import { MARIADB_URL } from '../support/mariadb.ts';
 
 const TIMESTAMPS = Number(process.argv[2] ?? 4000);

@@ -1,14 +1,10 @@
 /** Column builders for the store suites. */
-import { ELABORATED_VALUES } from '../../src/core/store/columns.ts';
-import type {
-  AlarmEvent,
-  ChainKey,
-  ElaboratedColumns,
-  NodeRow,
-  RawColumns,
-  StationRow,
-  ThresholdRow,
-} from '../../src/core/store/port.ts';
+
+import type { AlarmEvent } from '../../src/core/domain/alarms.ts';
+import type { ChainKey } from '../../src/core/domain/chain.ts';
+import type { ElaboratedColumns, RawColumns } from '../../src/core/domain/columns.ts';
+import { ELABORATED_VALUES } from '../../src/core/domain/columns.ts';
+import type { NodeRow, StationRow, ThresholdRow } from '../../src/core/domain/configuration.ts';
 
 export const T0 = 1_767_225_600; // 2026-01-01 00:00:00 UTC
 export const STEP = 600; // 10 minutes
@@ -156,6 +152,9 @@ export function station(key: ChainKey, patch: Partial<StationRow> = {}): Station
     despikeLookbackHours: 48,
     holdLastValidHours: 2,
     velocityWindowHours: 24,
+    alarmOnDelayHours: 0,
+    alarmOffDelayHours: 0,
+    staleAfterHours: null,
     ...patch,
   };
 }

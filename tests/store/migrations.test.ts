@@ -13,7 +13,7 @@ import { DIALECTS, type Opened, type RawSql, removeTmp } from './targets.ts';
 
 afterAll(removeTmp);
 
-const ALL = ['001_input_tables', '002_output_tables', '003_run_bookkeeping'];
+const ALL = ['001_input_tables', '002_output_tables', '003_run_bookkeeping', '004_v2_columns'];
 
 /**
  * DATA_MODEL.md, written out by hand: `name type NULL|NOT NULL [DEFAULT x]` in
@@ -36,6 +36,9 @@ const EXPECTED: Record<string, { columns: string[]; primaryKey: string[] }> = {
       'despikeLookbackHours double NULL DEFAULT 48',
       'holdLastValidHours double NULL DEFAULT 2',
       'velocityWindowHours double NULL DEFAULT 24',
+      'alarmOnDelayHours double NULL DEFAULT 0',
+      'alarmOffDelayHours double NULL DEFAULT 0',
+      'staleAfterHours double NULL',
     ],
     primaryKey: ['controlUnitCode', 'chain'],
   },
@@ -121,6 +124,9 @@ const EXPECTED: Record<string, { columns: string[]; primaryKey: string[] }> = {
       'runId bigint NULL',
       'createdAt datetime NOT NULL',
       'notifiedAt datetime NULL',
+      'acknowledgedAt datetime NULL',
+      'acknowledgedBy varchar(128) NULL',
+      'ackNote text NULL',
     ],
     primaryKey: ['controlUnitCode', 'chain', 'metric', 'timestamp'],
   },

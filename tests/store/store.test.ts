@@ -4,9 +4,12 @@
  * the multi-row INSERT fallback). The same expectations hold for all three.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ChainKey } from '../../src/core/domain/chain.ts';
+import type { RawColumns } from '../../src/core/domain/columns.ts';
 import { CatenaError } from '../../src/core/errors.ts';
+import { MIGRATIONS } from '../../src/core/store/migrations.ts';
 import type { CatenaStore } from '../../src/core/store/open.ts';
-import type { ChainKey, RawColumns, RunEnd } from '../../src/core/store/port.ts';
+import type { RunEnd } from '../../src/core/store/port.ts';
 import {
   concatRaw,
   ELABORATED_NAMES,
@@ -72,7 +75,7 @@ for (const target of TARGETS) {
     beforeAll(async () => {
       opened = await target.create();
       store = opened.store;
-      expect(await store.migrate()).toEqual(['001_input_tables', '002_output_tables', '003_run_bookkeeping']);
+      expect(await store.migrate()).toEqual(MIGRATIONS.map((m) => m.name));
     });
 
     afterAll(async () => {
@@ -118,6 +121,9 @@ for (const target of TARGETS) {
             despikeLookbackHours: null,
             holdLastValidHours: null,
             velocityWindowHours: null,
+            alarmOnDelayHours: null,
+            alarmOffDelayHours: null,
+            staleAfterHours: null,
           }),
         );
         expect((await store.readChainSetup(A))?.station).toEqual({
@@ -133,6 +139,9 @@ for (const target of TARGETS) {
           despikeLookbackHours: null,
           holdLastValidHours: null,
           velocityWindowHours: null,
+          alarmOnDelayHours: null,
+          alarmOffDelayHours: null,
+          staleAfterHours: null,
         });
       });
 

@@ -1,5 +1,5 @@
 /** A small, hand-made chain for tests: a few 2-axis nodes at 10-minute steps. */
-import type { RawColumns } from '../../src/core/store/port.ts';
+import type { RawColumns } from '../../src/core/domain/columns.ts';
 
 export const T0 = Date.UTC(2026, 9, 1) / 1000;
 export const STEP = 600;

@@ -1,8 +1,9 @@
 import { type Command, Option } from 'commander';
+import type { ChainKey } from '../../core/domain/chain.ts';
+import { chainLabel } from '../../core/domain/chain.ts';
+import type { RunMode } from '../../core/domain/runs.ts';
 import type { ChainResult, LaunchRequest } from '../../core/engine/events.ts';
-import { chainLabel } from '../../core/errors.ts';
 import { openCatenaService } from '../../core/service/service.ts';
-import type { ChainKey, RunMode } from '../../core/store/port.ts';
 import { formatIsoTime } from '../../core/time.ts';
 import { ExitCode, logUnexpected } from '../errors.ts';
 import { parseChain, parsePositiveInt, parseTime, resolveDb } from '../options.ts';

@@ -5,8 +5,9 @@
  * temperatures the generator intended, within the sensor noise.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { RawColumns } from '../domain/columns.ts';
+import type { NodeRow } from '../domain/configuration.ts';
 import { isCatenaError } from '../errors.ts';
-import type { NodeRow, RawColumns } from '../store/port.ts';
 import { DemoAnomaly, type DemoChain, type DemoTruth, generateDemoSite, planDemoSite } from './demo-site.ts';
 
 const DEG = 180 / Math.PI;

@@ -130,8 +130,11 @@
  * is no hysteresis in §4); the thresholds are placed where the movement is
  * fast, so there are a few such events, not dozens.
  */
+
+import type { ChainKey } from '../domain/chain.ts';
+import type { RawColumns } from '../domain/columns.ts';
+import type { NodeRow, StationRow, ThresholdRow } from '../domain/configuration.ts';
 import { CatenaError } from '../errors.ts';
-import type { ChainKey, NodeRow, RawColumns, StationRow, ThresholdRow } from '../store/port.ts';
 import {
   type ChainPlan,
   chainChunks,

@@ -8,7 +8,9 @@
  * (time-major, then node, four normals per cell whatever happens to the cell),
  * so the output is the same for every chunk size.
  */
-import type { ChainKey, NodeRow, RawColumns, StationRow, ThresholdRow } from '../store/port.ts';
+import type { ChainKey } from '../domain/chain.ts';
+import type { RawColumns } from '../domain/columns.ts';
+import type { NodeRow, StationRow, ThresholdRow } from '../domain/configuration.ts';
 import {
   CHAINS,
   type ChainSpec,
@@ -311,6 +313,9 @@ function planChain(
     despikeLookbackHours: null,
     holdLastValidHours: null,
     velocityWindowHours: null,
+    alarmOnDelayHours: null,
+    alarmOffDelayHours: null,
+    staleAfterHours: null,
   };
 
   // --- nodes: geometry, calibration, thermal behaviour

@@ -1,13 +1,15 @@
 /**
- * installDemoSite against a recording Store: the order of the port calls,
+ * installDemoSite against a recording sink: the order of the port calls,
  * the chunks, progress, cancellation. (The store adapters have their own
  * integration tests on real databases.)
  */
 import { describe, expect, it } from 'vitest';
+import type { ChainKey } from '../domain/chain.ts';
+import type { RawColumns } from '../domain/columns.ts';
+import type { NodeRow, StationRow, ThresholdRow } from '../domain/configuration.ts';
 import { isCatenaError } from '../errors.ts';
-import type { ChainKey, NodeRow, RawColumns, StationRow, Store, ThresholdRow } from '../store/port.ts';
 import { generateDemoSite } from './demo-site.ts';
-import { type DemoInstallProgress, installDemoSite } from './install.ts';
+import { type DemoInstallProgress, type DemoSink, installDemoSite } from './install.ts';
 
 type Call =
   | { op: 'migrate' }
@@ -18,37 +20,14 @@ type Call =
 
 const label = (key: ChainKey) => `${key.controlUnitCode}-${key.chain}`;
 
-function unused(): never {
-  throw new Error('not used by installDemoSite');
-}
-
-/** Records the writes of installDemoSite; everything else is not expected to be called. */
-function recordingStore(): { store: Store; calls: Call[] } {
+/** Records the writes of installDemoSite. */
+function recordingStore(): { store: DemoSink; calls: Call[] } {
   const calls: Call[] = [];
-  const store: Store = {
-    info: { kind: 'sqlite', location: 'memory', serverVersion: 'test' },
+  const store: DemoSink = {
     migrate: async () => {
       calls.push({ op: 'migrate' });
       return ['001-test'];
     },
-    close: async () => {},
-    listChains: unused,
-    readChainSetup: unused,
-    readRaw: unused,
-    chainTimestamps: unused,
-    lastChainTimestampBefore: unused,
-    firstChainTimestamp: unused,
-    countRawOutside: unused,
-    lastElaboratedAt: unused,
-    writeChunk: unused,
-    markNotified: unused,
-    startRun: unused,
-    endRun: unused,
-    listRuns: unused,
-    readElaborated: unused,
-    flagCounts: unused,
-    lockChain: unused,
-    listEvents: unused,
     upsertStation: async (row) => {
       calls.push({ op: 'upsertStation', key: label(row), row });
     },

@@ -1,9 +1,25 @@
 /**
- * Writing the demo site (demo-site.ts) through the store port.
+ * Writing the demo site (demo-site.ts) into a database. The demo sits beside
+ * the store, not above it: it names only the five writes it needs
+ * (`DemoSink`), which the store port provides.
  */
-import { CatenaError, chainLabel } from '../errors.ts';
-import type { ChainKey, Store } from '../store/port.ts';
+
+import type { ChainKey } from '../domain/chain.ts';
+import { chainLabel } from '../domain/chain.ts';
+import type { RawColumns } from '../domain/columns.ts';
+import type { NodeRow, StationRow, ThresholdRow } from '../domain/configuration.ts';
+import { CatenaError } from '../errors.ts';
 import { type DemoChain, type DemoSiteOptions, planDemoSite } from './demo-site.ts';
+
+/** What the installer writes through: the store port has these five methods. */
+export interface DemoSink {
+  /** creates what is missing; returns the migrations applied */
+  migrate(): Promise<string[]>;
+  deleteChain(key: ChainKey): Promise<void>;
+  upsertStation(row: StationRow): Promise<void>;
+  replaceChainConfig(key: ChainKey, nodes: NodeRow[], thresholds: Omit<ThresholdRow, 'id'>[]): Promise<void>;
+  writeRaw(key: ChainKey, rows: RawColumns): Promise<void>;
+}
 
 export interface DemoInstallProgress {
   /** `CU001-A` */
@@ -47,7 +63,7 @@ export interface DemoInstallSummary {
  * everything).
  */
 export async function installDemoSite(
-  store: Store,
+  store: DemoSink,
   options: InstallDemoOptions = {},
 ): Promise<DemoInstallSummary> {
   const started = performance.now();

@@ -6,7 +6,7 @@
  * an event outside the generated record does not show (the movement it
  * caused does). The narrative is in the doc comment of demo-site.ts.
  */
-import type { Metric } from '../store/port.ts';
+import type { Metric } from '../domain/alarms.ts';
 import type { AirClimate, GroundThermal, Motion } from './model.ts';
 
 export interface ThresholdSpec {

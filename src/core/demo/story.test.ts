@@ -5,20 +5,19 @@
  * storm of flickering events.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildChainModel } from '../elaboration/config.ts';
-import { elaborateBlock } from '../elaboration/elaborate.ts';
-import { computeReferences } from '../elaboration/reference.ts';
+import type { AlarmEvent } from '../domain/alarms.ts';
 import {
-  type AlarmEvent,
   FLAG_GRAVITY,
   FLAG_HELD,
   FLAG_INVALID,
   FLAG_NO_REFERENCE,
   FLAG_SPIKE_X,
   FLAG_SPIKE_Y,
-  type OutputBlock,
-  type RawBlock,
-} from '../elaboration/types.ts';
+} from '../domain/flags.ts';
+import { buildChainModel } from '../elaboration/config.ts';
+import { elaborateBlock } from '../elaboration/elaborate.ts';
+import { computeReferences } from '../elaboration/reference.ts';
+import type { OutputBlock, RawBlock } from '../elaboration/types.ts';
 import { DemoAnomaly, type DemoChain, type DemoTruth, planDemoSite } from './demo-site.ts';
 
 interface Elaborated {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { AlarmEvent, Metric } from '../domain/alarms.ts';
 import { alarmEvents, type MetricInputs, nodeLevel, thresholdTable } from './alarms.ts';
 import { cellsOf, every, modelOf, type ThresholdSpec } from './test-support.ts';
-import type { AlarmEvent, Metric } from './types.ts';
 
 const N = Number.NaN;
 

@@ -1,11 +1,10 @@
 /**
  * §4: alarm levels per metric and the events where a chain's level changes.
  */
-import type { Cells } from './cells.ts';
-import type { AlarmEvent, ChainModel, Metric, References } from './types.ts';
 
-/** The metrics in the order their events are listed at a timestamp. */
-export const METRICS: readonly Metric[] = ['cumulative_mm', 'velocity_mm_per_day', 'tilt_deg'];
+import { type AlarmEvent, METRICS, type Metric } from '../domain/alarms.ts';
+import type { Cells } from './cells.ts';
+import type { ChainModel, References } from './types.ts';
 
 /** The per-cell values the metrics are compared with. */
 export interface MetricInputs {

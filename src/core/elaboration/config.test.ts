@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { NodeRow, StationRow } from '../domain/configuration.ts';
 import { CatenaError } from '../errors.ts';
-import type { NodeRow, StationRow } from '../store/port.ts';
 import { buildChainModel, contextSeconds, referenceLoadSpan } from './config.ts';
 import { modelOf, nodeRow, setupOf, type ThresholdSpec } from './test-support.ts';
 

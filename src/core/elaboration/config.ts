@@ -4,9 +4,13 @@
  * here, before anything is read or written, with a message that names the
  * chain, node and column and tells the operator what to enter.
  */
-import { CatenaError, chainLabel } from '../errors.ts';
-import type { ChainKey, ChainSetup, NodeRow, StationRow, ThresholdRow } from '../store/port.ts';
-import type { ChainModel, ChainParams, Metric, NodeParams, Threshold } from './types.ts';
+
+import { METRICS } from '../domain/alarms.ts';
+import type { ChainKey } from '../domain/chain.ts';
+import { chainLabel } from '../domain/chain.ts';
+import type { ChainSetup, NodeRow, StationRow, ThresholdRow } from '../domain/configuration.ts';
+import { CatenaError } from '../errors.ts';
+import type { ChainModel, ChainParams, NodeParams, Threshold } from './types.ts';
 import { HOUR } from './units.ts';
 
 export const STATION_DEFAULTS = {
@@ -28,8 +32,6 @@ export const NODE_DEFAULTS = {
   fullScaleCounts: 32767,
   enabled: 1,
 } as const;
-
-const METRICS: readonly Metric[] = ['cumulative_mm', 'velocity_mm_per_day', 'tilt_deg'];
 
 const STATIONS = 'active_stations';
 const NODES = 'rsn_nodes';

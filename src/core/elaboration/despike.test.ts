@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { StationRow } from '../store/port.ts';
+import type { StationRow } from '../domain/configuration.ts';
+import { FLAG_INVALID, FLAG_SPIKE_X, FLAG_SPIKE_Y } from '../domain/flags.ts';
 import { despikeCells } from './despike.ts';
 import { insertionSort, medianAbsDeviation, medianInPlace, medianOfSorted } from './median.ts';
 import { type CellSpec, cellsOf, column, every, HOUR, paramsOf } from './test-support.ts';
-import { FLAG_INVALID, FLAG_SPIKE_X, FLAG_SPIKE_Y } from './types.ts';
 
 /** Despikes one node's series (hourly unless timestamps are given); returns its angles and flags. */
 function despike(

@@ -4,10 +4,11 @@
  * compensated angles before replacement) in a ring, so a window costs a scan
  * of at most despikeWindow − 1 entries and no allocation.
  */
+
+import { FLAG_INVALID, FLAG_SPIKE_X, FLAG_SPIKE_Y } from '../domain/flags.ts';
 import type { Cells } from './cells.ts';
 import { insertionSort, medianAbsDeviation, medianOfSorted } from './median.ts';
 import type { ChainParams } from './types.ts';
-import { FLAG_INVALID, FLAG_SPIKE_X, FLAG_SPIKE_Y } from './types.ts';
 import { HOUR } from './units.ts';
 
 /** MAD to standard deviation for normally distributed noise. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { FLAG_INVALID, FLAG_NO_REFERENCE } from '../domain/flags.ts';
 import { cumulativeDisplacements, localDisplacements } from './displacement.ts';
 import { cellsOf, modelOf, nodeRow } from './test-support.ts';
-import { FLAG_INVALID, FLAG_NO_REFERENCE } from './types.ts';
 
 const N = Number.NaN;
 

@@ -2,9 +2,10 @@
  * Steps 10 and 11 of §3: local displacement of each node from its reference,
  * and the cumulative displacement from the chain's fixed end.
  */
+
+import { FLAG_NO_REFERENCE } from '../domain/flags.ts';
 import type { Cells } from './cells.ts';
 import type { ChainParams, NodeParams, References } from './types.ts';
-import { FLAG_NO_REFERENCE } from './types.ts';
 import { DEG_TO_RAD } from './units.ts';
 
 export interface LocalDisplacements {

@@ -1,8 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { elaborateBlock } from './elaborate.ts';
-import { computeReferences } from './reference.ts';
-import { column, every, g, modelOf, nodeRow, type Reading, rawBlockOf } from './test-support.ts';
-import type { ChainModel, RawBlock } from './types.ts';
 import {
   FLAG_GRAVITY,
   FLAG_HELD,
@@ -10,7 +6,11 @@ import {
   FLAG_NO_REFERENCE,
   FLAG_SPIKE_X,
   FLAG_SPIKE_Y,
-} from './types.ts';
+} from '../domain/flags.ts';
+import { elaborateBlock } from './elaborate.ts';
+import { computeReferences } from './reference.ts';
+import { column, every, g, modelOf, nodeRow, type Reading, rawBlockOf } from './test-support.ts';
+import type { ChainModel, RawBlock } from './types.ts';
 
 const N = Number.NaN;
 const bad: Reading = { ...g(0), errorCode: 1 };

@@ -3,14 +3,16 @@
  * look-back context (§5): every step runs over the whole block, and only the
  * rows from `outputFrom` on are returned.
  */
+
+import type { AlarmEvent } from '../domain/alarms.ts';
+import { FLAG_HELD, FLAG_INVALID, FLAG_SPIKE_X, FLAG_SPIKE_Y } from '../domain/flags.ts';
 import { alarmEvents } from './alarms.ts';
 import type { Cells } from './cells.ts';
 import { despikeCells } from './despike.ts';
 import { cumulativeDisplacements, localDisplacements } from './displacement.ts';
 import { holdInvalidCells } from './hold.ts';
 import { readCells } from './readings.ts';
-import type { AlarmEvent, ChainModel, OutputBlock, RawBlock, References } from './types.ts';
-import { FLAG_HELD, FLAG_INVALID, FLAG_SPIKE_X, FLAG_SPIKE_Y } from './types.ts';
+import type { ChainModel, OutputBlock, RawBlock, References } from './types.ts';
 import { velocities } from './velocity.ts';
 
 export interface ElaborationCounts {

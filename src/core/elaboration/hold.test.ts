@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { FLAG_GRAVITY, FLAG_HELD, FLAG_INVALID, FLAG_SPIKE_X, FLAG_SPIKE_Y } from '../domain/flags.ts';
 import { holdInvalidCells } from './hold.ts';
 import { type CellSpec, cellsOf, column, HOUR, paramsOf } from './test-support.ts';
-import { FLAG_GRAVITY, FLAG_HELD, FLAG_INVALID, FLAG_SPIKE_X, FLAG_SPIKE_Y } from './types.ts';
 
 const HELD = FLAG_INVALID | FLAG_HELD;
 

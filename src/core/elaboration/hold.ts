@@ -2,9 +2,10 @@
  * Step 8 of §3: an invalid reading shortly after a valid one repeats it, so a
  * lone dropout does not break the cumulative and velocity series.
  */
+
+import { FLAG_HELD, FLAG_INVALID } from '../domain/flags.ts';
 import type { Cells } from './cells.ts';
 import type { ChainParams } from './types.ts';
-import { FLAG_HELD, FLAG_INVALID } from './types.ts';
 import { HOUR } from './units.ts';
 
 /**

@@ -5,7 +5,8 @@
  * references computed from config.referenceLoadSpan.
  */
 import { describe, expect, it } from 'vitest';
-import type { StationRow } from '../store/port.ts';
+import type { AlarmEvent } from '../domain/alarms.ts';
+import type { StationRow } from '../domain/configuration.ts';
 import { contextSeconds, referenceLoadSpan } from './config.ts';
 import { elaborateBlock } from './elaborate.ts';
 import { computeReferences } from './reference.ts';
@@ -18,7 +19,7 @@ import {
   sliceBlock,
   type ThresholdSpec,
 } from './test-support.ts';
-import type { AlarmEvent, ChainModel, ChainParams, OutputBlock, RawBlock, References } from './types.ts';
+import type { ChainModel, ChainParams, OutputBlock, RawBlock, References } from './types.ts';
 
 const COLUMNS = [
   'alphaX',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { FLAG_GRAVITY, FLAG_INVALID } from '../domain/flags.ts';
 import { readCells } from './readings.ts';
 import { g, modelOf, nodeRow, type Reading, rawBlockOf } from './test-support.ts';
 import type { NodeParams } from './types.ts';
-import { FLAG_GRAVITY, FLAG_INVALID } from './types.ts';
 import { RAD_TO_DEG } from './units.ts';
 
 /** Steps 1–6 for one reading of one node. */

@@ -2,9 +2,10 @@
  * Steps 1–6 of §3: from raw counts to temperature-compensated tilt angles,
  * one reading at a time (no history involved).
  */
+
+import { FLAG_GRAVITY, FLAG_INVALID } from '../domain/flags.ts';
 import { type Cells, emptyCells } from './cells.ts';
 import type { NodeParams, RawBlock } from './types.ts';
-import { FLAG_GRAVITY, FLAG_INVALID } from './types.ts';
 import { RAD_TO_DEG } from './units.ts';
 
 /** A 3-axis reading whose |g| is further than this from 1 is not a tilt (step 3). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { FLAG_HELD } from '../domain/flags.ts';
 import { computeReferences, referencesOf } from './reference.ts';
 import { cellsOf, every, g, HOUR, modelOf, rawBlockOf } from './test-support.ts';
-import { FLAG_HELD } from './types.ts';
 import { RAD_TO_DEG } from './units.ts';
 
 describe('step 9: reference', () => {

@@ -2,12 +2,13 @@
  * Step 9 of §3: the zero reading of each node, the median of its despiked
  * valid angles over the reference window.
  */
+
+import { FLAG_INVALID } from '../domain/flags.ts';
 import type { Cells } from './cells.ts';
 import { despikeCells } from './despike.ts';
 import { medianInPlace } from './median.ts';
 import { readCells } from './readings.ts';
 import type { ChainModel, RawBlock, References } from './types.ts';
-import { FLAG_INVALID } from './types.ts';
 import { HOUR } from './units.ts';
 
 /**

@@ -3,11 +3,11 @@
  * (so the tests go through buildChainModel), raw blocks written as readings
  * in g, and working columns written as angles. Not used by production code.
  */
-import type { ChainSetup, NodeRow, StationRow, ThresholdRow } from '../store/port.ts';
+import type { ChainSetup, NodeRow, StationRow, ThresholdRow } from '../domain/configuration.ts';
+import { FLAG_INVALID } from '../domain/flags.ts';
 import type { Cells } from './cells.ts';
 import { buildChainModel } from './config.ts';
 import type { ChainModel, ChainParams, RawBlock } from './types.ts';
-import { FLAG_INVALID } from './types.ts';
 
 export const KEY = { controlUnitCode: 'CU001', chain: 'A' } as const;
 
@@ -30,6 +30,9 @@ export function stationRow(overrides: Partial<StationRow> = {}): StationRow {
     despikeLookbackHours: null,
     holdLastValidHours: null,
     velocityWindowHours: null,
+    alarmOnDelayHours: null,
+    alarmOffDelayHours: null,
+    staleAfterHours: null,
     ...overrides,
   };
 }

@@ -1,11 +1,9 @@
 /**
- * Inputs and outputs of the elaboration (ELABORATION.md v1). Everything here
+ * Inputs and outputs of the elaboration (ELABORATION.md v2). Everything here
  * is plain data over typed arrays, so a block can be posted to a worker
  * thread without copying object graphs.
  */
-import type { AlarmEvent, Metric } from '../store/port.ts';
-
-export type { AlarmEvent, Metric };
+import type { Metric } from '../domain/alarms.ts';
 
 /** Per-chain parameters with defaults applied (ELABORATION.md §2). Times in seconds. */
 export interface ChainParams {
@@ -95,10 +93,3 @@ export interface OutputBlock {
   velR: Float64Array;
   flags: Int32Array;
 }
-
-export const FLAG_INVALID = 1;
-export const FLAG_SPIKE_X = 2;
-export const FLAG_SPIKE_Y = 4;
-export const FLAG_HELD = 8;
-export const FLAG_NO_REFERENCE = 16;
-export const FLAG_GRAVITY = 32;

@@ -6,18 +6,16 @@
  * when a run stops is a prefix of the span, and the next incremental run
  * resumes exactly after it. Writing chunk k overlaps computing chunk k + 1.
  */
+
+import type { AlarmEvent } from '../domain/alarms.ts';
+import type { ChainKey } from '../domain/chain.ts';
+import { chainLabel } from '../domain/chain.ts';
+import type { ElaboratedColumns } from '../domain/columns.ts';
+import type { RunCounts, RunMode } from '../domain/runs.ts';
 import { buildChainModel, contextSeconds, referenceLoadSpan } from '../elaboration/config.ts';
 import type { ChainModel, OutputBlock, References } from '../elaboration/types.ts';
-import { CatenaError, chainLabel, isCatenaError } from '../errors.ts';
-import type {
-  AlarmEvent,
-  ChainKey,
-  ChainLock,
-  ElaboratedColumns,
-  RunCounts,
-  RunMode,
-  Store,
-} from '../store/port.ts';
+import { CatenaError, isCatenaError } from '../errors.ts';
+import type { ChainLock, Store } from '../store/port.ts';
 import type { ChainPhase, ChainResult } from './events.ts';
 import { type ProgressSnapshot, ProgressThrottle } from './progress.ts';
 import { RawWindow } from './raw-window.ts';

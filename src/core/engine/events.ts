@@ -3,7 +3,8 @@
  * WebSocket, terminal); progress is coalesced by the engine to a few events
  * per second per chain.
  */
-import type { ChainKey, RunCounts, RunMode } from '../store/port.ts';
+import type { ChainKey } from '../domain/chain.ts';
+import type { RunCounts, RunMode } from '../domain/runs.ts';
 
 export type ChainPhase = 'queued' | 'configuring' | 'reference' | 'elaborating' | 'finishing';
 

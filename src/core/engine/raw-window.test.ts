@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RawColumns } from '../store/port.ts';
+import type { RawColumns } from '../domain/columns.ts';
 import { RawWindow } from './raw-window.ts';
 
 /** rows: [timestamp, nodeIndex, rawX] */

@@ -5,8 +5,9 @@
  * nodes that are not enabled are dropped on arrival, and those of nodes unknown
  * to rsn_nodes are counted for the run report.
  */
+
+import type { RawColumns } from '../domain/columns.ts';
 import type { RawBlock } from '../elaboration/types.ts';
-import type { RawColumns } from '../store/port.ts';
 
 interface Segment {
   timestamp: Float64Array;

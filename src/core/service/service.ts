@@ -7,12 +7,14 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { installDemoSite } from '../demo/install.ts';
+import type { ChainKey } from '../domain/chain.ts';
+import { chainLabel } from '../domain/chain.ts';
 import { Engine } from '../engine/engine.ts';
 import type { EngineEvent, LaunchRequest } from '../engine/events.ts';
-import { CatenaError, chainLabel } from '../errors.ts';
+import { CatenaError } from '../errors.ts';
 import { defaultDemoDbPath } from '../paths.ts';
 import { openStore } from '../store/open.ts';
-import type { ChainKey, Store } from '../store/port.ts';
+import type { Store } from '../store/port.ts';
 import { parseProfile } from '../store/profile.ts';
 import type { CatenaService, ChainNodes, ServiceOptions } from './types.ts';
 

@@ -2,16 +2,11 @@
  * The application's use cases, as every host sees them. The contract
  * (src/contract) exposes these over IPC and HTTP/WebSocket.
  */
+
+import type { ChainKey } from '../domain/chain.ts';
+import type { ElaboratedColumns } from '../domain/columns.ts';
 import type { EngineEvent, LaunchRequest } from '../engine/events.ts';
-import type {
-  ChainKey,
-  ChainSummary,
-  ElaboratedColumns,
-  NodeFlagCounts,
-  RunRecord,
-  StoredAlarmEvent,
-  StoreInfo,
-} from '../store/port.ts';
+import type { ChainSummary, NodeFlagCounts, RunRecord, StoredAlarmEvent, StoreInfo } from '../store/port.ts';
 
 /** A node of rsn_nodes as the results screens show it. */
 export interface ChainNode {

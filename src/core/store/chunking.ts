@@ -6,9 +6,13 @@
  * more rows than a page is read whole by a second query. Between pages no
  * connection or statement is held, so a slow consumer blocks nothing.
  */
-import { CatenaError, chainLabel } from '../errors.ts';
+
+import type { ChainKey } from '../domain/chain.ts';
+import { chainLabel } from '../domain/chain.ts';
+import type { RawColumns } from '../domain/columns.ts';
+import { CatenaError } from '../errors.ts';
 import { decodeEpoch, rawFromRows } from './columns.ts';
-import type { ChainKey, RawColumns, RawSpan } from './port.ts';
+import type { RawSpan } from './port.ts';
 
 /**
  * One page: rows [epoch, nodeIndex, rawX, rawY, rawZ, rawT, errorCode] of

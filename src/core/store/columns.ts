@@ -3,22 +3,19 @@
  * into typed arrays (NULL → NaN), checking what a caller hands in before it
  * is written, and the time formatting the hot paths share.
  */
-import { CatenaError, chainLabel } from '../errors.ts';
-import { formatDbTime } from '../time.ts';
-import type { ChainKey, ElaboratedColumns, RawColumns } from './port.ts';
 
-export const RAW_VALUES = ['rawX', 'rawY', 'rawZ', 'rawT'] as const;
-export const ELABORATED_VALUES = [
-  'alphaX',
-  'alphaY',
-  'temperature',
-  'dispX',
-  'dispY',
-  'cumX',
-  'cumY',
-  'cumR',
-  'velR',
-] as const;
+import type { ChainKey } from '../domain/chain.ts';
+import { chainLabel } from '../domain/chain.ts';
+import {
+  allocElaborated,
+  allocRaw,
+  ELABORATED_VALUES,
+  type ElaboratedColumns,
+  RAW_VALUES,
+  type RawColumns,
+} from '../domain/columns.ts';
+import { CatenaError } from '../errors.ts';
+import { formatDbTime } from '../time.ts';
 
 /** Column order of elaborated rows in bulk writes. */
 export const ELABORATED_COLUMNS = [
@@ -39,37 +36,6 @@ export const RAW_COLUMNS = [
   ...RAW_VALUES,
   'errorCode',
 ] as const;
-
-export function allocRaw(length: number): RawColumns {
-  return {
-    length,
-    timestamp: new Float64Array(length),
-    nodeIndex: new Int32Array(length),
-    rawX: new Float64Array(length),
-    rawY: new Float64Array(length),
-    rawZ: new Float64Array(length),
-    rawT: new Float64Array(length),
-    errorCode: new Int32Array(length),
-  };
-}
-
-export function allocElaborated(length: number): ElaboratedColumns {
-  return {
-    length,
-    timestamp: new Float64Array(length),
-    nodeIndex: new Int32Array(length),
-    alphaX: new Float64Array(length),
-    alphaY: new Float64Array(length),
-    temperature: new Float64Array(length),
-    dispX: new Float64Array(length),
-    dispY: new Float64Array(length),
-    cumX: new Float64Array(length),
-    cumY: new Float64Array(length),
-    cumR: new Float64Array(length),
-    velR: new Float64Array(length),
-    flags: new Int32Array(length),
-  };
-}
 
 const NUMERIC = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
 

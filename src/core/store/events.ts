@@ -5,9 +5,12 @@
  * (so a re-run neither re-notifies nor forgets that it notified), and only
  * the keys that did not exist are returned as new (ELABORATION.md §5).
  */
-import { CatenaError, chainLabel } from '../errors.ts';
+
+import type { AlarmEvent } from '../domain/alarms.ts';
+import { chainLabel } from '../domain/chain.ts';
+import { CatenaError } from '../errors.ts';
 import { MAX_EPOCH, MIN_EPOCH } from './columns.ts';
-import type { AlarmEvent, WriteChunk } from './port.ts';
+import type { WriteChunk } from './port.ts';
 import { metricSchema } from './rows.ts';
 
 export interface ExistingEvent {

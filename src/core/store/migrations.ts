@@ -42,6 +42,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   { version: 2, name: '002_output_tables', tables: [ELABORATED_RSN_DATA, RSN_ALARM_EVENTS] },
   { version: 3, name: '003_run_bookkeeping', tables: [CATENA_RUNS] },
+  // DATA_MODEL.md v2: alarm delays, stale data, acknowledgement (optional columns)
+  { version: 4, name: '004_v2_columns', tables: [ACTIVE_STATIONS, RSN_ALARM_EVENTS] },
 ];
 
 export interface TableState {

@@ -7,10 +7,11 @@
  * never NaN, so the encoding is lossless).
  */
 
-export interface ChainKey {
-  controlUnitCode: string;
-  chain: string;
-}
+import type { AlarmEvent } from '../domain/alarms.ts';
+import type { ChainKey } from '../domain/chain.ts';
+import type { ElaboratedColumns, RawColumns } from '../domain/columns.ts';
+import type { ChainSetup, NodeRow, StationRow, ThresholdRow } from '../domain/configuration.ts';
+import type { RunCounts, RunMode } from '../domain/runs.ts';
 
 export interface ChainSummary extends ChainKey {
   siteName: string | null;
@@ -26,74 +27,6 @@ export interface ChainSummary extends ChainKey {
   lastElaboratedAt: number | null;
 }
 
-/** `active_stations` as stored: nullable, validated by elaboration/config. */
-export interface StationRow extends ChainKey {
-  siteName: string | null;
-  active: number | null;
-  fixedEnd: string | null;
-  /** epoch seconds */
-  referenceTime: number | null;
-  referenceWindowHours: number | null;
-  despikeWindow: number | null;
-  despikeNSigma: number | null;
-  despikeMinSigmaDeg: number | null;
-  despikeLookbackHours: number | null;
-  holdLastValidHours: number | null;
-  velocityWindowHours: number | null;
-}
-
-/** `rsn_nodes` as stored. */
-export interface NodeRow extends ChainKey {
-  nodeIndex: number;
-  depthM: number | null;
-  lengthMm: number | null;
-  offsetX: number | null;
-  gainX: number | null;
-  offsetY: number | null;
-  gainY: number | null;
-  offsetZ: number | null;
-  gainZ: number | null;
-  tempOffset: number | null;
-  tempGain: number | null;
-  tempCoeffX: number | null;
-  tempCoeffY: number | null;
-  tempRef: number | null;
-  fullScaleCounts: number | null;
-  enabled: number | null;
-}
-
-/** `rsn_thresholds` as stored (metric and level unchecked here). */
-export interface ThresholdRow extends ChainKey {
-  id: number;
-  nodeIndex: number | null;
-  metric: string;
-  level: number;
-  value: number;
-}
-
-export interface ChainSetup {
-  station: StationRow;
-  nodes: NodeRow[];
-  thresholds: ThresholdRow[];
-}
-
-/**
- * Raw rows in columns, ordered by (timestamp, nodeIndex). A chunk never splits
- * the rows of one timestamp.
- */
-export interface RawColumns {
-  length: number;
-  timestamp: Float64Array;
-  nodeIndex: Int32Array;
-  /** NaN = SQL NULL; a non-numeric value (possible in SQLite) = +Infinity, i.e. not finite */
-  rawX: Float64Array;
-  rawY: Float64Array;
-  rawZ: Float64Array;
-  rawT: Float64Array;
-  /** SQL NULL = 0 */
-  errorCode: Int32Array;
-}
-
 export interface RawSpan extends ChainKey {
   /** inclusive lower bound, epoch seconds; null = from the start */
   from: number | null;
@@ -105,34 +38,6 @@ export interface ReadRawOptions {
   /** rows per chunk, rounded up to a whole timestamp (default: the adapter's) */
   chunkRows?: number;
   signal?: AbortSignal;
-}
-
-/** Elaborated rows in columns; NaN = SQL NULL. */
-export interface ElaboratedColumns {
-  length: number;
-  timestamp: Float64Array;
-  nodeIndex: Int32Array;
-  alphaX: Float64Array;
-  alphaY: Float64Array;
-  temperature: Float64Array;
-  dispX: Float64Array;
-  dispY: Float64Array;
-  cumX: Float64Array;
-  cumY: Float64Array;
-  cumR: Float64Array;
-  velR: Float64Array;
-  flags: Int32Array;
-}
-
-export type Metric = 'cumulative_mm' | 'velocity_mm_per_day' | 'tilt_deg';
-
-export interface AlarmEvent {
-  metric: Metric;
-  timestamp: number;
-  level: number;
-  previousLevel: number;
-  nodeIndex: number | null;
-  value: number | null;
 }
 
 export interface StoredAlarmEvent extends AlarmEvent, ChainKey {
@@ -156,7 +61,6 @@ export interface WriteResult {
   newEvents: AlarmEvent[];
 }
 
-export type RunMode = 'incremental' | 'range' | 'full';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface RunStart extends ChainKey {
@@ -165,17 +69,6 @@ export interface RunStart extends ChainKey {
   spanFrom: number | null;
   spanTo: number | null;
   host: string;
-}
-
-export interface RunCounts {
-  rowsRead: number;
-  rowsWritten: number;
-  timestamps: number;
-  invalidRows: number;
-  spikeRows: number;
-  heldRows: number;
-  ignoredRawRows: number;
-  eventsCreated: number;
 }
 
 export interface RunEnd extends RunCounts {

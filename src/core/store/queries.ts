@@ -5,21 +5,15 @@
  * except for the epoch conversion, passed in as `epoch`.
  */
 import type { z } from 'zod';
-import { CatenaError, chainLabel } from '../errors.ts';
+import type { ChainKey } from '../domain/chain.ts';
+import { chainLabel } from '../domain/chain.ts';
+import type { NodeRow, StationRow, ThresholdRow } from '../domain/configuration.ts';
+import { FLAG_BITS } from '../domain/flags.ts';
+import { CatenaError } from '../errors.ts';
 import { formatDbTime } from '../time.ts';
 import { lowerBound, nowEpoch, upperBound } from './columns.ts';
 import type { EventRow } from './events.ts';
-import type {
-  ChainKey,
-  ChainSummary,
-  FlagCountQuery,
-  NodeRow,
-  RunEnd,
-  RunStart,
-  SeriesQuery,
-  StationRow,
-  ThresholdRow,
-} from './port.ts';
+import type { ChainSummary, FlagCountQuery, RunEnd, RunStart, SeriesQuery } from './port.ts';
 import {
   type chainStatsSchema,
   type EpochSql,
@@ -131,23 +125,13 @@ export function elaboratedQuery(
 /** SQL for "bit `mask` of flags is set" as 0/1, per dialect (operator precedence differs). */
 export type FlagBitSql = (mask: number) => string;
 
-/** Flag bits of ELABORATION.md §3.13, as counted by flagCounts. */
-const FLAG_COUNT_BITS = [
-  ['invalid', 1],
-  ['spikeX', 2],
-  ['spikeY', 4],
-  ['held', 8],
-  ['noReference', 16],
-  ['gravity', 32],
-] as const;
-
 /** flagCounts: one grouped query over the chain's elaborated rows of the span. */
 export function flagCountsQuery(
   query: FlagCountQuery,
   epoch: EpochSql,
   bit: FlagBitSql,
 ): { sql: string; params: SqlValue[] } {
-  const counts = FLAG_COUNT_BITS.map(([name, mask]) => `SUM(${bit(mask)}) AS ${name}`).join(', ');
+  const counts = FLAG_BITS.map(([name, mask]) => `SUM(${bit(mask)}) AS ${name}`).join(', ');
   return {
     sql:
       `SELECT nodeIndex, COUNT(*) AS rowCount, ${counts}, ` +

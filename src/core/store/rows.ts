@@ -5,17 +5,12 @@
  * table, an unknown metric) is a DATA_INVALID naming the table and column.
  */
 import { z } from 'zod';
-import { CatenaError, chainLabel, type ErrorSubject } from '../errors.ts';
-import type {
-  ChainKey,
-  NodeFlagCounts,
-  NodeRow,
-  RunCounts,
-  RunRecord,
-  StationRow,
-  StoredAlarmEvent,
-  ThresholdRow,
-} from './port.ts';
+import type { ChainKey } from '../domain/chain.ts';
+import { chainLabel } from '../domain/chain.ts';
+import type { NodeRow, StationRow, ThresholdRow } from '../domain/configuration.ts';
+import type { RunCounts } from '../domain/runs.ts';
+import { CatenaError, type ErrorSubject } from '../errors.ts';
+import type { NodeFlagCounts, RunRecord, StoredAlarmEvent } from './port.ts';
 
 const NUMERIC = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
 
@@ -52,6 +47,9 @@ export const stationSchema = z.object({
   despikeLookbackHours: dbNumberOrNull,
   holdLastValidHours: dbNumberOrNull,
   velocityWindowHours: dbNumberOrNull,
+  alarmOnDelayHours: dbNumberOrNull,
+  alarmOffDelayHours: dbNumberOrNull,
+  staleAfterHours: dbNumberOrNull,
 }) satisfies z.ZodType<StationRow>;
 
 export const STATION_COLUMNS = [
@@ -66,6 +64,9 @@ export const STATION_COLUMNS = [
   'despikeLookbackHours',
   'holdLastValidHours',
   'velocityWindowHours',
+  'alarmOnDelayHours',
+  'alarmOffDelayHours',
+  'staleAfterHours',
 ] as const satisfies readonly (keyof StationRow)[];
 
 export function stationSelect(epoch: EpochSql): string {

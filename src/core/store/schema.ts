@@ -88,6 +88,10 @@ export const ACTIVE_STATIONS: TableSpec = {
     col('despikeLookbackHours', DOUBLE, '48'),
     col('holdLastValidHours', DOUBLE, '2'),
     col('velocityWindowHours', DOUBLE, '24'),
+    // v2 (DATA_MODEL.md): optional in a legacy database, added by migration 004
+    col('alarmOnDelayHours', DOUBLE, '0'),
+    col('alarmOffDelayHours', DOUBLE, '0'),
+    col('staleAfterHours', DOUBLE),
   ],
   primaryKey: ['controlUnitCode', 'chain'],
   indexes: [],
@@ -188,6 +192,10 @@ export const RSN_ALARM_EVENTS: TableSpec = {
     col('runId', BIGINT),
     required('createdAt', DATETIME),
     col('notifiedAt', DATETIME),
+    // v2: the operator's acknowledgement, kept across re-elaboration
+    col('acknowledgedAt', DATETIME),
+    col('acknowledgedBy', varchar(128)),
+    col('ackNote', TEXT),
   ],
   primaryKey: ['controlUnitCode', 'chain', 'metric', 'timestamp'],
   indexes: [

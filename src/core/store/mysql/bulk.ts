@@ -18,16 +18,16 @@
  */
 import { Readable } from 'node:stream';
 import type { PoolConnection } from 'mysql2/promise';
-import { CatenaError, chainLabel } from '../../errors.ts';
+import type { ChainKey } from '../../domain/chain.ts';
+import { chainLabel } from '../../domain/chain.ts';
 import {
-  bindKeyedRow,
-  ELABORATED_COLUMNS,
   ELABORATED_VALUES,
-  RAW_COLUMNS,
+  type ElaboratedColumns,
   RAW_VALUES,
-  TimeFormatter,
-} from '../columns.ts';
-import type { ChainKey, ElaboratedColumns, RawColumns } from '../port.ts';
+  type RawColumns,
+} from '../../domain/columns.ts';
+import { CatenaError } from '../../errors.ts';
+import { bindKeyedRow, ELABORATED_COLUMNS, RAW_COLUMNS, TimeFormatter } from '../columns.ts';
 import type { SqlValue } from '../sql.ts';
 
 export type BulkMethod = 'load-data' | 'insert';

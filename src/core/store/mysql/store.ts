@@ -23,7 +23,12 @@ import mysql, {
   type PoolOptions,
 } from 'mysql2/promise';
 import { z } from 'zod';
-import { CatenaError, chainLabel } from '../../errors.ts';
+import type { AlarmEvent } from '../../domain/alarms.ts';
+import type { ChainKey } from '../../domain/chain.ts';
+import { chainLabel } from '../../domain/chain.ts';
+import type { ElaboratedColumns, RawColumns } from '../../domain/columns.ts';
+import type { ChainSetup, NodeRow, StationRow, ThresholdRow } from '../../domain/configuration.ts';
+import { CatenaError } from '../../errors.ts';
 import { formatDbTime } from '../../time.ts';
 import { readRawChunks } from '../chunking.ts';
 import {
@@ -45,26 +50,18 @@ import {
   schemaProblems,
 } from '../migrations.ts';
 import type {
-  AlarmEvent,
-  ChainKey,
   ChainLock,
-  ChainSetup,
   ChainSummary,
-  ElaboratedColumns,
   FlagCountQuery,
   NodeFlagCounts,
-  NodeRow,
-  RawColumns,
   RawSpan,
   ReadRawOptions,
   RunEnd,
   RunRecord,
   RunStart,
   SeriesQuery,
-  StationRow,
   StoredAlarmEvent,
   StoreInfo,
-  ThresholdRow,
   WriteChunk,
   WriteResult,
 } from '../port.ts';

@@ -18,7 +18,17 @@ import { existsSync } from 'node:fs';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { z } from 'zod';
-import { CatenaError, chainLabel } from '../../errors.ts';
+import type { AlarmEvent } from '../../domain/alarms.ts';
+import type { ChainKey } from '../../domain/chain.ts';
+import { chainLabel } from '../../domain/chain.ts';
+import {
+  ELABORATED_VALUES,
+  type ElaboratedColumns,
+  RAW_VALUES,
+  type RawColumns,
+} from '../../domain/columns.ts';
+import type { ChainSetup, NodeRow, StationRow, ThresholdRow } from '../../domain/configuration.ts';
+import { CatenaError } from '../../errors.ts';
 import { formatDbTime } from '../../time.ts';
 import { readRawChunks } from '../chunking.ts';
 import {
@@ -26,14 +36,12 @@ import {
   checkElaboratedColumns,
   checkRawColumns,
   ELABORATED_COLUMNS,
-  ELABORATED_VALUES,
   elaboratedFromRows,
   lowerBound,
   MAX_EPOCH,
   MIN_EPOCH,
   nowEpoch,
   RAW_COLUMNS,
-  RAW_VALUES,
   TimeFormatter,
   upperBound,
 } from '../columns.ts';
@@ -46,26 +54,18 @@ import {
   schemaProblems,
 } from '../migrations.ts';
 import type {
-  AlarmEvent,
-  ChainKey,
   ChainLock,
-  ChainSetup,
   ChainSummary,
-  ElaboratedColumns,
   FlagCountQuery,
   NodeFlagCounts,
-  NodeRow,
-  RawColumns,
   RawSpan,
   ReadRawOptions,
   RunEnd,
   RunRecord,
   RunStart,
   SeriesQuery,
-  StationRow,
   StoredAlarmEvent,
   StoreInfo,
-  ThresholdRow,
   WriteChunk,
   WriteResult,
 } from '../port.ts';

@@ -1,11 +1,12 @@
 /**
- * The HTTP host's log: warnings and unexpected errors (with their stacks) go
- * to stderr and are appended to a file under logDir(), whose path the
- * operator is shown.
+ * Every host's log of unexpected errors: the stack is appended to a file
+ * under logDir() (one per host: cli.log, server.log, desktop.log), whose path
+ * the operator is shown instead of the stack. The service hosts also echo it
+ * to stderr; the CLI does not, because its terminal is the operator's.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { logDir } from '../core/paths.ts';
+import { logDir } from './paths.ts';
 
 export interface HostLog {
   readonly file: string;
@@ -13,7 +14,16 @@ export interface HostLog {
   unexpected(error: unknown, context: string): string;
 }
 
-export function createHostLog(name: string, dir: string = logDir()): HostLog {
+export interface HostLogOptions {
+  /** folder of the log file (default: logDir()) */
+  dir?: string;
+  /** also write each entry to stderr (default true) */
+  echo?: boolean;
+}
+
+export function createHostLog(name: string, options: HostLogOptions = {}): HostLog {
+  const dir = options.dir ?? logDir();
+  const echo = options.echo ?? true;
   const file = join(dir, `${name}.log`);
   return {
     file,
@@ -21,7 +31,7 @@ export function createHostLog(name: string, dir: string = logDir()): HostLog {
       const detail =
         error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
       const line = `${new Date().toISOString()} ERROR ${context}: ${detail}\n`;
-      process.stderr.write(line);
+      if (echo) process.stderr.write(line);
       try {
         mkdirSync(dir, { recursive: true });
         appendFileSync(file, line);
