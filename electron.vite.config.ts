@@ -2,7 +2,9 @@
  * electron-vite: three bundles into out/.
  * - main: the Electron main process (ESM) and, as a second entry, the engine's
  *   worker-thread entry (out/main/worker.js), which the main process hands to
- *   the engine as `new URL('./worker.js', import.meta.url)`.
+ *   the engine as `new URL('./worker.js', import.meta.url)`; a third entry is
+ *   SQLite's worker thread (out/main/sqlite-worker.js), so the database file
+ *   is never read on the main process's event loop.
  * - preload: one CommonJS file with nothing external but electron, as a
  *   sandboxed preload must be.
  * - renderer: the React interface (also served by the HTTP host).
@@ -22,6 +24,7 @@ export default defineConfig({
         input: {
           index: resolve(root, 'src/main/index.ts'),
           worker: resolve(root, 'src/core/engine/worker.ts'),
+          'sqlite-worker': resolve(root, 'src/core/store/sqlite/worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

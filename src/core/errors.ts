@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'CHAIN_NOT_FOUND'
   | 'CHAIN_CONFIG'
   | 'CHAIN_LOCKED'
+  | 'CHAIN_LOCK_LOST'
   | 'DATA_INVALID'
   | 'CANCELLED'
   | 'STORE_ERROR';

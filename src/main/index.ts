@@ -35,6 +35,7 @@ const servicePromise: Promise<CatenaService> = app.whenReady().then(() =>
     host: hostname(),
     // the engine's worker, bundled next to this file (electron.vite.config.ts)
     workerUrl: new URL('./worker.js', import.meta.url),
+    sqliteWorkerUrl: new URL('./sqlite-worker.js', import.meta.url),
   }),
 );
 servicePromise.catch((error: unknown) => {

@@ -161,7 +161,7 @@ for (const kind of kinds) {
       // "Elsewhere" is a second store on the same database: another workstation (MySQL) or another launch.
       const other = await openStore(parseProfile(dbUrl));
       try {
-        const lock = await other.lockChain(key);
+        const lock = await other.lockChain(key, { runId: null, host: 'elsewhere' });
         expect(lock).not.toBeNull();
         const blocked = (await run(store, [key, GOOD])).get('CU913-A')!;
         expect(blocked.status).toBe('failed');
@@ -172,7 +172,7 @@ for (const kind of kinds) {
         const free = (await run(store, [key])).get('CU913-A')!;
         expect(free.status).toBe('succeeded');
         // and the engine released its own lock when the run ended
-        const again = await other.lockChain(key);
+        const again = await other.lockChain(key, { runId: null, host: 'elsewhere' });
         expect(again).not.toBeNull();
         await again!.release();
       } finally {
@@ -209,11 +209,15 @@ for (const kind of kinds) {
             'rsn_thresholds',
             'raw_rsn_data',
             'catena_runs',
+            'catena_chain_locks',
             'catena_schema_migrations',
           ]) {
             await admin.query(`GRANT SELECT ON \`${dbName}\`.\`${table}\` TO '${user}'@'${host}'`);
           }
           await admin.query(`GRANT INSERT, UPDATE ON \`${dbName}\`.\`catena_runs\` TO '${user}'@'${host}'`);
+          await admin.query(
+            `GRANT INSERT, UPDATE, DELETE ON \`${dbName}\`.\`catena_chain_locks\` TO '${user}'@'${host}'`,
+          );
           await admin.query(`GRANT SELECT ON \`${dbName}\`.\`elaborated_rsn_data\` TO '${user}'@'${host}'`);
           await admin.query(`GRANT SELECT ON \`${dbName}\`.\`rsn_alarm_events\` TO '${user}'@'${host}'`);
         }

@@ -13,7 +13,13 @@ import { DIALECTS, type Opened, type RawSql, removeTmp } from './targets.ts';
 
 afterAll(removeTmp);
 
-const ALL = ['001_input_tables', '002_output_tables', '003_run_bookkeeping', '004_v2_columns'];
+const ALL = [
+  '001_input_tables',
+  '002_output_tables',
+  '003_run_bookkeeping',
+  '004_v2_columns',
+  '005_run_leases',
+];
 
 /**
  * DATA_MODEL.md, written out by hand: `name type NULL|NOT NULL [DEFAULT x]` in
@@ -154,8 +160,24 @@ const EXPECTED: Record<string, { columns: string[]; primaryKey: string[] }> = {
       'heldRows bigint NOT NULL DEFAULT 0',
       'ignoredRawRows bigint NOT NULL DEFAULT 0',
       'eventsCreated bigint NOT NULL DEFAULT 0',
+      'heartbeatAt datetime NULL',
+      'configFingerprint varchar(64) NULL',
+      'committedTo datetime NULL',
     ],
     primaryKey: ['runId'],
+  },
+  catena_chain_locks: {
+    columns: [
+      'controlUnitCode varchar(32) NOT NULL',
+      'chain varchar(16) NOT NULL',
+      'token varchar(64) NOT NULL',
+      'runId bigint NULL',
+      'host varchar(255) NOT NULL',
+      'acquiredAt bigint NOT NULL',
+      'expiresAt bigint NOT NULL',
+      'beats bigint NOT NULL DEFAULT 0',
+    ],
+    primaryKey: ['controlUnitCode', 'chain'],
   },
   catena_schema_migrations: {
     columns: ['version int NOT NULL', 'name varchar(128) NOT NULL', 'appliedAt datetime NOT NULL'],
@@ -338,7 +360,7 @@ for (const target of DIALECTS) {
       const { store, sql } = opened;
       expect(await store.schemaStatus()).toEqual({
         missingInputTables: ['active_stations', 'rsn_nodes', 'raw_rsn_data', 'rsn_thresholds'],
-        missingCatenaTables: ['elaborated_rsn_data', 'rsn_alarm_events', 'catena_runs'],
+        missingCatenaTables: ['elaborated_rsn_data', 'rsn_alarm_events', 'catena_runs', 'catena_chain_locks'],
         pendingMigrations: ALL,
       });
       expect(await store.migrate()).toEqual(ALL);
@@ -355,6 +377,7 @@ for (const target of DIALECTS) {
       expect(await indexNames(sql, dialect, 'catena_runs')).toEqual([
         'catena_runs_chain',
         'catena_runs_launch',
+        'catena_runs_status',
       ]);
       const recorded = await sql.rows(
         'SELECT version, name, appliedAt FROM catena_schema_migrations ORDER BY version',

@@ -9,8 +9,8 @@ import net from 'node:net';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CatenaError } from '../../src/core/errors.ts';
+import { connectMysql } from '../../src/core/store/mysql/connect.ts';
 import { classifyMysqlError, type MysqlContext } from '../../src/core/store/mysql/errors.ts';
-import { MysqlStore } from '../../src/core/store/mysql/store.ts';
 import { type OpenOptions, openStore } from '../../src/core/store/open.ts';
 import { parseProfile } from '../../src/core/store/profile.ts';
 import { createTestDatabase, MARIADB_URL, mariadbAvailable } from '../support/mariadb.ts';
@@ -206,11 +206,12 @@ describe.runIf(mariadbAvailable)('openStore on MariaDB: bad connection inputs', 
     const profile = parseProfile(db.url);
     if (profile.kind !== 'mysql') throw new Error('expected a mysql profile');
     // The client does not offer LOAD DATA LOCAL, so the server refuses it, as one with local_infile=OFF would.
-    const store = await MysqlStore.connect(profile, {
+    const store = await connectMysql(profile, {
       connectTimeoutMs: 5000,
       connectionLimit: 2,
       bulkMethod: 'load-data',
       localInfile: false,
+      lockWaitSeconds: 10,
     });
     try {
       await store.migrate();
@@ -252,8 +253,8 @@ describe.runIf(mariadbAvailable)('openStore on MariaDB: bad connection inputs', 
     const store = await openStore(db.url, { migrate: true });
     const locker = await mysql.createConnection({ uri: db.url });
     try {
-      // Hold raw_rsn_data so that listChains waits on the server, then kill its connection.
-      await locker.query('LOCK TABLES raw_rsn_data WRITE');
+      // Hold active_stations so that listChains waits on the server, then kill its connection.
+      await locker.query('LOCK TABLES active_stations WRITE');
       const listing = store.listChains().then(
         () => null,
         (e: unknown) => e,
@@ -263,7 +264,7 @@ describe.runIf(mariadbAvailable)('openStore on MariaDB: bad connection inputs', 
         await new Promise((r) => setTimeout(r, 50));
         const [rows] = await admin.query(
           'SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID() AND INFO LIKE ?',
-          [dbName, '%FROM raw_rsn_data GROUP BY%'],
+          [dbName, '%FROM active_stations ORDER BY%'],
         );
         ids = (rows as { ID: number }[]).map((r) => r.ID);
       }

@@ -125,8 +125,9 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
       spanFrom: job.from ?? null,
       spanTo: job.to ?? null,
       host: ctx.host,
+      configFingerprint: null,
     });
-    lock = await ctx.store.lockChain(key);
+    lock = await ctx.store.lockChain(key, { runId, host: ctx.host });
     if (!lock) {
       throw new CatenaError(
         'CHAIN_LOCKED',

@@ -51,13 +51,8 @@ interface RunningLaunch {
 export const DEFAULT_CONCURRENCY = Math.max(2, availableParallelism());
 export const DEFAULT_THREADS = Math.max(1, availableParallelism() - 1);
 
-/**
- * Small reads and batches keep each synchronous slice of work on the event
- * loop to a few milliseconds (the rows of a query are all parsed before it
- * resolves, and they survive young-generation GCs until then).
- */
-const DEFAULT_TUNING: Tuning = { chunkCells: 50_000, writeRows: 10_000, readRows: 5_000 };
-const SQLITE_TUNING: Tuning = { chunkCells: 50_000, writeRows: 5_000, readRows: 5_000 };
+/** Cells (timestamps × nodes) computed per worker task. */
+const CHUNK_CELLS = 50_000;
 
 export class Engine {
   readonly #store: Store;
@@ -80,7 +75,14 @@ export class Engine {
     });
     this.#concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.#host = options.host ?? 'catena';
-    const base = options.store.info.kind === 'sqlite' ? SQLITE_TUNING : DEFAULT_TUNING;
+    // Small reads and batches keep each synchronous slice of work on the event
+    // loop to a few milliseconds; the store knows the sizes measured for its database.
+    const { sizes } = options.store;
+    const base: Tuning = {
+      chunkCells: CHUNK_CELLS,
+      writeRows: sizes.elaboratedWriteRows,
+      readRows: sizes.readRows,
+    };
     this.#tuning = { ...base, ...options.tuning };
     this.#onUnexpected = options.onUnexpected;
   }

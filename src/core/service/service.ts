@@ -32,9 +32,9 @@ export async function openCatenaService(options: ServiceOptions = {}): Promise<O
   const url = options.db ?? defaultDatabaseUrl();
   const demoPath = defaultDemoDbPath();
   if (options.ensureDemo === true && url === `sqlite:${demoPath}` && !existsSync(demoPath)) {
-    await createDemoDatabase(demoPath);
+    await createDemoDatabase(demoPath, options.sqliteWorkerUrl);
   }
-  const store = await openStore(parseProfile(url));
+  const store = await openStore(parseProfile(url), { sqliteWorkerUrl: options.sqliteWorkerUrl });
   try {
     await store.migrate();
   } catch (error) {
@@ -56,11 +56,11 @@ export async function openCatenaService(options: ServiceOptions = {}): Promise<O
  * complete, so an interrupted first start never leaves a half-made demo
  * database that later starts would take for a finished one.
  */
-async function createDemoDatabase(path: string): Promise<void> {
+async function createDemoDatabase(path: string, sqliteWorkerUrl: URL | undefined): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
   const partial = `${path}.partial`;
   for (const leftover of [partial, `${partial}-wal`, `${partial}-shm`]) rmSync(leftover, { force: true });
-  const store = await openStore(parseProfile(`sqlite:${partial}`));
+  const store = await openStore(parseProfile(`sqlite:${partial}`), { sqliteWorkerUrl });
   try {
     await installDemoSite(store);
   } finally {

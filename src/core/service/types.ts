@@ -67,6 +67,8 @@ export interface ServiceOptions {
   concurrency?: number;
   /** worker entry for the CPU pool; hosts that bundle (Electron) pass their own */
   workerUrl?: URL;
+  /** the SQLite worker-thread entry; hosts that bundle (Electron) pass their own */
+  sqliteWorkerUrl?: URL;
   /** names the workstation in run bookkeeping */
   host?: string;
   /** where a chain's unexpected failure (a bug, not bad input) goes with its stack */

@@ -16,6 +16,8 @@ import {
 } from '../domain/columns.ts';
 import { CatenaError } from '../errors.ts';
 import { formatDbTime } from '../time.ts';
+import type { KeyedRows } from './dialect.ts';
+import type { SqlValue } from './executor.ts';
 
 /** Column order of elaborated rows in bulk writes. */
 export const ELABORATED_COLUMNS = [
@@ -233,28 +235,59 @@ export function nowEpoch(): number {
   return Math.floor(Date.now() / 1000);
 }
 
-/**
- * Binds what every bulk-written row starts with — key, time, nodeIndex, then
- * the value columns with NaN as NULL — at params[at…]; returns the index
- * after them, where the table's own trailing columns go.
- */
-export function bindKeyedRow(
-  params: unknown[],
-  at: number,
+/** Elaborated rows [start, end) of one chain as written by writeChunk. */
+export function elaboratedKeyedRows(
   key: ChainKey,
+  runId: number,
+  rows: ElaboratedColumns,
+  start = 0,
+  end = rows.length,
+): KeyedRows {
+  return {
+    table: 'elaborated_rsn_data',
+    key,
+    columns: ELABORATED_COLUMNS,
+    timestamp: rows.timestamp,
+    nodeIndex: rows.nodeIndex,
+    values: ELABORATED_VALUES.map((name) => rows[name]),
+    tail: [rows.flags, runId],
+    start,
+    end,
+  };
+}
+
+/** Raw rows [start, end) of one chain as written by writeRaw. */
+export function rawKeyedRows(key: ChainKey, rows: RawColumns, start = 0, end = rows.length): KeyedRows {
+  return {
+    table: 'raw_rsn_data',
+    key,
+    columns: RAW_COLUMNS,
+    timestamp: rows.timestamp,
+    nodeIndex: rows.nodeIndex,
+    values: RAW_VALUES.map((name) => rows[name]),
+    tail: [rows.errorCode],
+    start,
+    end,
+  };
+}
+
+/** Binds row i of `rows` at params[at…], in column order (NaN as NULL); returns the index after it. */
+export function bindKeyedRow(
+  params: SqlValue[],
+  at: number,
+  rows: KeyedRows,
   time: TimeFormatter,
-  rows: { timestamp: Float64Array; nodeIndex: Int32Array },
-  values: readonly Float64Array[],
   i: number,
 ): number {
-  params[at] = key.controlUnitCode;
-  params[at + 1] = key.chain;
+  params[at] = rows.key.controlUnitCode;
+  params[at + 1] = rows.key.chain;
   params[at + 2] = time.format(rows.timestamp[i]!);
   params[at + 3] = rows.nodeIndex[i]!;
   let next = at + 4;
-  for (const column of values) {
+  for (const column of rows.values) {
     const v = column[i]!;
     params[next++] = Number.isNaN(v) ? null : v;
   }
+  for (const column of rows.tail) params[next++] = typeof column === 'number' ? column : column[i]!;
   return next;
 }

@@ -1,9 +1,10 @@
 /**
- * The event half of writeChunk, the same for both databases: the events of
- * [eventsFrom, eventsTo] are replaced by the chunk's events; an event whose
- * key (metric, timestamp) existed before keeps its createdAt and notifiedAt
- * (so a re-run neither re-notifies nor forgets that it notified), and only
- * the keys that did not exist are returned as new (ELABORATION.md §5).
+ * The event half of writeChunk: the events of [eventsFrom, eventsTo] are
+ * replaced by the chunk's events; an event whose key (metric, timestamp)
+ * existed before keeps its createdAt and notifiedAt (so a re-run neither
+ * re-notifies nor forgets that it notified), and its acknowledgement too when
+ * its level is unchanged (DATA_MODEL.md v2); only the keys that did not exist
+ * are returned as new (ELABORATION.md §5).
  */
 
 import type { AlarmEvent } from '../domain/alarms.ts';
@@ -13,17 +14,27 @@ import { MAX_EPOCH, MIN_EPOCH } from './columns.ts';
 import type { WriteChunk } from './port.ts';
 import { metricSchema } from './rows.ts';
 
-export interface ExistingEvent {
+/** An operator's acknowledgement of an event (DATA_MODEL.md v2). */
+export interface Acknowledgement {
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  ackNote: string | null;
+}
+
+export interface ExistingEvent extends Acknowledgement {
   metric: string;
   timestamp: number;
+  level: number;
   createdAt: number;
   notifiedAt: number | null;
 }
 
-export interface EventRow extends AlarmEvent {
+export interface EventRow extends AlarmEvent, Acknowledgement {
   createdAt: number;
   notifiedAt: number | null;
 }
+
+const NOT_ACKNOWLEDGED: Acknowledgement = { acknowledgedAt: null, acknowledgedBy: null, ackNote: null };
 
 const eventKey = (metric: string, timestamp: number): string => `${metric}\u0000${timestamp}`;
 
@@ -72,9 +83,13 @@ export function planEventReplacement(
   for (const event of events) {
     const old = before.get(eventKey(event.metric, event.timestamp));
     if (old) {
-      rows.push({ ...event, createdAt: old.createdAt, notifiedAt: old.notifiedAt });
+      const ack: Acknowledgement =
+        old.level === event.level
+          ? { acknowledgedAt: old.acknowledgedAt, acknowledgedBy: old.acknowledgedBy, ackNote: old.ackNote }
+          : NOT_ACKNOWLEDGED;
+      rows.push({ ...event, createdAt: old.createdAt, notifiedAt: old.notifiedAt, ...ack });
     } else {
-      rows.push({ ...event, createdAt: now, notifiedAt: null });
+      rows.push({ ...event, createdAt: now, notifiedAt: null, ...NOT_ACKNOWLEDGED });
       newEvents.push(event);
     }
   }

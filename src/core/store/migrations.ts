@@ -14,6 +14,7 @@ import { CatenaError } from '../errors.ts';
 import type { Store } from './port.ts';
 import {
   ACTIVE_STATIONS,
+  CATENA_CHAIN_LOCKS,
   CATENA_RUNS,
   CATENA_TABLES,
   type Ddl,
@@ -44,6 +45,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: '003_run_bookkeeping', tables: [CATENA_RUNS] },
   // DATA_MODEL.md v2: alarm delays, stale data, acknowledgement (optional columns)
   { version: 4, name: '004_v2_columns', tables: [ACTIVE_STATIONS, RSN_ALARM_EVENTS] },
+  // chain locks and run heartbeats with leases (one elaboration per chain across processes, no run stuck running)
+  { version: 5, name: '005_run_leases', tables: [CATENA_RUNS, CATENA_CHAIN_LOCKS] },
 ];
 
 export interface TableState {

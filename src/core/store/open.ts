@@ -20,9 +20,9 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { assertSchemaUsable, type CatenaStore } from './migrations.ts';
-import { MysqlStore } from './mysql/store.ts';
+import { connectMysql } from './mysql/connect.ts';
 import { type ConnectionProfile, parseProfile } from './profile.ts';
-import { SqliteStore } from './sqlite/store.ts';
+import { openSqlite } from './sqlite/connect.ts';
 
 export interface OpenOptions {
   /** refuse a database without Catena's tables (NOT_A_CATENA_DATABASE); default false */
@@ -35,8 +35,16 @@ export interface OpenOptions {
   connectionLimit?: number;
   /** MySQL: bulk write method; `auto` (default) uses LOAD DATA LOCAL when the server allows it */
   bulkMethod?: 'auto' | 'load-data' | 'insert';
+  /** MySQL: seconds a statement waits for a table or row lock before failing (default 60) */
+  lockWaitSeconds?: number;
   /** SQLite: folder that relative paths are resolved against (default: the working directory) */
   baseDir?: string;
+  /** SQLite: how long a statement waits for another process's write lock (default 5 000 ms) */
+  busyTimeoutMs?: number;
+  /** SQLite: the worker-thread entry; hosts that bundle (Electron) pass their own */
+  sqliteWorkerUrl?: URL;
+  /** chain locks and run heartbeats stay valid this long without renewal (default 60 s) */
+  leaseSeconds?: number;
 }
 
 export type { CatenaStore };
@@ -53,14 +61,19 @@ export async function openStore(
   const parsed = typeof profile === 'string' ? parseProfile(profile) : profile;
   const store: CatenaStore =
     parsed.kind === 'mysql'
-      ? await MysqlStore.connect(parsed, {
+      ? await connectMysql(parsed, {
           connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
           connectionLimit: options.connectionLimit ?? 8,
           bulkMethod: options.bulkMethod ?? 'auto',
+          lockWaitSeconds: options.lockWaitSeconds ?? 60,
+          leaseSeconds: options.leaseSeconds,
         })
-      : SqliteStore.open(parsed, {
+      : await openSqlite(parsed, {
           path: resolveSqlitePath(parsed.path, options.baseDir),
           mustExist: options.requireSchema === true && options.migrate !== true,
+          busyTimeoutMs: options.busyTimeoutMs ?? 5_000,
+          leaseSeconds: options.leaseSeconds,
+          workerUrl: options.sqliteWorkerUrl,
         });
   try {
     if (options.migrate) await store.migrate();

@@ -44,6 +44,10 @@ export interface StoredAlarmEvent extends AlarmEvent, ChainKey {
   runId: number | null;
   createdAt: number;
   notifiedAt: number | null;
+  /** the operator's acknowledgement (DATA_MODEL.md v2), kept when a re-run computes the same level */
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  ackNote: string | null;
 }
 
 export interface WriteChunk extends ChainKey {
@@ -53,6 +57,23 @@ export interface WriteChunk extends ChainKey {
   eventsFrom: number;
   eventsTo: number;
   events: AlarmEvent[];
+  /**
+   * The chain lock the run holds: the write's transaction first renews its
+   * lease and fails with CHAIN_LOCK_LOST, writing nothing, when it is no
+   * longer held (expired and taken by another run).
+   */
+  lock?: ChainLock;
+}
+
+export interface EventAcknowledgement {
+  key: ChainKey;
+  /** the events to acknowledge; all of the chain's open events when absent */
+  events?: readonly Pick<AlarmEvent, 'metric' | 'timestamp'>[];
+  /** the operator's name */
+  by: string;
+  note: string | null;
+  /** epoch seconds */
+  at: number;
 }
 
 export interface WriteResult {
@@ -61,7 +82,8 @@ export interface WriteResult {
   newEvents: AlarmEvent[];
 }
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+/** `interrupted`: the run stopped beating (its process died or lost the database) before it ended. */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
 
 export interface RunStart extends ChainKey {
   launchId: string;
@@ -69,10 +91,20 @@ export interface RunStart extends ChainKey {
   spanFrom: number | null;
   spanTo: number | null;
   host: string;
+  /** the chain's configuration as elaborated (elaboration/fingerprint.ts), when known at the start */
+  configFingerprint?: string | null;
+}
+
+/** What a running run records at each heartbeat, so any workstation sees its progress. */
+export interface RunBeat extends RunCounts {
+  phase: string;
+  /** the last timestamp committed, epoch seconds */
+  committedTo: number | null;
+  configFingerprint: string | null;
 }
 
 export interface RunEnd extends RunCounts {
-  status: Exclude<RunStatus, 'running'>;
+  status: Exclude<RunStatus, 'running' | 'interrupted'>;
   phase: string | null;
   message: string | null;
   errorCode: string | null;
@@ -91,6 +123,11 @@ export interface RunRecord extends ChainKey, RunCounts {
   phase: string | null;
   message: string | null;
   errorCode: string | null;
+  /** the database's time of the run's last heartbeat */
+  heartbeatAt: number | null;
+  configFingerprint: string | null;
+  /** the last timestamp the run committed */
+  committedTo: number | null;
 }
 
 export interface SeriesQuery extends ChainKey {
@@ -130,9 +167,23 @@ export interface NodeFlagCounts {
   lastAt: number;
 }
 
-/** A chain's elaboration lock; held until released (or until the holder's connection or process ends). */
+/**
+ * A chain's elaboration lock: a row of catena_chain_locks with a lease on
+ * the database's clock. The holder renews it (each heartbeat and each
+ * committed batch); a holder that dies or freezes loses it when the lease
+ * runs out, and another run may then take the chain.
+ */
 export interface ChainLock {
+  readonly token: string;
+  /** renews the lease; false when the lock was lost */
+  renew(): Promise<boolean>;
   release(): Promise<void>;
+}
+
+/** Who takes a chain lock (shown to whoever finds the chain locked). */
+export interface LockHolder {
+  runId: number | null;
+  host: string;
 }
 
 export interface StoreInfo {
@@ -142,8 +193,21 @@ export interface StoreInfo {
   serverVersion: string;
 }
 
+export interface StoreSizes {
+  /** raw rows per readRaw round trip */
+  readRows: number;
+  /** raw rows per writeRaw transaction */
+  rawWriteRows: number;
+  /** elaborated rows per writeChunk transaction */
+  elaboratedWriteRows: number;
+}
+
 export interface Store {
   readonly info: StoreInfo;
+  /** how long a chain lock and a run's heartbeat stay valid without renewal, in seconds */
+  readonly leaseSeconds: number;
+  /** batch sizes measured for this database (docs/PERFORMANCE.md): the engine sizes its reads and writes with them */
+  readonly sizes: StoreSizes;
 
   /** Creates what is missing (tables, bookkeeping); never drops or rewrites. Returns the migrations applied. */
   migrate(): Promise<string[]>;
@@ -169,16 +233,26 @@ export interface Store {
   /** One transaction: upsert the rows, replace the span's events. */
   writeChunk(chunk: WriteChunk): Promise<WriteResult>;
   markNotified(key: ChainKey, events: readonly AlarmEvent[], at: number): Promise<void>;
+  /**
+   * Acknowledges the chain's events not yet acknowledged: the given ones
+   * (metric and timestamp), or all of them. Returns how many were acknowledged.
+   */
+  acknowledgeEvents(ack: EventAcknowledgement): Promise<number>;
 
   /**
    * Takes the chain's elaboration lock without waiting; null when another
-   * launch (this process) or another workstation (MySQL) holds it.
+   * run (in this process or any other) holds a live lease on it. The key is
+   * compared as the database compares it (a case-insensitive collation
+   * makes `B` and `b` one chain).
    */
-  lockChain(key: ChainKey): Promise<ChainLock | null>;
+  lockChain(key: ChainKey, holder: LockHolder): Promise<ChainLock | null>;
 
   // --- bookkeeping
   startRun(run: RunStart): Promise<number>;
+  /** Records a running run's heartbeat and progress (heartbeatAt = the database's now). */
+  heartbeatRun(runId: number, beat: RunBeat): Promise<void>;
   endRun(runId: number, end: RunEnd): Promise<void>;
+  /** Runs newest first; `running` runs whose heartbeat is older than the lease are stored as `interrupted` first. */
   listRuns(filter?: { key?: ChainKey; launchId?: string; limit?: number }): Promise<RunRecord[]>;
 
   // --- reading the outputs (interface)

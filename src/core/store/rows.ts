@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { ChainKey } from '../domain/chain.ts';
 import { chainLabel } from '../domain/chain.ts';
 import type { NodeRow, StationRow, ThresholdRow } from '../domain/configuration.ts';
-import type { RunCounts } from '../domain/runs.ts';
+import { RUN_COUNT_NAMES } from '../domain/runs.ts';
 import { CatenaError, type ErrorSubject } from '../errors.ts';
 import type { NodeFlagCounts, RunRecord, StoredAlarmEvent } from './port.ts';
 
@@ -139,7 +139,22 @@ export const eventSchema = z.object({
   runId: dbNumberOrNull,
   createdAt: dbNumber,
   notifiedAt: dbNumberOrNull,
+  acknowledgedAt: dbNumberOrNull,
+  acknowledgedBy: dbStringOrNull,
+  ackNote: dbStringOrNull,
 }) satisfies z.ZodType<StoredAlarmEvent>;
+
+/** The events of a span as writeChunk reads them before replacing them. */
+export const existingEventSchema = z.object({
+  metric: dbString,
+  timestamp: dbNumber,
+  level: dbNumber,
+  createdAt: dbNumber,
+  notifiedAt: dbNumberOrNull,
+  acknowledgedAt: dbNumberOrNull,
+  acknowledgedBy: dbStringOrNull,
+  ackNote: dbStringOrNull,
+});
 
 export function eventSelect(epoch: EpochSql): string {
   return [
@@ -154,19 +169,11 @@ export function eventSelect(epoch: EpochSql): string {
     'runId',
     `${epoch('createdAt')} AS createdAt`,
     `${epoch('notifiedAt')} AS notifiedAt`,
+    `${epoch('acknowledgedAt')} AS acknowledgedAt`,
+    'acknowledgedBy',
+    'ackNote',
   ].join(', ');
 }
-
-export const RUN_COUNT_COLUMNS: readonly (keyof RunCounts)[] = [
-  'rowsRead',
-  'rowsWritten',
-  'timestamps',
-  'invalidRows',
-  'spikeRows',
-  'heldRows',
-  'ignoredRawRows',
-  'eventsCreated',
-];
 
 export const runSchema = z.object({
   ...keyFields,
@@ -176,7 +183,7 @@ export const runSchema = z.object({
   spanFrom: dbNumberOrNull,
   spanTo: dbNumberOrNull,
   host: dbString,
-  status: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
+  status: z.enum(['running', 'succeeded', 'failed', 'cancelled', 'interrupted']),
   startedAt: dbNumber,
   endedAt: dbNumberOrNull,
   phase: dbStringOrNull,
@@ -190,6 +197,9 @@ export const runSchema = z.object({
   heldRows: dbNumber,
   ignoredRawRows: dbNumber,
   eventsCreated: dbNumber,
+  heartbeatAt: dbNumberOrNull,
+  configFingerprint: dbStringOrNull,
+  committedTo: dbNumberOrNull,
 }) satisfies z.ZodType<RunRecord>;
 
 export function runSelect(epoch: EpochSql): string {
@@ -208,7 +218,10 @@ export function runSelect(epoch: EpochSql): string {
     'phase',
     'message',
     'errorCode',
-    ...RUN_COUNT_COLUMNS,
+    ...RUN_COUNT_NAMES,
+    `${epoch('heartbeatAt')} AS heartbeatAt`,
+    'configFingerprint',
+    `${epoch('committedTo')} AS committedTo`,
   ].join(', ');
 }
 

@@ -234,12 +234,38 @@ export const CATENA_RUNS: TableSpec = {
     count('heldRows'),
     count('ignoredRawRows'),
     count('eventsCreated'),
+    // 005: a running run's heartbeat (the database's clock), its configuration and how far it committed
+    col('heartbeatAt', DATETIME),
+    col('configFingerprint', varchar(64)),
+    col('committedTo', DATETIME),
   ],
   primaryKey: [],
   indexes: [
     { name: 'catena_runs_chain', columns: ['controlUnitCode', 'chain', 'runId'] },
     { name: 'catena_runs_launch', columns: ['launchId'] },
+    { name: 'catena_runs_status', columns: ['status'] },
   ],
+};
+
+/**
+ * One row per chain being elaborated: the chain lock, with a lease on the
+ * database's clock (epoch seconds), so it holds across processes and
+ * workstations on every database, and a holder that dies loses it.
+ */
+export const CATENA_CHAIN_LOCKS: TableSpec = {
+  name: 'catena_chain_locks',
+  role: 'bookkeeping',
+  columns: [
+    ...chainKey,
+    required('token', varchar(64)),
+    col('runId', BIGINT),
+    required('host', varchar(255)),
+    required('acquiredAt', BIGINT),
+    required('expiresAt', BIGINT),
+    required('beats', BIGINT, '0'),
+  ],
+  primaryKey: ['controlUnitCode', 'chain'],
+  indexes: [],
 };
 
 /** Created by the migration runner itself, before any versioned migration. */
@@ -252,7 +278,12 @@ export const SCHEMA_MIGRATIONS: TableSpec = {
 };
 
 export const INPUT_TABLES: readonly TableSpec[] = [ACTIVE_STATIONS, RSN_NODES, RAW_RSN_DATA, RSN_THRESHOLDS];
-export const CATENA_TABLES: readonly TableSpec[] = [ELABORATED_RSN_DATA, RSN_ALARM_EVENTS, CATENA_RUNS];
+export const CATENA_TABLES: readonly TableSpec[] = [
+  ELABORATED_RSN_DATA,
+  RSN_ALARM_EVENTS,
+  CATENA_RUNS,
+  CATENA_CHAIN_LOCKS,
+];
 
 /** A column that can be added to an existing table without rewriting its rows' meaning. */
 export function isAddable(column: ColumnSpec): boolean {

@@ -1,8 +1,5 @@
-/** Small SQL helpers shared by both adapters. Identifiers are fixed; values always go through placeholders. */
+/** Small SQL text helpers of the store. Identifiers are fixed; values always go through placeholders. */
 import { CatenaError } from '../errors.ts';
-
-/** A bound parameter value (both drivers). */
-export type SqlValue = string | number | null;
 
 /**
  * Placeholders for `nodeIndex IN (…)`, padded to a power of two by repeating
@@ -33,4 +30,10 @@ export function placeholders(count: number): string {
 export function clampLimit(limit: number | undefined, fallback: number, max = 1_000_000): number {
   if (limit === undefined || !Number.isFinite(limit)) return fallback;
   return Math.min(max, Math.max(1, Math.floor(limit)));
+}
+
+/** Multi-row `INSERT INTO table (columns) VALUES (…), (…)` for `rows` tuples, then `suffix`. */
+export function insertSql(table: string, columns: readonly string[], rows: number, suffix = ''): string {
+  const tuple = `(${placeholders(columns.length)})`;
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${new Array(rows).fill(tuple).join(', ')}${suffix}`;
 }

@@ -20,15 +20,10 @@ import { Readable } from 'node:stream';
 import type { PoolConnection } from 'mysql2/promise';
 import type { ChainKey } from '../../domain/chain.ts';
 import { chainLabel } from '../../domain/chain.ts';
-import {
-  ELABORATED_VALUES,
-  type ElaboratedColumns,
-  RAW_VALUES,
-  type RawColumns,
-} from '../../domain/columns.ts';
 import { CatenaError } from '../../errors.ts';
-import { bindKeyedRow, ELABORATED_COLUMNS, RAW_COLUMNS, TimeFormatter } from '../columns.ts';
-import type { SqlValue } from '../sql.ts';
+import { bindKeyedRow, TimeFormatter } from '../columns.ts';
+import type { KeyedRows } from '../dialect.ts';
+import type { SqlValue } from '../executor.ts';
 
 export type BulkMethod = 'load-data' | 'insert';
 
@@ -80,30 +75,20 @@ function tsvStream(length: number, line: (i: number) => string): Readable {
   });
 }
 
-/**
- * LOAD DATA lines of rows [start, end): key, time, nodeIndex and the value
- * columns (NaN as `\N`), then `tail(i)`, the table's own trailing fields
- * with the line end.
- */
-function keyedTsv(
-  key: ChainKey,
-  rows: { timestamp: Float64Array; nodeIndex: Int32Array },
-  values: readonly Float64Array[],
-  tail: (i: number) => string,
-  start: number,
-  end: number,
-): Readable {
-  const prefix = `${escapeField(key.controlUnitCode)}\t${escapeField(key.chain)}\t`;
+/** LOAD DATA lines of rows [start, end): the columns tab-separated, NaN as `\N`. */
+function keyedTsv(rows: KeyedRows): Readable {
+  const prefix = `${escapeField(rows.key.controlUnitCode)}\t${escapeField(rows.key.chain)}\t`;
   const time = new TimeFormatter();
-  const { timestamp, nodeIndex } = rows;
-  return tsvStream(end - start, (k) => {
+  const { timestamp, nodeIndex, values, tail, start } = rows;
+  return tsvStream(rows.end - start, (k) => {
     const i = start + k;
     let line = `${prefix}${time.format(timestamp[i]!)}\t${nodeIndex[i]}`;
     for (const column of values) {
       const v = column[i]!;
       line += Number.isNaN(v) ? '\t\\N' : `\t${v}`;
     }
-    return line + tail(i);
+    for (const column of tail) line += `\t${typeof column === 'number' ? column : column[i]}`;
+    return `${line}\n`;
   });
 }
 
@@ -146,81 +131,35 @@ async function loadData(
   }
 }
 
-/** Prepared multi-row upsert of rows [start, end): `fill(i, params, at)` writes row i's values at params[at…]. */
-async function insertUpsert(
-  conn: PoolConnection,
-  table: string,
-  columns: readonly string[],
-  updateColumns: readonly string[],
-  start: number,
-  end: number,
-  fill: (i: number, params: SqlValue[], at: number) => void,
-): Promise<void> {
+/**
+ * Prepared multi-row upsert: statements of INSERT_BATCH rows, the last one
+ * padded to a power of two by repeating its last row (upserting a row twice
+ * with the same values is a no-op), so few statement texts are prepared.
+ */
+async function insertUpsert(conn: PoolConnection, rows: KeyedRows): Promise<void> {
+  const { columns, start, end } = rows;
   const width = columns.length;
   const tuple = `(${columns.map(() => '?').join(',')})`;
-  const head = `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES `;
-  const tail = ` ON DUPLICATE KEY UPDATE ${updateColumns.map((c) => `\`${c}\` = VALUES(\`${c}\`)`).join(', ')}`;
+  const head = `INSERT INTO \`${rows.table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES `;
+  const update = columns.slice(4);
+  const tail = ` ON DUPLICATE KEY UPDATE ${update.map((c) => `\`${c}\` = VALUES(\`${c}\`)`).join(', ')}`;
+  const time = new TimeFormatter();
   for (let from = start; from < end; from += INSERT_BATCH) {
     const count = Math.min(INSERT_BATCH, end - from);
     let size = 1;
     while (size < count) size *= 2;
     const params: SqlValue[] = new Array(size * width);
-    for (let r = 0; r < size; r++) fill(from + Math.min(r, count - 1), params, r * width);
+    for (let r = 0; r < size; r++) bindKeyedRow(params, r * width, rows, time, from + Math.min(r, count - 1));
     await conn.execute(head + new Array(size).fill(tuple).join(',') + tail, params);
   }
 }
 
-export async function upsertElaborated(
-  conn: PoolConnection,
-  method: BulkMethod,
-  key: ChainKey,
-  runId: number,
-  rows: ElaboratedColumns,
-): Promise<void> {
-  const { length } = rows;
-  if (length === 0) return;
-  const values = ELABORATED_VALUES.map((name) => rows[name]);
+/** Bulk upsert of `rows` by `method`, inside the caller's transaction. */
+export async function upsertRows(conn: PoolConnection, method: BulkMethod, rows: KeyedRows): Promise<void> {
+  if (rows.end <= rows.start) return;
   if (method === 'load-data') {
-    const suffix = `\t${runId}\n`;
-    await loadData(conn, key, 'elaborated_rsn_data', ELABORATED_COLUMNS, () =>
-      keyedTsv(key, rows, values, (i) => `\t${rows.flags[i]}${suffix}`, 0, length),
-    );
+    await loadData(conn, rows.key, rows.table, rows.columns, () => keyedTsv(rows));
     return;
   }
-  const time = new TimeFormatter();
-  await insertUpsert(
-    conn,
-    'elaborated_rsn_data',
-    ELABORATED_COLUMNS,
-    ELABORATED_COLUMNS.slice(4),
-    0,
-    length,
-    (i, p, at) => {
-      const next = bindKeyedRow(p, at, key, time, rows, values, i);
-      p[next] = rows.flags[i]!;
-      p[next + 1] = runId;
-    },
-  );
-}
-
-export async function upsertRaw(
-  conn: PoolConnection,
-  method: BulkMethod,
-  key: ChainKey,
-  rows: RawColumns,
-  start: number,
-  end: number,
-): Promise<void> {
-  if (end <= start) return;
-  const values = RAW_VALUES.map((name) => rows[name]);
-  if (method === 'load-data') {
-    await loadData(conn, key, 'raw_rsn_data', RAW_COLUMNS, () =>
-      keyedTsv(key, rows, values, (i) => `\t${rows.errorCode[i]}\n`, start, end),
-    );
-    return;
-  }
-  const time = new TimeFormatter();
-  await insertUpsert(conn, 'raw_rsn_data', RAW_COLUMNS, RAW_COLUMNS.slice(4), start, end, (i, p, at) => {
-    p[bindKeyedRow(p, at, key, time, rows, values, i)] = rows.errorCode[i]!;
-  });
+  await insertUpsert(conn, rows);
 }

@@ -47,8 +47,8 @@ function note(fields: DriverFields): string {
 
 const UNKNOWN_HOST = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NODATA', 'EAI_FAIL', 'EAI_NONAME']);
 const TIMEOUT = new Set(['ETIMEDOUT', 'ETIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN']);
-const LOST = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
-const LOST_ERRNO = new Set([
+export const LOST_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+export const LOST_ERRNOS = new Set([
   1053, // ER_SERVER_SHUTDOWN
   1927, // ER_CONNECTION_KILLED (MariaDB)
   2006, // CR_SERVER_GONE_ERROR
@@ -91,6 +91,12 @@ export function classifyMysqlError(error: unknown, ctx: MysqlContext, doing: str
   if (error instanceof CatenaError) return error;
   const fields = driverFields(error);
   if (!fields) return null;
+  if (fields.code === 'CATENA_MIGRATION_BUSY') {
+    return new CatenaError(
+      'STORE_ERROR',
+      'Another Catena is migrating this database and has not finished within 60 s; run again later.',
+    );
+  }
   const { code, errno, message } = fields;
   const server = `${ctx.host}:${ctx.port}`;
   const make = (errorCode: ErrorCode, text: string, subject: ErrorSubject = {}) =>
@@ -133,7 +139,7 @@ export function classifyMysqlError(error: unknown, ctx: MysqlContext, doing: str
         'the host name the certificate was issued for.',
     );
   }
-  if (LOST.has(code) || LOST_ERRNO.has(errno)) {
+  if (LOST_CODES.has(code) || LOST_ERRNOS.has(errno)) {
     return make(
       'CONNECTION_LOST',
       `The connection to the database server ${server} was lost while ${doing}. Check that the server ` +

@@ -76,11 +76,11 @@ export function classifySqliteError(error: unknown, path: string, doing: string)
     case 8:
       return make(
         'CONNECTION_PRIVILEGES',
-        `${path} is read-only for this user, so Catena cannot ${doing}. Check the permissions of the file ` +
-          'and its folder, or copy it to a writable folder.',
+        `${path} is read-only for this user, which stopped Catena while ${doing}. Check the permissions of ` +
+          'the file and its folder, or copy it to a writable folder.',
       );
     case 23:
-      return make('CONNECTION_PRIVILEGES', `SQLite refused ${doing} on ${path}.`);
+      return make('CONNECTION_PRIVILEGES', `SQLite refused access to ${path} while ${doing}.`);
     case 5:
     case 6:
       return make(
@@ -123,4 +123,12 @@ export function classifySqliteError(error: unknown, path: string, doing: string)
     }
   }
   return null;
+}
+
+/** Another connection holds the write lock (SQLITE_BUSY / SQLITE_LOCKED): worth trying again later. */
+export function isBusy(error: unknown): boolean {
+  const f = fields(error);
+  if (!f || f.errcode < 0) return false;
+  const primary = f.errcode & 0xff;
+  return primary === 5 || primary === 6;
 }

@@ -1,0 +1,128 @@
+/**
+ * Run bookkeeping in catena_runs: one row per chain per launch, its
+ * heartbeat while it runs, its end. A `running` row whose heartbeat is older
+ * than the lease belongs to a process that died or lost the database: the
+ * next reader stores it as `interrupted`, so no run stays `running` forever.
+ */
+import type { ChainKey } from '../../domain/chain.ts';
+import { chainLabel } from '../../domain/chain.ts';
+import { RUN_COUNT_NAMES } from '../../domain/runs.ts';
+import { CatenaError } from '../../errors.ts';
+import { formatDbTime } from '../../time.ts';
+import { nowEpoch } from '../columns.ts';
+import type { SqlContext } from '../context.ts';
+import type { SqlValue } from '../executor.ts';
+import type { RunBeat, RunEnd, RunRecord, RunStart } from '../port.ts';
+import { parseRows, runSchema, runSelect } from '../rows.ts';
+import { clampLimit } from '../sql.ts';
+
+const dbTimeOrNull = (t: number | null): string | null => (t === null ? null : formatDbTime(t));
+const cut = (text: string | null, length: number): string | null =>
+  text === null ? null : text.slice(0, length);
+
+export interface RunFilter {
+  key?: ChainKey;
+  launchId?: string;
+  limit?: number;
+}
+
+export async function startRun(ctx: SqlContext, run: RunStart): Promise<number> {
+  const result = await ctx.guard(`recording a run of chain ${chainLabel(run)}`, () =>
+    ctx.driver.run(
+      'INSERT INTO catena_runs (launchId, controlUnitCode, chain, mode, spanFrom, spanTo, host, status, startedAt, ' +
+        `heartbeatAt, configFingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ${ctx.dialect.nowTime}, ?)`,
+      [
+        run.launchId,
+        run.controlUnitCode,
+        run.chain,
+        run.mode,
+        dbTimeOrNull(run.spanFrom),
+        dbTimeOrNull(run.spanTo),
+        run.host.slice(0, 255),
+        formatDbTime(nowEpoch()),
+        run.configFingerprint ?? null,
+      ],
+    ),
+  );
+  if (result.lastInsertId === null) {
+    throw new CatenaError('STORE_ERROR', 'The database did not return the id of the new run.');
+  }
+  return result.lastInsertId;
+}
+
+const COUNTS_SET = RUN_COUNT_NAMES.map((n) => `${n} = ?`).join(', ');
+
+export async function heartbeatRun(ctx: SqlContext, runId: number, beat: RunBeat): Promise<void> {
+  await ctx.guard(`recording the progress of run ${runId}`, () =>
+    ctx.driver.run(
+      `UPDATE catena_runs SET heartbeatAt = ${ctx.dialect.nowTime}, phase = ?, committedTo = ?, configFingerprint = ?, ` +
+        `${COUNTS_SET} WHERE runId = ? AND status = 'running'`,
+      [
+        cut(beat.phase, 32),
+        dbTimeOrNull(beat.committedTo),
+        beat.configFingerprint,
+        ...RUN_COUNT_NAMES.map((n) => beat[n]),
+        runId,
+      ],
+    ),
+  );
+}
+
+export async function endRun(ctx: SqlContext, runId: number, end: RunEnd): Promise<void> {
+  await ctx.guard(`recording the end of run ${runId}`, () =>
+    ctx.driver.run(
+      'UPDATE catena_runs SET status = ?, endedAt = ?, phase = ?, message = ?, errorCode = ?, ' +
+        `${COUNTS_SET} WHERE runId = ?`,
+      [
+        end.status,
+        formatDbTime(nowEpoch()),
+        cut(end.phase, 32),
+        cut(end.message, 8000),
+        cut(end.errorCode, 64),
+        ...RUN_COUNT_NAMES.map((n) => end[n]),
+        runId,
+      ],
+    ),
+  );
+}
+
+/** Stores as `interrupted` every `running` run whose heartbeat is older than the lease; returns how many. */
+export async function interruptStaleRuns(ctx: SqlContext): Promise<number> {
+  const { dialect, leaseSeconds } = ctx;
+  const result = await ctx.guard('marking interrupted runs', () =>
+    ctx.driver.run(
+      "UPDATE catena_runs SET status = 'interrupted', endedAt = COALESCE(heartbeatAt, startedAt), " +
+        "errorCode = 'INTERRUPTED', message = ? WHERE status = 'running' AND " +
+        `${dialect.epoch('COALESCE(heartbeatAt, startedAt)')} < ${dialect.nowEpoch} - ?`,
+      [
+        'the run stopped before it ended (its process was stopped, crashed, or lost the database); what it ' +
+          'committed is kept, and the next incremental run resumes after it',
+        leaseSeconds,
+      ],
+    ),
+  );
+  return result.changes;
+}
+
+export async function listRuns(ctx: SqlContext, filter: RunFilter = {}): Promise<RunRecord[]> {
+  await interruptStaleRuns(ctx);
+  const clauses: string[] = [];
+  const params: SqlValue[] = [];
+  if (filter.key) {
+    clauses.push('controlUnitCode = ? AND chain = ?');
+    params.push(filter.key.controlUnitCode, filter.key.chain);
+  }
+  if (filter.launchId !== undefined) {
+    clauses.push('launchId = ?');
+    params.push(filter.launchId);
+  }
+  const where = clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : '';
+  params.push(ctx.dialect.limit(clampLimit(filter.limit, 200)));
+  const rows = await ctx.guard('listing the runs', () =>
+    ctx.driver.all(
+      `SELECT ${runSelect(ctx.dialect.epoch)} FROM catena_runs${where} ORDER BY runId DESC LIMIT ?`,
+      params,
+    ),
+  );
+  return parseRows(runSchema, rows, 'catena_runs');
+}

@@ -1,0 +1,156 @@
+/**
+ * The store, once for every database: each method is a query module of
+ * queries/ run over a driver and its dialect (dialect.ts, executor.ts).
+ */
+import type { AlarmEvent } from '../domain/alarms.ts';
+import type { ChainKey } from '../domain/chain.ts';
+import type { ElaboratedColumns, RawColumns } from '../domain/columns.ts';
+import type { ChainSetup, NodeRow, StationRow, ThresholdRow } from '../domain/configuration.ts';
+import { guardWith, type SqlContext } from './context.ts';
+import type { Dialect } from './dialect.ts';
+import type { Driver, Executor } from './executor.ts';
+import type { CatenaStore, SchemaProblems } from './migrations.ts';
+import type {
+  ChainLock,
+  ChainSummary,
+  EventAcknowledgement,
+  FlagCountQuery,
+  LockHolder,
+  NodeFlagCounts,
+  RawSpan,
+  ReadRawOptions,
+  RunBeat,
+  RunEnd,
+  RunRecord,
+  RunStart,
+  SeriesQuery,
+  StoredAlarmEvent,
+  StoreInfo,
+  WriteChunk,
+  WriteResult,
+} from './port.ts';
+import * as chains from './queries/chains.ts';
+import * as locks from './queries/locks.ts';
+import * as outputs from './queries/outputs.ts';
+import * as raw from './queries/raw.ts';
+import * as results from './queries/results.ts';
+import * as runs from './queries/runs.ts';
+import * as schema from './queries/schema.ts';
+import * as site from './queries/site.ts';
+
+export interface SqlStoreOptions {
+  info: StoreInfo;
+  /** chain locks and run heartbeats stay valid this long without renewal (default 60 s) */
+  leaseSeconds?: number;
+}
+
+export class SqlStore<T extends Executor = Executor> implements CatenaStore {
+  readonly info: StoreInfo;
+  readonly leaseSeconds: number;
+  readonly #ctx: SqlContext<T>;
+
+  constructor(driver: Driver<T>, dialect: Dialect<T>, options: SqlStoreOptions) {
+    this.info = options.info;
+    this.leaseSeconds = options.leaseSeconds ?? 60;
+    this.#ctx = { driver, dialect, leaseSeconds: this.leaseSeconds, guard: guardWith(dialect) };
+  }
+
+  /** The dialect's batch sizes (the engine sizes its batches with them). */
+  get sizes(): Dialect['sizes'] {
+    return this.#ctx.dialect.sizes;
+  }
+
+  /** The bulk write path in use (benchmarks and tests). */
+  get writeMethod(): string {
+    return this.#ctx.dialect.writeMethod;
+  }
+
+  // The queries take the base executor type; a driver of T is one.
+  get #base(): SqlContext {
+    return this.#ctx as unknown as SqlContext;
+  }
+
+  migrate(): Promise<string[]> {
+    return schema.migrate(this.#base);
+  }
+  schemaStatus(): Promise<SchemaProblems> {
+    return schema.schemaStatus(this.#base);
+  }
+  close(): Promise<void> {
+    return this.#ctx.driver.close();
+  }
+
+  listChains(): Promise<ChainSummary[]> {
+    return chains.listChains(this.#base);
+  }
+  readChainSetup(key: ChainKey): Promise<ChainSetup | null> {
+    return chains.readChainSetup(this.#base, key);
+  }
+  readRaw(span: RawSpan, options?: ReadRawOptions): AsyncIterable<RawColumns> {
+    return raw.readRaw(this.#base, span, options);
+  }
+  chainTimestamps(span: RawSpan, nodes: readonly number[]): Promise<Float64Array> {
+    return raw.chainTimestamps(this.#base, span, nodes);
+  }
+  lastChainTimestampBefore(key: ChainKey, before: number, nodes: readonly number[]): Promise<number | null> {
+    return raw.lastChainTimestampBefore(this.#base, key, before, nodes);
+  }
+  firstChainTimestamp(key: ChainKey, nodes: readonly number[]): Promise<number | null> {
+    return raw.firstChainTimestamp(this.#base, key, nodes);
+  }
+  countRawOutside(span: RawSpan, nodes: readonly number[]): Promise<number> {
+    return raw.countRawOutside(this.#base, span, nodes);
+  }
+
+  lastElaboratedAt(key: ChainKey): Promise<number | null> {
+    return outputs.lastElaboratedAt(this.#base, key);
+  }
+  writeChunk(chunk: WriteChunk): Promise<WriteResult> {
+    return outputs.writeChunk(this.#base, chunk);
+  }
+  markNotified(key: ChainKey, events: readonly AlarmEvent[], at: number): Promise<void> {
+    return outputs.markNotified(this.#base, key, events, at);
+  }
+  acknowledgeEvents(ack: EventAcknowledgement): Promise<number> {
+    return outputs.acknowledgeEvents(this.#base, ack);
+  }
+  lockChain(key: ChainKey, holder: LockHolder): Promise<ChainLock | null> {
+    return locks.lockChain(this.#base, key, holder);
+  }
+
+  startRun(run: RunStart): Promise<number> {
+    return runs.startRun(this.#base, run);
+  }
+  heartbeatRun(runId: number, beat: RunBeat): Promise<void> {
+    return runs.heartbeatRun(this.#base, runId, beat);
+  }
+  endRun(runId: number, end: RunEnd): Promise<void> {
+    return runs.endRun(this.#base, runId, end);
+  }
+  listRuns(filter?: runs.RunFilter): Promise<RunRecord[]> {
+    return runs.listRuns(this.#base, filter);
+  }
+
+  readElaborated(query: SeriesQuery): Promise<ElaboratedColumns> {
+    return results.readElaborated(this.#base, query);
+  }
+  flagCounts(query: FlagCountQuery): Promise<NodeFlagCounts[]> {
+    return results.flagCounts(this.#base, query);
+  }
+  listEvents(filter: results.EventFilter): Promise<StoredAlarmEvent[]> {
+    return results.listEvents(this.#base, filter);
+  }
+
+  upsertStation(row: StationRow): Promise<void> {
+    return site.upsertStation(this.#base, row);
+  }
+  replaceChainConfig(key: ChainKey, nodes: NodeRow[], thresholds: Omit<ThresholdRow, 'id'>[]): Promise<void> {
+    return site.replaceChainConfig(this.#base, key, nodes, thresholds);
+  }
+  writeRaw(key: ChainKey, rows: RawColumns): Promise<void> {
+    return site.writeRaw(this.#base, key, rows);
+  }
+  deleteChain(key: ChainKey): Promise<void> {
+    return site.deleteChain(this.#base, key);
+  }
+}

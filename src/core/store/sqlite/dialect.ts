@@ -1,0 +1,103 @@
+/**
+ * SQLite (node:sqlite): what differs from the shared SQL store. Times are
+ * TEXT 'YYYY-MM-DD HH:MM:SS', read as epoch seconds with unixepoch(); the
+ * write lock is the whole file, so a transaction (BEGIN IMMEDIATE) is the
+ * row lock and the migration lock.
+ */
+import { bindKeyedRow, TimeFormatter } from '../columns.ts';
+import type { Dialect, DialectSizes, KeyedRows } from '../dialect.ts';
+import type { Driver, Executor, SqlValue } from '../executor.ts';
+import type { SchemaState } from '../migrations.ts';
+import { CATENA_TABLES, INPUT_TABLES, SCHEMA_MIGRATIONS } from '../schema.ts';
+import { insertSql } from '../sql.ts';
+import { sqliteDdl } from './ddl.ts';
+import { classifySqliteError, isBusy } from './errors.ts';
+
+/** Measured (docs/PERFORMANCE.md): 64 rows per INSERT beat 1, 16 and 256. */
+const INSERT_ROWS = 64;
+const SIZES: DialectSizes = { readRows: 5_000, rawWriteRows: 20_000, elaboratedWriteRows: 5_000 };
+
+export class SqliteDialect implements Dialect<Executor> {
+  readonly kind = 'sqlite';
+  readonly ddl = sqliteDdl;
+  readonly sizes = SIZES;
+  readonly writeMethod = 'insert-or-replace';
+  readonly nowEpoch = 'unixepoch()';
+  readonly nowTime = "datetime('now')";
+  readonly forUpdate = '';
+  readonly #path: string;
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  epoch(column: string): string {
+    return `unixepoch(${column})`;
+  }
+
+  flagBit(mask: number): string {
+    return `(flags & ${mask}) <> 0`;
+  }
+
+  limit(n: number): number {
+    return n;
+  }
+
+  upsert(key: readonly string[], update: readonly string[]): string {
+    return ` ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${update.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+  }
+
+  insertIgnore(key: readonly string[]): string {
+    return ` ON CONFLICT (${key.join(', ')}) DO NOTHING`;
+  }
+
+  /** INSERT OR REPLACE in statements of INSERT_ROWS rows, sent to the worker as one batch. */
+  async writeRows(tx: Executor, rows: KeyedRows): Promise<void> {
+    const { columns, start, end } = rows;
+    const width = columns.length;
+    const time = new TimeFormatter();
+    const bind = (from: number, count: number): SqlValue[] => {
+      const params: SqlValue[] = new Array(count * width);
+      for (let r = 0; r < count; r++) bindKeyedRow(params, r * width, rows, time, from + r);
+      return params;
+    };
+    const full = Math.floor((end - start) / INSERT_ROWS);
+    const many: SqlValue[][] = [];
+    for (let b = 0; b < full; b++) many.push(bind(start + b * INSERT_ROWS, INSERT_ROWS));
+    const replace = (count: number) =>
+      insertSql(rows.table, columns, count).replace(/^INSERT/, 'INSERT OR REPLACE');
+    if (many.length > 0) await tx.runBatch(replace(INSERT_ROWS), many);
+    const rest = end - start - full * INSERT_ROWS;
+    if (rest > 0) await tx.run(replace(rest), bind(start + full * INSERT_ROWS, rest));
+  }
+
+  async inspect(exec: Executor): Promise<SchemaState['tables']> {
+    const tables: SchemaState['tables'] = new Map();
+    const names = new Set(
+      [...INPUT_TABLES, ...CATENA_TABLES, SCHEMA_MIGRATIONS].map((t) => t.name.toLowerCase()),
+    );
+    for (const [tableName] of await exec.allArrays("SELECT name FROM sqlite_master WHERE type = 'table'")) {
+      const name = String(tableName);
+      if (!names.has(name.toLowerCase())) continue;
+      const lower = (rows: unknown[][]) => new Set(rows.map((r) => String(r[0]).toLowerCase()));
+      tables.set(name.toLowerCase(), {
+        columns: lower(await exec.allArrays('SELECT name FROM pragma_table_info(?)', [name])),
+        indexes: lower(await exec.allArrays('SELECT name FROM pragma_index_list(?)', [name])),
+      });
+    }
+    return tables;
+  }
+
+  /** DDL is transactional in SQLite: the migration is one BEGIN IMMEDIATE transaction. */
+  migrating<R>(driver: Driver<Executor>, fn: (exec: Executor) => Promise<R>): Promise<R> {
+    return driver.transaction(fn);
+  }
+
+  classify(error: unknown, doing: string) {
+    return classifySqliteError(error, this.#path, doing);
+  }
+
+  isTransient(error: unknown): boolean {
+    return isBusy(error);
+  }
+}
