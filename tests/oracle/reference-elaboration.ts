@@ -107,6 +107,8 @@ export function oracleChainParams(station: StationRow): ChainParams {
     despikeLookbackHours: station.despikeLookbackHours ?? 48,
     holdLastValidHours: station.holdLastValidHours ?? 2,
     velocityWindowHours: station.velocityWindowHours ?? 24,
+    alarmOnDelayHours: station.alarmOnDelayHours ?? 0,
+    alarmOffDelayHours: station.alarmOffDelayHours ?? 0,
   };
 }
 

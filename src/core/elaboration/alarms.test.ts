@@ -158,3 +158,90 @@ describe('§4 alarm events', () => {
     expect(events(levels, inputs('cumulative_mm', rows), 2)[0]?.previousLevel).toBe(1);
   });
 });
+
+describe('§4 v2 alarm delays (hand-computed; each case fails under a plausible misreading)', () => {
+  const levels = [cumulative(1, 5), cumulative(2, 10)];
+
+  /** Events for node values rows[i][k] at times[i], with the chain's delays in hours. */
+  function delayed(
+    times: number[],
+    rows: number[][],
+    delays: { alarmOnDelayHours?: number; alarmOffDelayHours?: number },
+  ): AlarmEvent[] {
+    const metricInputs = inputs('cumulative_mm', rows);
+    metricInputs.cells.timestamps = Float64Array.from(times);
+    const model = modelOf(delays, rows[0]!.length, levels);
+    return alarmEvents(model, metricInputs, 0);
+  }
+  const event = (
+    timestamp: number,
+    level: number,
+    previousLevel: number,
+    nodeIndex: number | null,
+    value: number | null,
+  ): AlarmEvent => ({ metric: 'cumulative_mm', timestamp, level, previousLevel, nodeIndex, value });
+
+  it('on-delay: the window [t − Hon, t] is closed, so a level confirms one sample after an open window would', () => {
+    // R = 0,1,1,1,1 at 0,600,…,2400; Hon = 1800 s. C(1800) = min R over [0, 1800] holds R(0) = 0;
+    // C(2400) = min over [600, 2400] = 1. An open window (τ > t − Hon) would confirm at 1800.
+    expect(delayed(every(600, 5), [[0], [6], [6], [6], [6]], { alarmOnDelayHours: 0.5 })).toEqual([
+      event(2400, 1, 0, 1, 6),
+    ]);
+  });
+
+  it('on-delay counts seconds over chain timestamps that exist: after a gap longer than Hon a level confirms at once', () => {
+    // times 0, 600, 4200, 4800; Hon = 1800 s: the window of 4200 is [2400, 4200] = {4200} alone.
+    // Counting the delay in samples (3 samples at 10 min) would wait until a third sample.
+    expect(delayed([0, 600, 4200, 4800], [[0], [6], [6], [6]], { alarmOnDelayHours: 0.5 })).toEqual([
+      event(4200, 1, 0, 1, 6),
+    ]);
+  });
+
+  it('on-delay suppresses an excursion shorter than the delay', () => {
+    // R = 0,2,2,0,0 with Hon = 1800 s: level 2 held for 600 s only, never confirmed
+    expect(delayed(every(600, 5), [[0], [12], [12], [0], [0]], { alarmOnDelayHours: 0.5 })).toEqual([]);
+  });
+
+  it('on-delay: a rise 0 → 2 confirms level 1 first, then 2, each when it has held for Hon', () => {
+    // R = 0,1,2,2,2; Hon = 1200 s: C(1800) = min{1,2,2} = 1, C(2400) = min{2,2,2} = 2
+    expect(delayed(every(600, 5), [[0], [6], [12], [12], [12]], { alarmOnDelayHours: 1 / 3 })).toEqual([
+      event(1800, 1, 0, 1, 12),
+      event(2400, 2, 1, 1, 12),
+    ]);
+  });
+
+  it('off-delay: chatter below the delay is one alarm, released Hoff after the last confirmed level', () => {
+    // R = C = 1,0,1,0,0,0,0; Hoff = 1800 s: L(t) = max C over [t − 1800, t] stays 1 until 3600
+    expect(delayed(every(600, 7), [[6], [0], [6], [0], [0], [0], [0]], { alarmOffDelayHours: 0.5 })).toEqual([
+      event(0, 1, 0, 1, 6),
+      event(3600, 0, 1, null, null),
+    ]);
+  });
+
+  it('the node of an event is chosen by the raw level at t, not by the level held: null while no node reaches it', () => {
+    // R = 2,1,0,0,0 (node 1); Hoff = 1200 s: L = 2,2,2,1,0. At 1800 L drops to 1 while no node is ≥ 1.
+    expect(delayed(every(600, 5), [[12], [6], [0], [0], [0]], { alarmOffDelayHours: 1 / 3 })).toEqual([
+      event(0, 2, 0, 1, 12),
+      event(1800, 1, 2, null, null),
+      event(2400, 0, 1, null, null),
+    ]);
+  });
+
+  it('a release to a lower level names the lowest nodeIndex whose raw level reaches it, not the worst node', () => {
+    // node values [12,0], [0,6], [0,6], [0,0], [0,0]; Hoff = 600 s:
+    // L = 2,2,1,1,0; at 1200 the level 1 is node 2's (node 1 is at 0), value 6
+    expect(
+      delayed(
+        every(600, 5),
+        [
+          [12, 0],
+          [0, 6],
+          [0, 6],
+          [0, 0],
+          [0, 0],
+        ],
+        { alarmOffDelayHours: 1 / 6 },
+      ),
+    ).toEqual([event(0, 2, 0, 1, 12), event(1200, 1, 2, 2, 6), event(2400, 0, 1, null, null)]);
+  });
+});

@@ -1,10 +1,13 @@
 /**
- * §4: alarm levels per metric and the events where a chain's level changes.
+ * §4 (v2): raw levels per node and chain, the on-delay's confirmed level, the
+ * off-delay's chain level, and the events where a chain's level changes.
  */
 
 import { type AlarmEvent, METRICS, type Metric } from '../domain/alarms.ts';
 import type { Cells } from './cells.ts';
+import { type AlarmState, emptyAlarmState } from './state.ts';
 import type { ChainModel, References } from './types.ts';
+import { HOUR } from './units.ts';
 
 /** The per-cell values the metrics are compared with. */
 export interface MetricInputs {
@@ -27,34 +30,106 @@ export interface ThresholdTable {
 
 /**
  * Events at timestamp indices ≥ outputFrom, ordered by timestamp then
- * METRICS. The levels before outputFrom are computed from the context rows,
- * and the level before index 0 is 0.
+ * METRICS. `states` (one per evaluated metric, see alarmTables) carries the
+ * levels and delay windows the previous chunk left and is updated in place;
+ * without it every level starts at 0 with empty windows (the chain's first
+ * timestamp, or the start of a run's look-back context).
  */
-export function alarmEvents(model: ChainModel, inputs: MetricInputs, outputFrom: number): AlarmEvent[] {
-  const tables = METRICS.map((metric) => thresholdTable(model, metric)).filter((t) => t.values.length > 0);
-  const previous = new Int32Array(tables.length);
+export function alarmEvents(
+  model: ChainModel,
+  inputs: MetricInputs,
+  outputFrom: number,
+  states: AlarmState[] = alarmTables(model).map(() => emptyAlarmState()),
+): AlarmEvent[] {
+  const tables = alarmTables(model);
+  const onDelay = model.params.alarmOnDelayHours * HOUR;
+  const offDelay = model.params.alarmOffDelayHours * HOUR;
   const events: AlarmEvent[] = [];
   const { timestamps, nodeCount } = inputs.cells;
   for (let i = 0; i < timestamps.length; i++) {
+    const t = timestamps[i]!;
+    const row = i * nodeCount;
     for (let m = 0; m < tables.length; m++) {
       const table = tables[m]!;
-      const row = i * nodeCount;
-      const worst = worstNode(table, inputs, row, nodeCount);
-      const level = worst < 0 ? 0 : nodeLevel(table, worst, metricValue(table.metric, inputs, row + worst));
-      if (level !== previous[m] && i >= outputFrom) {
+      const state = states[m]!;
+      const raw = rawChainLevel(table, inputs, row, nodeCount);
+      const confirmed = pushWindow(state.rawT, state.rawLevel, t, raw, t - onDelay, 'min');
+      const level = pushWindow(state.confirmedT, state.confirmedLevel, t, confirmed, t - offDelay, 'max');
+      if (level !== state.level && i >= outputFrom) {
+        const k = level === 0 ? -1 : firstNodeAtLeast(table, inputs, row, nodeCount, level);
         events.push({
           metric: table.metric,
-          timestamp: timestamps[i]!,
+          timestamp: t,
           level,
-          previousLevel: previous[m]!,
-          nodeIndex: level === 0 ? null : model.nodes[worst]!.nodeIndex,
-          value: level === 0 ? null : metricValue(table.metric, inputs, row + worst),
+          previousLevel: state.level,
+          nodeIndex: k < 0 ? null : model.nodes[k]!.nodeIndex,
+          value: k < 0 ? null : metricValue(table.metric, inputs, row + k),
         });
       }
-      previous[m] = level;
+      state.level = level;
     }
   }
   return events;
+}
+
+/** The thresholds of each metric that has any on the chain, in METRICS order. */
+export function alarmTables(model: ChainModel): ThresholdTable[] {
+  return METRICS.map((metric) => thresholdTable(model, metric)).filter((t) => t.values.length > 0);
+}
+
+/**
+ * Adds (t, value) to a monotonic window and returns the window's minimum
+ * (or maximum) over the entries at times ≥ since. The window keeps only
+ * entries that can still be the extreme of a later window, so it stays short
+ * and is exactly the history the next chunk needs.
+ */
+function pushWindow(
+  times: number[],
+  values: number[],
+  t: number,
+  value: number,
+  since: number,
+  kind: 'min' | 'max',
+): number {
+  // An older entry that is not better than the new one can never be the extreme again.
+  while (values.length > 0 && (kind === 'min' ? values.at(-1)! >= value : values.at(-1)! <= value)) {
+    times.pop();
+    values.pop();
+  }
+  times.push(t);
+  values.push(value);
+  let drop = 0;
+  // The window is closed: an entry exactly at t − delay still counts.
+  while (times[drop]! < since) drop++;
+  if (drop > 0) {
+    times.splice(0, drop);
+    values.splice(0, drop);
+  }
+  return values[0]!;
+}
+
+/** R(t): the highest raw level of any node at this row. */
+function rawChainLevel(table: ThresholdTable, inputs: MetricInputs, row: number, nodeCount: number): number {
+  let level = 0;
+  for (let k = 0; k < nodeCount; k++) {
+    const nodeLevelK = nodeLevel(table, k, metricValue(table.metric, inputs, row + k));
+    if (nodeLevelK > level) level = nodeLevelK;
+  }
+  return level;
+}
+
+/** Index k of the lowest nodeIndex whose raw level at this row is ≥ level, or −1 (possible while an off-delay holds). */
+function firstNodeAtLeast(
+  table: ThresholdTable,
+  inputs: MetricInputs,
+  row: number,
+  nodeCount: number,
+  level: number,
+): number {
+  for (let k = 0; k < nodeCount; k++) {
+    if (nodeLevel(table, k, metricValue(table.metric, inputs, row + k)) >= level) return k;
+  }
+  return -1;
 }
 
 /** The applicable thresholds of `metric` per node: the chain-wide ones and the node's own. */
@@ -72,24 +147,6 @@ export function thresholdTable(model: ChainModel, metric: Metric): ThresholdTabl
     offsets[k + 1] = values.length;
   });
   return { metric, offsets, values: Float64Array.from(values), levels: Int32Array.from(levels) };
-}
-
-/**
- * Index k of the node with the chain's level at this row (the lowest
- * nodeIndex reaching the maximum), or −1 when every node is at level 0.
- */
-function worstNode(table: ThresholdTable, inputs: MetricInputs, row: number, nodeCount: number): number {
-  let worst = -1;
-  let worstLevel = 0;
-  for (let k = 0; k < nodeCount; k++) {
-    const level = nodeLevel(table, k, metricValue(table.metric, inputs, row + k));
-    // Strictly greater: on a tie the earlier (lower nodeIndex) node stays the worst.
-    if (level > worstLevel) {
-      worst = k;
-      worstLevel = level;
-    }
-  }
-  return worst;
 }
 
 /** The highest level among node k's thresholds whose value is ≤ value; 0 for none or a null value. */

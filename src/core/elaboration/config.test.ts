@@ -31,6 +31,8 @@ describe('§2 defaults: a null takes the default', () => {
       despikeLookbackHours: 48,
       holdLastValidHours: 2,
       velocityWindowHours: 24,
+      alarmOnDelayHours: 0,
+      alarmOffDelayHours: 0,
     });
   });
 
@@ -77,6 +79,8 @@ describe('§2 defaults: a null takes the default', () => {
       despikeLookbackHours: 6,
       holdLastValidHours: 1,
       velocityWindowHours: 48,
+      alarmOnDelayHours: 0.5,
+      alarmOffDelayHours: 6,
     }).params;
     expect(params).toEqual({
       fixedEnd: 'top',
@@ -88,6 +92,8 @@ describe('§2 defaults: a null takes the default', () => {
       despikeLookbackHours: 6,
       holdLastValidHours: 1,
       velocityWindowHours: 48,
+      alarmOnDelayHours: 0.5,
+      alarmOffDelayHours: 6,
     });
   });
 });
@@ -244,6 +250,28 @@ describe('§2 a chain fails before writing anything, naming chain, node and colu
     expect(error.message).toContain(`chain CU001-A: ${column} is`);
   });
 
+  it.each([
+    ['alarmOnDelayHours', -1],
+    ['alarmOffDelayHours', -0.25],
+  ] as const)(
+    'a negative alarm delay (%s = %d) fails the chain, naming the column (§2 v2)',
+    (column, value) => {
+      const error = configError({ [column]: value }, [nodeRow(1)]);
+      expect(error.code).toBe('CHAIN_CONFIG');
+      expect(error.subject).toMatchObject({ column, table: 'active_stations' });
+      expect(error.message).toContain(`chain CU001-A: ${column} is ${value} in active_stations`);
+    },
+  );
+
+  it('a delay of 0 is allowed; a non-finite delay is refused like any chain number', () => {
+    expect(
+      modelOf({ alarmOnDelayHours: 0, alarmOffDelayHours: 0 }, [nodeRow(1)]).params.alarmOnDelayHours,
+    ).toBe(0);
+    expect(configError({ alarmOffDelayHours: Number.POSITIVE_INFINITY }, [nodeRow(1)]).subject.column).toBe(
+      'alarmOffDelayHours',
+    );
+  });
+
   it('a non-finite threshold value', () => {
     const error = configError({}, [nodeRow(1)], [{ metric: 'tilt_deg', level: 1, value: Number.NaN }]);
     expect(error.subject.column).toBe('value');
@@ -251,7 +279,19 @@ describe('§2 a chain fails before writing anything, naming chain, node and colu
 });
 
 describe('§5 context and reference spans', () => {
-  it('context = (velocityWindowHours + holdLastValidHours + despikeLookbackHours) hours', () => {
+  it('context = (alarmOffDelayHours + alarmOnDelayHours + velocityWindowHours + holdLastValidHours + despikeLookbackHours) hours', () => {
+    // v2: (1 + 0.5 + 3 + 0.5 + 1.5) h · 3600 = 23 400 s
+    expect(
+      contextSeconds(
+        modelOf({
+          alarmOffDelayHours: 1,
+          alarmOnDelayHours: 0.5,
+          velocityWindowHours: 3,
+          holdLastValidHours: 0.5,
+          despikeLookbackHours: 1.5,
+        }).params,
+      ),
+    ).toBe(23_400);
     // defaults: (24 + 2 + 48) h · 3600 = 266 400 s
     expect(contextSeconds(modelOf().params)).toBe(266_400);
     // (3 + 0.5 + 1.5) h · 3600 = 18 000 s

@@ -22,6 +22,8 @@ export const STATION_DEFAULTS = {
   despikeLookbackHours: 48,
   holdLastValidHours: 2,
   velocityWindowHours: 24,
+  alarmOnDelayHours: 0,
+  alarmOffDelayHours: 0,
 } as const;
 
 export const NODE_DEFAULTS = {
@@ -58,11 +60,20 @@ export function buildChainModel(setup: ChainSetup): ChainModel {
 
 /**
  * How far before the first output timestamp's predecessor t_p a run must load
- * raw history (§5): a velocity window, whose first point may be held from a
- * sample a hold span earlier, whose despike looks back once more.
+ * raw history (§5 v2): the chain level at t_p depends on confirmed levels an
+ * off-delay earlier, each on raw levels an on-delay before that; a velocity
+ * there needs a velocity window, whose first point may be held from a sample
+ * a hold span earlier, whose despike looks back once more.
  */
 export function contextSeconds(params: ChainParams): number {
-  return (params.velocityWindowHours + params.holdLastValidHours + params.despikeLookbackHours) * HOUR;
+  return (
+    (params.alarmOffDelayHours +
+      params.alarmOnDelayHours +
+      params.velocityWindowHours +
+      params.holdLastValidHours +
+      params.despikeLookbackHours) *
+    HOUR
+  );
 }
 
 /** The raw span the references need (§3.9): the window plus its despike look-back. */
@@ -108,7 +119,26 @@ function chainParams(key: ChainKey, row: StationRow): ChainParams {
     despikeLookbackHours: stationNumber(key, row, 'despikeLookbackHours'),
     holdLastValidHours: stationNumber(key, row, 'holdLastValidHours'),
     velocityWindowHours: stationNumber(key, row, 'velocityWindowHours'),
+    alarmOnDelayHours: alarmDelay(key, row, 'alarmOnDelayHours'),
+    alarmOffDelayHours: alarmDelay(key, row, 'alarmOffDelayHours'),
   };
+}
+
+/** An alarm delay (§2 v2): a level cannot be confirmed before it happens, so a negative delay is refused. */
+function alarmDelay(
+  key: ChainKey,
+  row: StationRow,
+  column: 'alarmOnDelayHours' | 'alarmOffDelayHours',
+): number {
+  const value = stationNumber(key, row, column);
+  if (value < 0) {
+    throw stationError(
+      key,
+      column,
+      `${column} is ${value} in ${STATIONS}; a delay cannot be negative: enter hours ≥ 0, or leave it empty for 0 (no delay)`,
+    );
+  }
+  return value;
 }
 
 type StationNumberColumn = Exclude<keyof typeof STATION_DEFAULTS, 'fixedEnd'>;

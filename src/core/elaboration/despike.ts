@@ -8,28 +8,32 @@
 import { FLAG_INVALID, FLAG_SPIKE_X, FLAG_SPIKE_Y } from '../domain/flags.ts';
 import type { Cells } from './cells.ts';
 import { insertionSort, medianAbsDeviation, medianOfSorted } from './median.ts';
+import { type DespikeState, emptyDespikeState } from './state.ts';
 import type { ChainParams } from './types.ts';
 import { HOUR } from './units.ts';
 
 /** MAD to standard deviation for normally distributed noise. */
 const MAD_TO_SIGMA = 1.4826;
 
-/** Replaces the outliers of the valid cells' angles by their window's median, flagging SPIKE_X/SPIKE_Y. */
-export function despikeCells(params: ChainParams, cells: Cells): void {
+/**
+ * Replaces the outliers of the valid cells' angles by their window's median,
+ * flagging SPIKE_X/SPIKE_Y. `state` holds the rings the previous chunk left
+ * (updated in place); without it the rings start empty.
+ */
+export function despikeCells(
+  params: ChainParams,
+  cells: Cells,
+  state: DespikeState | null = emptyDespikeState(cells.nodeCount, params.despikeWindow),
+): void {
   const size = params.despikeWindow;
-  const count = cells.timestamps.length;
   // No window can fill: every sample is kept as is.
-  if (size <= 1 || count < size) return;
+  if (size <= 1 || state === null) return;
+  const count = cells.timestamps.length;
   const { nodeCount, timestamps, flags, alphaX, alphaY } = cells;
   const lookback = params.despikeLookbackHours * HOUR;
   const nSigma = params.despikeNSigma;
   const minSigma = params.despikeMinSigmaDeg;
-  const capacity = size - 1;
-  const ringT = new Float64Array(nodeCount * capacity);
-  const ringX = new Float64Array(nodeCount * capacity);
-  const ringY = new Float64Array(nodeCount * capacity);
-  const ringNext = new Int32Array(nodeCount);
-  const ringCount = new Int32Array(nodeCount);
+  const { capacity, ringT, ringX, ringY, ringNext, ringCount } = state;
   const winX = new Float64Array(size);
   const winY = new Float64Array(size);
   for (let i = 0, cell = 0; i < count; i++) {

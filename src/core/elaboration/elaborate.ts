@@ -6,14 +6,21 @@
 
 import type { AlarmEvent } from '../domain/alarms.ts';
 import { FLAG_HELD, FLAG_INVALID, FLAG_SPIKE_X, FLAG_SPIKE_Y } from '../domain/flags.ts';
-import { alarmEvents } from './alarms.ts';
+import { alarmEvents, alarmTables } from './alarms.ts';
 import type { Cells } from './cells.ts';
 import { despikeCells } from './despike.ts';
 import { cumulativeDisplacements, localDisplacements } from './displacement.ts';
 import { holdInvalidCells } from './hold.ts';
 import { readCells } from './readings.ts';
+import {
+  type ChainState,
+  emptyAlarmState,
+  emptyDespikeState,
+  emptyHoldState,
+  emptyVelocityState,
+} from './state.ts';
 import type { ChainModel, OutputBlock, RawBlock, References } from './types.ts';
-import { velocities } from './velocity.ts';
+import { chunkVelocities } from './velocity.ts';
 
 export interface ElaborationCounts {
   invalidRows: number;
@@ -41,18 +48,51 @@ export function elaborateBlock(
   block: RawBlock,
   outputFrom: number,
 ): ElaborationResult {
+  const { state: _, ...result } = elaborateChunk(model, refs, block, outputFrom, null);
+  return result;
+}
+
+export interface ChunkResult extends ElaborationResult {
+  /** what the next chunk continues from */
+  state: ChainState;
+}
+
+/**
+ * Elaborates a chunk of a chain that continues from `state`, the state the
+ * previous chunk returned (null: the chunk starts the chain, or starts a
+ * run's look-back context, whose rows before outputFrom are then computed
+ * only to build the state). The result for a chunk sequence is the same, bit
+ * for bit, as for one block holding all of it.
+ */
+export function elaborateChunk(
+  model: ChainModel,
+  refs: References,
+  block: RawBlock,
+  outputFrom: number,
+  state: ChainState | null,
+): ChunkResult {
   checkShapes(model, refs, block, outputFrom);
   const { params, nodes } = model;
+  const nodeCount = block.nodeCount;
+  const carried = state ?? initialState(model);
   const cells = readCells(nodes, block);
-  despikeCells(params, cells);
-  holdInvalidCells(params, cells);
+  despikeCells(params, cells, carried.despike);
+  holdInvalidCells(params, cells, carried.hold);
   const local = localDisplacements(nodes, refs, cells);
-  const cumulative = cumulativeDisplacements(params.fixedEnd, block.nodeCount, local);
-  const velR = velocities(params, block.timestamps, block.nodeCount, cumulative.cumX, cumulative.cumY);
-  const events = alarmEvents(model, { cells, refs, cumR: cumulative.cumR, velR }, outputFrom);
-  const from = outputFrom * block.nodeCount;
+  const cumulative = cumulativeDisplacements(params.fixedEnd, nodeCount, local);
+  const velocity = chunkVelocities(
+    params,
+    carried.velocity,
+    block.timestamps,
+    nodeCount,
+    cumulative.cumX,
+    cumulative.cumY,
+  );
+  const velR = velocity.velR;
+  const events = alarmEvents(model, { cells, refs, cumR: cumulative.cumR, velR }, outputFrom, carried.alarms);
+  const from = outputFrom * nodeCount;
   const output: OutputBlock = {
-    nodeCount: block.nodeCount,
+    nodeCount,
     timestamps: tail(block.timestamps, outputFrom),
     alphaX: tail(cells.alphaX, from),
     alphaY: tail(cells.alphaY, from),
@@ -65,7 +105,22 @@ export function elaborateBlock(
     velR: tail(velR, from),
     flags: tail(cells.flags, from),
   };
-  return { output, events, counts: countRows(cells, from) };
+  return {
+    output,
+    events,
+    counts: countRows(cells, from),
+    state: { ...carried, velocity: velocity.state },
+  };
+}
+
+function initialState(model: ChainModel): ChainState {
+  const nodeCount = model.nodes.length;
+  return {
+    despike: emptyDespikeState(nodeCount, model.params.despikeWindow),
+    hold: emptyHoldState(nodeCount),
+    velocity: emptyVelocityState(),
+    alarms: alarmTables(model).map(() => emptyAlarmState()),
+  };
 }
 
 function countRows(cells: Cells, from: number): ElaborationCounts {

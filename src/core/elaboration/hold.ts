@@ -5,6 +5,7 @@
 
 import { FLAG_HELD, FLAG_INVALID } from '../domain/flags.ts';
 import type { Cells } from './cells.ts';
+import { emptyHoldState, type HoldState } from './state.ts';
 import type { ChainParams } from './types.ts';
 import { HOUR } from './units.ts';
 
@@ -12,15 +13,18 @@ import { HOUR } from './units.ts';
  * Gives each invalid cell the despiked angles and temperature of its node's
  * last valid sample when that is at most holdLastValidHours old. Run after
  * despike. Held cells are never a source: a hold does not extend itself.
+ * `state` is the last valid sample per node the previous chunk left (updated in place).
  */
-export function holdInvalidCells(params: ChainParams, cells: Cells): void {
-  const { nodeCount, timestamps, flags, alphaX, alphaY, temperature } = cells;
+export function holdInvalidCells(
+  params: ChainParams,
+  cells: Cells,
+  state: HoldState = emptyHoldState(cells.nodeCount),
+): void {
+  const { timestamps, flags, alphaX, alphaY, temperature } = cells;
   const hold = params.holdLastValidHours * HOUR;
   // NaN time = no valid sample yet, and t − NaN ≤ hold is false.
-  const lastT = new Float64Array(nodeCount).fill(Number.NaN);
-  const lastX = new Float64Array(nodeCount);
-  const lastY = new Float64Array(nodeCount);
-  const lastTemperature = new Float64Array(nodeCount);
+  const { lastT, lastX, lastY, lastTemperature } = state;
+  const nodeCount = cells.nodeCount;
   const count = timestamps.length;
   for (let i = 0, cell = 0; i < count; i++) {
     const t = timestamps[i]!;

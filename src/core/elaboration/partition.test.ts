@@ -8,8 +8,9 @@ import { describe, expect, it } from 'vitest';
 import type { AlarmEvent } from '../domain/alarms.ts';
 import type { StationRow } from '../domain/configuration.ts';
 import { contextSeconds, referenceLoadSpan } from './config.ts';
-import { elaborateBlock } from './elaborate.ts';
+import { elaborateBlock, elaborateChunk } from './elaborate.ts';
 import { computeReferences } from './reference.ts';
+import type { ChainState } from './state.ts';
 import {
   COUNTS_PER_G,
   modelOf,
@@ -148,6 +149,30 @@ function elaborateInRuns(model: ChainModel, block: RawBlock, starts: number[], c
   return result;
 }
 
+/**
+ * One run over the whole history cut into chunks at `starts`: the first chunk
+ * starts the chain, each later one continues from the state the previous one
+ * left (no context re-read), as the engine does.
+ */
+function elaborateInChunks(model: ChainModel, block: RawBlock, starts: number[]): Elaborated {
+  const refs = referencesFor(model, block);
+  const result: Elaborated = {
+    rows: Object.fromEntries(COLUMNS.map((c) => [c, []])) as unknown as Elaborated['rows'],
+    timestamps: [],
+    events: [],
+  };
+  let state: ChainState | null = null;
+  starts.forEach((start, r) => {
+    const end = starts[r + 1] ?? block.timestamps.length;
+    const chunk = elaborateChunk(model, refs, sliceBlock(block, start, end), 0, state);
+    // Through a structured clone, as between the engine and its worker threads.
+    state = structuredClone(chunk.state);
+    append(result, chunk.output);
+    result.events.push(...chunk.events);
+  });
+  return result;
+}
+
 function append(result: Elaborated, output: OutputBlock): void {
   result.timestamps.push(...output.timestamps);
   for (const c of COLUMNS) result.rows[c].push(...output[c]);
@@ -187,6 +212,8 @@ const cases: [string, Case][] = [
         holdLastValidHours: 1,
         velocityWindowHours: 3,
         referenceWindowHours: 2,
+        alarmOnDelayHours: 0.4,
+        alarmOffDelayHours: 1.3,
       },
       seed: 11,
       silent: [100, 160],
@@ -217,6 +244,8 @@ const cases: [string, Case][] = [
         holdLastValidHours: 2,
         velocityWindowHours: 2,
         referenceWindowHours: 1,
+        alarmOnDelayHours: 1.1,
+        alarmOffDelayHours: 0.25,
       },
       seed: 5,
       silent: [300, 320],
@@ -260,6 +289,38 @@ describe('§5 partition invariance', () => {
     },
   );
 
+  it.each(cases)(
+    '%s: chunks that carry their state give the one-block rows and events bit for bit',
+    (_name, { station, seed, silent }) => {
+      const model = chainModel(station);
+      const block = history(seed, 400, silent);
+      const oneRun = elaborateInRuns(model, block, [0], contextSeconds(model.params));
+      const next = random(seed * 13);
+      for (const starts of [Array.from({ length: 400 }, (_, i) => i), splits(400, next), [0, 7, 399]]) {
+        const chunked = elaborateInChunks(model, block, starts);
+        expect(chunked.timestamps).toEqual(oneRun.timestamps);
+        expect(differences(chunked, oneRun)).toEqual([]);
+        expect(chunked.events).toEqual(oneRun.events);
+      }
+    },
+  );
+
+  it('the alarm delays change the events of the delayed cases (the cases exercise them)', () => {
+    for (const [, { station, seed, silent }] of cases) {
+      if (!station.alarmOnDelayHours && !station.alarmOffDelayHours) continue;
+      const block = history(seed, 400, silent);
+      const delayed = elaborateInRuns(chainModel(station), block, [0], 0).events;
+      const undelayed = elaborateInRuns(
+        chainModel({ ...station, alarmOnDelayHours: 0, alarmOffDelayHours: 0 }),
+        block,
+        [0],
+        0,
+      ).events;
+      expect(delayed).not.toEqual(undelayed);
+      expect(delayed.length).toBeLessThan(undelayed.length);
+    }
+  });
+
   it('the references from the reference load span equal those from the whole history', () => {
     for (const [, { station, seed, silent }] of cases) {
       const model = chainModel(station);
@@ -272,18 +333,31 @@ describe('§5 partition invariance', () => {
   });
 
   it.each([
-    ['the hold and despike look-back', (p: ChainParams) => p.velocityWindowHours],
-    ['the despike look-back', (p: ChainParams) => p.velocityWindowHours + p.holdLastValidHours],
-    ['the hold', (p: ChainParams) => p.velocityWindowHours + p.despikeLookbackHours],
+    ['the hold and despike look-back', {}, (p: ChainParams) => p.velocityWindowHours],
+    ['the despike look-back', {}, (p: ChainParams) => p.velocityWindowHours + p.holdLastValidHours],
+    ['the hold', {}, (p: ChainParams) => p.velocityWindowHours + p.despikeLookbackHours],
+    // delays longer than the other terms, so that a window reaches past them
+    [
+      'the on-delay',
+      { alarmOnDelayHours: 9, alarmOffDelayHours: 0 },
+      (p: ChainParams) => contextSeconds(p) / 3600 - p.alarmOnDelayHours,
+    ],
+    [
+      'the off-delay',
+      { alarmOnDelayHours: 0, alarmOffDelayHours: 9 },
+      (p: ChainParams) => contextSeconds(p) / 3600 - p.alarmOffDelayHours,
+    ],
   ] as const)(
     'runs whose context lacks %s differ in some case: each term of the context is needed',
-    (_term, hours) => {
+    (_term, delays, hours) => {
       const differing = cases.map(([, { station, seed, silent }]) => {
-        const model = chainModel(station);
+        const model = chainModel({ ...station, ...delays });
         const block = history(seed, 400, silent);
         const oneRun = elaborateInRuns(model, block, [0], contextSeconds(model.params));
         const starts = Array.from({ length: 400 }, (_, i) => i);
-        return differences(elaborateInRuns(model, block, starts, hours(model.params) * 3600), oneRun).length;
+        const runs = elaborateInRuns(model, block, starts, hours(model.params) * 3600);
+        const eventsDiffer = JSON.stringify(runs.events) !== JSON.stringify(oneRun.events);
+        return differences(runs, oneRun).length + (eventsDiffer ? 1 : 0);
       });
       expect(Math.max(...differing)).toBeGreaterThan(0);
     },

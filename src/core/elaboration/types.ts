@@ -17,6 +17,10 @@ export interface ChainParams {
   despikeLookbackHours: number;
   holdLastValidHours: number;
   velocityWindowHours: number;
+  /** §4 v2: a raw level counts once it has held this long */
+  alarmOnDelayHours: number;
+  /** §4 v2: a level is released once the confirmed level has stayed lower this long */
+  alarmOffDelayHours: number;
 }
 
 /** An enabled node with defaults applied. */

@@ -10,19 +10,68 @@
  * is the same arithmetic in the same order as the per-node computation, so
  * the shortcut changes no bit.
  */
+import type { VelocityState } from './state.ts';
 import type { ChainParams } from './types.ts';
 import { DAY, HOUR } from './units.ts';
 
 /** Fewer points than this give no velocity. */
 const MIN_POINTS = 3;
 
-/** velR per cell (NaN = null) from the cumulative columns of the whole block. */
+/**
+ * velR of a chunk's cells, continuing from the rows the previous chunk left
+ * in `state` (the rows a window can still reach); returns the rows this chunk
+ * leaves for the next.
+ */
+export function chunkVelocities(
+  params: ChainParams,
+  state: VelocityState,
+  timestamps: Float64Array,
+  nodeCount: number,
+  cumX: Float64Array,
+  cumY: Float64Array,
+): { velR: Float64Array; state: VelocityState } {
+  const kept = state.timestamps.length;
+  const allT = concat(state.timestamps, timestamps);
+  const allX = concat(state.cumX, cumX);
+  const allY = concat(state.cumY, cumY);
+  const all = velocities(params, allT, nodeCount, allX, allY, kept);
+  const velR = kept === 0 ? all : all.slice(kept * nodeCount);
+  // A later window [t − w, t] with t > the last time reaches only rows after last − w.
+  const last = allT[allT.length - 1];
+  let from = 0;
+  if (last !== undefined) {
+    const horizon = last - params.velocityWindowHours * HOUR;
+    while (from < allT.length && !(allT[from]! > horizon)) from++;
+  }
+  return {
+    velR,
+    state: {
+      timestamps: allT.slice(from),
+      cumX: allX.slice(from * nodeCount),
+      cumY: allY.slice(from * nodeCount),
+    },
+  };
+}
+
+function concat(a: Float64Array, b: Float64Array): Float64Array {
+  if (a.length === 0) return b;
+  const out = new Float64Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * velR per cell (NaN = null) from the cumulative columns of the whole block;
+ * rows before `from` are only the history of later windows (their velR stays null).
+ */
 export function velocities(
   params: ChainParams,
   timestamps: Float64Array,
   nodeCount: number,
   cumX: Float64Array,
   cumY: Float64Array,
+  from = 0,
 ): Float64Array {
   const count = timestamps.length;
   const velR = new Float64Array(count * nodeCount).fill(Number.NaN);
@@ -41,6 +90,12 @@ export function velocities(
   for (let i = 0; i < count; i++) {
     const t = timestamps[i]!;
     while (first <= i && !(timestamps[first]! > t - window)) first++;
+    if (i < from) {
+      for (let k = 0; k < nodeCount; k++) {
+        if (Number.isNaN(seriesX[k * count + i]!) || Number.isNaN(seriesY[k * count + i]!)) lastNull[k] = i;
+      }
+      continue;
+    }
     const full = windowShape(timestamps, first, i, dxs);
     const fullUsable = i - first + 1 >= MIN_POINTS && t - timestamps[first]! >= minSpan;
     for (let k = 0; k < nodeCount; k++) {

@@ -1,7 +1,9 @@
 /**
  * One chain of a launch: configuration, reference, then the span in time
- * chunks. Each chunk is read with its look-back context (ELABORATION.md §5),
- * computed on the worker pool and written in whole-timestamp batches, each
+ * chunks. The look-back context (ELABORATION.md §5) is read once, with the
+ * first chunk; each later chunk continues from the state the previous one
+ * left (despike rings, held samples, velocity window, alarm windows). Chunks
+ * are computed on the worker pool and written in whole-timestamp batches, each
  * batch one transaction, strictly in time order — so whatever is committed
  * when a run stops is a prefix of the span, and the next incremental run
  * resumes exactly after it. Writing chunk k overlaps computing chunk k + 1.
@@ -13,6 +15,7 @@ import { chainLabel } from '../domain/chain.ts';
 import type { ElaboratedColumns } from '../domain/columns.ts';
 import type { RunCounts, RunMode } from '../domain/runs.ts';
 import { buildChainModel, contextSeconds, referenceLoadSpan } from '../elaboration/config.ts';
+import type { ChainState } from '../elaboration/state.ts';
 import type { ChainModel, OutputBlock, References } from '../elaboration/types.ts';
 import { CatenaError, isCatenaError } from '../errors.ts';
 import type { ChainLock, Store } from '../store/port.ts';
@@ -34,6 +37,7 @@ export interface ElaborateResult {
   output: OutputBlock;
   events: AlarmEvent[];
   counts: { invalidRows: number; spikeRows: number; heldRows: number };
+  state: ChainState;
 }
 
 export interface Compute {
@@ -268,14 +272,15 @@ async function elaborateSpan(
     [Symbol.asyncIterator]();
   let streamLast = Number.NEGATIVE_INFINITY;
   let writing: Promise<void> = Promise.resolve();
+  // The first chunk holds the look-back context (§5); each later one continues from the state the previous left.
+  let state: ChainState | null = null;
   try {
     for (let c0 = 0; c0 < ts.length; c0 += perChunk) {
       ctx.signal.throwIfAborted();
       const c1 = Math.min(ts.length, c0 + perChunk);
       const first = ts[c0]!;
       const last = ts[c1 - 1]!;
-      const previous = c0 > 0 ? ts[c0 - 1]! : before;
-      const contextFrom = previous === null ? first : previous - context;
+      const contextFrom = c0 === 0 && before !== null ? before - context : first;
       while (streamLast < last) {
         const next = await reader.next();
         if (next.done) break;
@@ -287,7 +292,8 @@ async function elaborateSpan(
       window.trimBefore(contextFrom);
       const block = window.block(contextFrom, last);
       const outputFrom = firstIndexAtOrAfter(block.timestamps, first);
-      const result = await ctx.compute.elaborate({ model, refs, block, outputFrom });
+      const result = await ctx.compute.elaborate({ model, refs, block, outputFrom, state });
+      state = result.state;
       ctx.signal.throwIfAborted();
       await writing;
       counts.invalidRows += result.counts.invalidRows;
