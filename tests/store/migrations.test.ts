@@ -163,6 +163,7 @@ const EXPECTED: Record<string, { columns: string[]; primaryKey: string[] }> = {
       'heartbeatAt datetime NULL',
       'configFingerprint varchar(64) NULL',
       'committedTo datetime NULL',
+      'resumesRunId bigint NULL',
     ],
     primaryKey: ['runId'],
   },

@@ -1,5 +1,7 @@
 /** Run bookkeeping. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
+import { openStore } from '../../src/core/store/open.ts';
 import { STEP, T0 } from './fixtures.ts';
 import { A, B, describeStore, END } from './suite.ts';
 
@@ -69,5 +71,32 @@ describeStore('runs', (db) => {
       errorCode: 'CHAIN_CONFIG',
     });
     expect((await db.store.listRuns({ limit: 1 })).length).toBe(1);
+  });
+});
+
+describeStore('runs: heartbeat and interruption', (db) => {
+  it('a running run whose heartbeat is older than the lease is stored and shown as interrupted; a beating one is not', async () => {
+    const short = await openStore(db.opened.url, { leaseSeconds: 1 });
+    try {
+      const start = { ...A, mode: 'full' as const, spanFrom: null, spanTo: null, host: 'ws-dead' };
+      const dead = await short.startRun({ ...start, launchId: 'dead' });
+      const alive = await short.startRun({ ...start, launchId: 'alive' });
+      const beat = { ...END, phase: 'elaborating', configFingerprint: 'f'.repeat(64) };
+      // The database's clock counts whole seconds: past 2 s the dead run's heartbeat is older than the lease.
+      for (let i = 0; i < 6; i++) {
+        await sleep(500);
+        await short.heartbeatRun(alive, beat);
+      }
+      const runs = await short.listRuns({ key: A });
+      const byId = new Map(runs.map((r) => [r.runId, r]));
+      expect(byId.get(dead)).toMatchObject({ status: 'interrupted', errorCode: 'INTERRUPTED' });
+      expect(byId.get(dead)!.message).toMatch(/stopped before it ended/);
+      expect(byId.get(alive)).toMatchObject({ status: 'running', phase: 'elaborating' });
+      // stored, not only shown: a store with the default lease reads the same
+      expect((await db.store.listRuns({ launchId: 'dead' }))[0]!.status).toBe('interrupted');
+      await short.endRun(alive, END);
+    } finally {
+      await short.close();
+    }
   });
 });

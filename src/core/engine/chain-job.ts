@@ -18,8 +18,10 @@ import { buildChainModel, contextSeconds, referenceLoadSpan } from '../elaborati
 import type { ChainState } from '../elaboration/state.ts';
 import type { ChainModel, OutputBlock, References } from '../elaboration/types.ts';
 import { CatenaError, isCatenaError } from '../errors.ts';
-import type { ChainLock, Store } from '../store/port.ts';
+import type { ChainLock, RunBeat, Store } from '../store/port.ts';
 import type { ChainPhase, ChainResult } from './events.ts';
+import { configFingerprint } from './fingerprint.ts';
+import { Heartbeat } from './heartbeat.ts';
 import { type ProgressSnapshot, ProgressThrottle } from './progress.ts';
 import { RawWindow } from './raw-window.ts';
 import type { ElaborateTask, ReferenceTask } from './worker.ts';
@@ -65,6 +67,12 @@ export interface ChainJobContext {
   onUnexpected?: (error: unknown, key: ChainKey) => void;
 }
 
+/** What each write carries: its run, and the chain lock the store re-checks inside the write's transaction. */
+interface RunWriter {
+  runId: number;
+  lock: ChainLock;
+}
+
 interface Span {
   timestamps: Float64Array;
   /** bounds of the run's span, for replacing its events */
@@ -81,16 +89,28 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
     phase: 'configuring' as ChainPhase,
     spanFrom: null as number | null,
     spanTo: null as number | null,
+    fingerprint: null as string | null,
   };
   const progress = new ProgressThrottle((s) => ctx.onProgress(key, s));
+  // The chain stops on the operator's cancel, or when its lock is lost.
+  const lost = new AbortController();
+  let lostError: CatenaError | null = null;
+  const signal = AbortSignal.any([ctx.signal, lost.signal]);
   let runId: number | null = null;
   let lock: ChainLock | null = null;
+  let heartbeat: Heartbeat | null = null;
+  const beat = (): RunBeat => ({
+    ...counts,
+    phase: state.phase,
+    configFingerprint: state.fingerprint,
+  });
 
   /** Records the end of the run; a store that fails here (it may be what failed) is said, not thrown. */
   const finish = async (
     status: ChainResult['status'],
     error: { code: string; message: string } | null,
   ): Promise<ChainResult> => {
+    await heartbeat?.stop();
     const result: ChainResult = {
       ...key,
       ...counts,
@@ -106,6 +126,7 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
     };
     if (runId === null) return result;
     try {
+      if (lock) await ctx.store.heartbeatRun(runId, beat());
       await ctx.store.endRun(runId, {
         ...counts,
         status,
@@ -121,7 +142,7 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
   };
 
   try {
-    ctx.signal.throwIfAborted();
+    signal.throwIfAborted();
     runId = await ctx.store.startRun({
       ...key,
       launchId: ctx.launchId,
@@ -139,6 +160,19 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
         key,
       );
     }
+    const held = lock;
+    heartbeat = new Heartbeat({
+      store: ctx.store,
+      key,
+      runId,
+      lock: held,
+      beat,
+      onLost: (error) => {
+        lostError = error;
+        lost.abort(error);
+      },
+      onFailure: () => {},
+    });
     const setup = await ctx.store.readChainSetup(key);
     if (!setup) {
       throw new CatenaError(
@@ -148,6 +182,7 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
       );
     }
     const model = buildChainModel(setup);
+    state.fingerprint = configFingerprint(model);
     const enabled = model.nodes.map((n) => n.nodeIndex);
     const known = setup.nodes.map((n) => n.nodeIndex);
     const span = await resolveSpan(ctx.store, job, enabled);
@@ -161,18 +196,29 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
     });
     if (total === 0) return await finish('succeeded', null);
 
+    const jobCtx: ChainJobContext = { ...ctx, signal };
     state.phase = 'reference';
     progress.update(progressState(), true);
-    const refs = await loadReferences(ctx, key, model, enabled);
+    const refs = await loadReferences(jobCtx, key, model, enabled);
 
     state.phase = 'elaborating';
     progress.update(progressState(), true);
     const window = new RawWindow(enabled, known, span.timestamps[0]!);
-    await elaborateSpan(ctx, key, model, refs, span, window, runId, counts, (first, last) => {
-      state.spanFrom ??= first;
-      state.spanTo = last;
-      progress.update(progressState());
-    });
+    await elaborateSpan(
+      jobCtx,
+      key,
+      model,
+      refs,
+      span,
+      window,
+      { runId, lock: held },
+      counts,
+      (first, last) => {
+        state.spanFrom ??= first;
+        state.spanTo = last;
+        progress.update(progressState());
+      },
+    );
     counts.ignoredRawRows = window.unknownRows;
     if (window.unknownRows > 0) {
       warnings.push(
@@ -184,14 +230,16 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
     return await finish('succeeded', null);
   } catch (error) {
     if (ctx.signal.aborted) return await finish('cancelled', cancelledMessage(key, counts));
-    if (isCatenaError(error)) return await finish('failed', error);
-    ctx.onUnexpected?.(error, key);
-    const detail = error instanceof Error ? error.message : String(error);
+    const failure = lostError ?? error;
+    if (isCatenaError(failure)) return await finish('failed', failure);
+    ctx.onUnexpected?.(failure, key);
+    const detail = failure instanceof Error ? failure.message : String(failure);
     return await finish('failed', {
       code: 'UNEXPECTED',
       message: `chain ${chainLabel(key)}: unexpected error while ${state.phase} (${detail}); see the log file`,
     });
   } finally {
+    await heartbeat?.stop();
     await lock?.release().catch(() => {});
   }
 }
@@ -254,7 +302,7 @@ async function elaborateSpan(
   refs: References,
   span: Span,
   window: RawWindow,
-  runId: number,
+  run: RunWriter,
   counts: RunCounts,
   onBatch: (first: number, last: number) => void,
 ): Promise<void> {
@@ -301,7 +349,7 @@ async function elaborateSpan(
       counts.heldRows += result.counts.heldRows;
       const eventsFrom = c0 === 0 ? span.eventsFrom : first;
       const eventsTo = c1 === ts.length ? span.eventsTo : ts[c1]! - 1;
-      writing = writeOutput(ctx, key, model, runId, result, eventsFrom, eventsTo, counts, onBatch);
+      writing = writeOutput(ctx, key, model, run, result, eventsFrom, eventsTo, counts, onBatch);
       // Observed when awaited; this only keeps an early failure from being reported as unhandled.
       writing.catch(() => {});
     }
@@ -317,7 +365,7 @@ async function writeOutput(
   ctx: ChainJobContext,
   key: ChainKey,
   model: ChainModel,
-  runId: number,
+  run: RunWriter,
   result: ElaborateResult,
   eventsFrom: number,
   eventsTo: number,
@@ -332,13 +380,15 @@ async function writeOutput(
     const from = i0 === 0 ? eventsFrom : out.timestamps[i0]!;
     const to = i1 === T ? eventsTo : out.timestamps[i1]! - 1;
     const events = result.events.filter((e) => e.timestamp >= from && e.timestamp <= to);
+    ctx.signal.throwIfAborted();
     const written = await ctx.store.writeChunk({
       ...key,
-      runId,
+      runId: run.runId,
       rows: sliceOutput(out, model, i0, i1),
       eventsFrom: from,
       eventsTo: to,
       events,
+      lock: run.lock,
     });
     counts.rowsWritten += written.rowsWritten;
     counts.eventsCreated += written.newEvents.length;

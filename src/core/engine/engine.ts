@@ -185,7 +185,17 @@ export class Engine {
   }
 
   async #resolveChains(request: LaunchRequest): Promise<ChainKey[]> {
-    if (request.chains !== 'all-active') return dedupe(request.chains);
+    if (request.chains !== 'all-active') {
+      // A chain is named as the database stores it: on a case-insensitive collation `CU002:b` is chain B.
+      // Unknown chains are kept as asked: their job fails with CHAIN_NOT_FOUND and a run row.
+      const stored = await Promise.all(
+        dedupe(request.chains).map(async (key) => {
+          const setup = await this.#store.readChainSetup(key);
+          return setup ? { controlUnitCode: setup.station.controlUnitCode, chain: setup.station.chain } : key;
+        }),
+      );
+      return dedupe(stored);
+    }
     const all = await this.#store.listChains();
     return all.filter((c) => c.active).map((c) => ({ controlUnitCode: c.controlUnitCode, chain: c.chain }));
   }

@@ -91,15 +91,33 @@ export interface RunStart extends ChainKey {
   spanFrom: number | null;
   spanTo: number | null;
   host: string;
-  /** the chain's configuration as elaborated (elaboration/fingerprint.ts), when known at the start */
+  /** the chain's configuration as elaborated (engine/fingerprint.ts), when known at the start */
   configFingerprint?: string | null;
+}
+
+/** What a run turned out to be once its span was resolved: the finishing of an interrupted full or range run. */
+export interface RunAmendment {
+  mode: RunMode;
+  spanFrom: number | null;
+  spanTo: number | null;
+  /** the interrupted run it finishes (its first run, when that one was itself a finishing) */
+  resumesRunId: number | null;
+}
+
+/** A chain's run history, as the engine and the stations list need it. */
+export interface ChainHistory {
+  /** the newest full or range run that is not running: when it did not succeed, its span may hold mixed outputs */
+  lastRewrite: RunRecord | null;
+  /**
+   * The configuration fingerprints of every run that wrote rows since the last
+   * complete full run (the rows stored now were computed with these).
+   */
+  fingerprints: string[];
 }
 
 /** What a running run records at each heartbeat, so any workstation sees its progress. */
 export interface RunBeat extends RunCounts {
   phase: string;
-  /** the last timestamp committed, epoch seconds */
-  committedTo: number | null;
   configFingerprint: string | null;
 }
 
@@ -128,6 +146,8 @@ export interface RunRecord extends ChainKey, RunCounts {
   configFingerprint: string | null;
   /** the last timestamp the run committed */
   committedTo: number | null;
+  /** the interrupted full or range run this one finished */
+  resumesRunId: number | null;
 }
 
 export interface SeriesQuery extends ChainKey {
@@ -252,6 +272,9 @@ export interface Store {
   /** Records a running run's heartbeat and progress (heartbeatAt = the database's now). */
   heartbeatRun(runId: number, beat: RunBeat): Promise<void>;
   endRun(runId: number, end: RunEnd): Promise<void>;
+  /** Records what a running run turned out to be (the finishing of an interrupted full or range run). */
+  amendRun(runId: number, amendment: RunAmendment): Promise<void>;
+  chainHistory(key: ChainKey): Promise<ChainHistory>;
   /** Runs newest first; `running` runs whose heartbeat is older than the lease are stored as `interrupted` first. */
   listRuns(filter?: { key?: ChainKey; launchId?: string; limit?: number }): Promise<RunRecord[]>;
 

@@ -200,6 +200,7 @@ export const runSchema = z.object({
   heartbeatAt: dbNumberOrNull,
   configFingerprint: dbStringOrNull,
   committedTo: dbNumberOrNull,
+  resumesRunId: dbNumberOrNull,
 }) satisfies z.ZodType<RunRecord>;
 
 export function runSelect(epoch: EpochSql): string {
@@ -222,6 +223,7 @@ export function runSelect(epoch: EpochSql): string {
     `${epoch('heartbeatAt')} AS heartbeatAt`,
     'configFingerprint',
     `${epoch('committedTo')} AS committedTo`,
+    'resumesRunId',
   ].join(', ');
 }
 

@@ -238,6 +238,8 @@ export const CATENA_RUNS: TableSpec = {
     col('heartbeatAt', DATETIME),
     col('configFingerprint', varchar(64)),
     col('committedTo', DATETIME),
+    // 005: the interrupted full or range run this one finished (its first run, when it was resumed before)
+    col('resumesRunId', BIGINT),
   ],
   primaryKey: [],
   indexes: [

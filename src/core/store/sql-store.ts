@@ -11,6 +11,7 @@ import type { Dialect } from './dialect.ts';
 import type { Driver, Executor } from './executor.ts';
 import type { CatenaStore, SchemaProblems } from './migrations.ts';
 import type {
+  ChainHistory,
   ChainLock,
   ChainSummary,
   EventAcknowledgement,
@@ -19,6 +20,7 @@ import type {
   NodeFlagCounts,
   RawSpan,
   ReadRawOptions,
+  RunAmendment,
   RunBeat,
   RunEnd,
   RunRecord,
@@ -126,6 +128,12 @@ export class SqlStore<T extends Executor = Executor> implements CatenaStore {
   }
   endRun(runId: number, end: RunEnd): Promise<void> {
     return runs.endRun(this.#base, runId, end);
+  }
+  amendRun(runId: number, amendment: RunAmendment): Promise<void> {
+    return runs.amendRun(this.#base, runId, amendment);
+  }
+  chainHistory(key: ChainKey): Promise<ChainHistory> {
+    return runs.chainHistory(this.#base, key);
   }
   listRuns(filter?: runs.RunFilter): Promise<RunRecord[]> {
     return runs.listRuns(this.#base, filter);

@@ -47,8 +47,23 @@ export async function writeChunk(ctx: SqlContext, chunk: WriteChunk): Promise<Wr
       }
       const plan = planEventReplacement(chunk.events, existing, now);
       await insertEvents(tx, key, chunk.runId, plan.rows);
+      await recordCommitted(ctx, tx, chunk);
       return { rowsWritten: chunk.rows.length, newEvents: plan.newEvents };
     }),
+  );
+}
+
+/**
+ * The run's committed prefix, in the same transaction as the rows: an
+ * interrupted full or range run is finished from exactly here.
+ */
+async function recordCommitted(ctx: SqlContext, tx: Executor, chunk: WriteChunk): Promise<void> {
+  if (chunk.rows.length === 0) return;
+  const last = chunk.rows.timestamp[chunk.rows.length - 1]!;
+  await tx.run(
+    `UPDATE catena_runs SET committedTo = ?, heartbeatAt = ${ctx.dialect.nowTime}, rowsWritten = rowsWritten + ? ` +
+      'WHERE runId = ?',
+    [formatDbTime(last), chunk.rows.length, chunk.runId],
   );
 }
 

@@ -4,6 +4,8 @@
  * than the lease belongs to a process that died or lost the database: the
  * next reader stores it as `interrupted`, so no run stays `running` forever.
  */
+
+import { z } from 'zod';
 import type { ChainKey } from '../../domain/chain.ts';
 import { chainLabel } from '../../domain/chain.ts';
 import { RUN_COUNT_NAMES } from '../../domain/runs.ts';
@@ -12,8 +14,8 @@ import { formatDbTime } from '../../time.ts';
 import { nowEpoch } from '../columns.ts';
 import type { SqlContext } from '../context.ts';
 import type { SqlValue } from '../executor.ts';
-import type { RunBeat, RunEnd, RunRecord, RunStart } from '../port.ts';
-import { parseRows, runSchema, runSelect } from '../rows.ts';
+import type { ChainHistory, RunAmendment, RunBeat, RunEnd, RunRecord, RunStart } from '../port.ts';
+import { parseRows, runSchema, runSelect, singleNumberSchema } from '../rows.ts';
 import { clampLimit } from '../sql.ts';
 
 const dbTimeOrNull = (t: number | null): string | null => (t === null ? null : formatDbTime(t));
@@ -52,18 +54,15 @@ export async function startRun(ctx: SqlContext, run: RunStart): Promise<number> 
 
 const COUNTS_SET = RUN_COUNT_NAMES.map((n) => `${n} = ?`).join(', ');
 
+/** Counts written by the run's own commits (writeChunk), never by a heartbeat that may land after a commit. */
+const BEAT_COUNTS = RUN_COUNT_NAMES.filter((n) => n !== 'rowsWritten');
+
 export async function heartbeatRun(ctx: SqlContext, runId: number, beat: RunBeat): Promise<void> {
   await ctx.guard(`recording the progress of run ${runId}`, () =>
     ctx.driver.run(
-      `UPDATE catena_runs SET heartbeatAt = ${ctx.dialect.nowTime}, phase = ?, committedTo = ?, configFingerprint = ?, ` +
-        `${COUNTS_SET} WHERE runId = ? AND status = 'running'`,
-      [
-        cut(beat.phase, 32),
-        dbTimeOrNull(beat.committedTo),
-        beat.configFingerprint,
-        ...RUN_COUNT_NAMES.map((n) => beat[n]),
-        runId,
-      ],
+      `UPDATE catena_runs SET heartbeatAt = ${ctx.dialect.nowTime}, phase = ?, configFingerprint = ?, ` +
+        `${BEAT_COUNTS.map((n) => `${n} = ?`).join(', ')} WHERE runId = ? AND status = 'running'`,
+      [cut(beat.phase, 32), beat.configFingerprint, ...BEAT_COUNTS.map((n) => beat[n]), runId],
     ),
   );
 }
@@ -125,4 +124,49 @@ export async function listRuns(ctx: SqlContext, filter: RunFilter = {}): Promise
     ),
   );
   return parseRows(runSchema, rows, 'catena_runs');
+}
+
+export async function amendRun(ctx: SqlContext, runId: number, amendment: RunAmendment): Promise<void> {
+  await ctx.guard(`recording run ${runId}`, () =>
+    ctx.driver.run(
+      'UPDATE catena_runs SET mode = ?, spanFrom = ?, spanTo = ?, resumesRunId = ? WHERE runId = ?',
+      [
+        amendment.mode,
+        dbTimeOrNull(amendment.spanFrom),
+        dbTimeOrNull(amendment.spanTo),
+        amendment.resumesRunId,
+        runId,
+      ],
+    ),
+  );
+}
+
+const fingerprintSchema = z.object({ configFingerprint: z.string() });
+
+export async function chainHistory(ctx: SqlContext, key: ChainKey): Promise<ChainHistory> {
+  await interruptStaleRuns(ctx);
+  const keyParams = [key.controlUnitCode, key.chain];
+  return ctx.guard(`reading the runs of chain ${chainLabel(key)}`, async () => {
+    const last = await ctx.driver.all(
+      `SELECT ${runSelect(ctx.dialect.epoch)} FROM catena_runs WHERE controlUnitCode = ? AND chain = ? ` +
+        "AND mode IN ('full', 'range') AND status <> 'running' ORDER BY runId DESC LIMIT ?",
+      [...keyParams, ctx.dialect.limit(1)],
+    );
+    // A complete full run starts the rows stored now; a finished one started with the run it resumed.
+    const base = await ctx.driver.all(
+      'SELECT MAX(COALESCE(resumesRunId, runId)) AS v FROM catena_runs WHERE controlUnitCode = ? AND chain = ? ' +
+        "AND mode = 'full' AND status = 'succeeded'",
+      keyParams,
+    );
+    const since = parseRows(singleNumberSchema, base, 'catena_runs', key)[0]?.v ?? 0;
+    const prints = await ctx.driver.all(
+      'SELECT DISTINCT configFingerprint FROM catena_runs WHERE controlUnitCode = ? AND chain = ? ' +
+        'AND runId >= ? AND rowsWritten > 0 AND configFingerprint IS NOT NULL ORDER BY configFingerprint',
+      [...keyParams, since],
+    );
+    return {
+      lastRewrite: parseRows(runSchema, last, 'catena_runs', key)[0] ?? null,
+      fingerprints: parseRows(fingerprintSchema, prints, 'catena_runs', key).map((r) => r.configFingerprint),
+    };
+  });
 }
