@@ -1,7 +1,8 @@
 /**
  * An independent, deliberately naive second implementation of
- * docs/ELABORATION.md v1 (§2 defaults, §3 steps, §4 alarms), written from the
- * specification alone and used as a test oracle for src/core/elaboration.
+ * ELABORATION.md v2 (§2 defaults, §3 steps, §4 alarms with on/off delays),
+ * written from the specification alone and used as a test oracle for
+ * src/core/elaboration. Only production *types* are imported, never its code.
  *
  * Style on purpose: one plain object per (node, timestamp), straightforward
  * loops over the whole history, no chunking, no typed arrays, null for SQL
@@ -34,8 +35,14 @@ export interface OracleReading {
   errorCode: number | null;
 }
 
+/** §2 per-chain parameters with defaults applied, v2's alarm delays included (hours). */
+export interface OracleParams extends ChainParams {
+  alarmOnDelayHours: number;
+  alarmOffDelayHours: number;
+}
+
 export interface OracleInput {
-  params: ChainParams;
+  params: OracleParams;
   /** enabled nodes (any order; sorted by nodeIndex here) */
   nodes: NodeParams[];
   thresholds: Threshold[];
@@ -94,9 +101,14 @@ interface Cell {
 // ---------------------------------------------------------------- §2 defaults
 
 /** §2 per-chain parameters from a stored active_stations row (no validation beyond what the oracle needs). */
-export function oracleChainParams(station: StationRow): ChainParams {
+export function oracleChainParams(station: StationRow): OracleParams {
   const fixedEnd = station.fixedEnd ?? 'bottom';
   if (fixedEnd !== 'bottom' && fixedEnd !== 'top') throw new Error(`oracle: bad fixedEnd ${fixedEnd}`);
+  const delay = (column: string, value: number | null): number => {
+    const hours = value ?? 0;
+    if (!(hours >= 0) || !Number.isFinite(hours)) throw new Error(`oracle: ${column} ${hours} is not ≥ 0`);
+    return hours;
+  };
   return {
     fixedEnd,
     referenceTime: station.referenceTime,
@@ -107,8 +119,8 @@ export function oracleChainParams(station: StationRow): ChainParams {
     despikeLookbackHours: station.despikeLookbackHours ?? 48,
     holdLastValidHours: station.holdLastValidHours ?? 2,
     velocityWindowHours: station.velocityWindowHours ?? 24,
-    alarmOnDelayHours: station.alarmOnDelayHours ?? 0,
-    alarmOffDelayHours: station.alarmOffDelayHours ?? 0,
+    alarmOnDelayHours: delay('alarmOnDelayHours', station.alarmOnDelayHours),
+    alarmOffDelayHours: delay('alarmOffDelayHours', station.alarmOffDelayHours),
   };
 }
 
@@ -470,45 +482,83 @@ export function referenceElaborate(input: OracleInput): OracleOutput {
   const metrics: Metric[] = ['cumulative_mm', 'velocity_mm_per_day', 'tilt_deg'];
   const metricValue = (metric: Metric, c: Cell): number | null =>
     metric === 'cumulative_mm' ? c.cumR : metric === 'velocity_mm_per_day' ? c.velR : c.tilt;
-  const previous = new Map<Metric, number>();
-  const events: AlarmEvent[] = [];
-  for (let i = 0; i < nT; i++) {
-    for (const metric of metrics) {
-      if (!thresholds.some((th) => th.metric === metric)) continue;
-      let chainLevel = 0;
-      let worstNode: number | null = null;
-      let worstValue: number | null = null;
+  const hOn = params.alarmOnDelayHours * HOUR;
+  const hOff = params.alarmOffDelayHours * HOUR;
+  // per metric: the chain level L at every chain timestamp, and the event rows
+  const perMetric = new Map<Metric, AlarmEvent[]>();
+  for (const metric of metrics) {
+    if (!thresholds.some((th) => th.metric === metric)) continue;
+    // raw level of node k at timestamp i, and its metric value
+    const rawLevel: number[][] = [];
+    const value: Array<Array<number | null>> = [];
+    for (let i = 0; i < nT; i++) {
+      rawLevel.push([]);
+      value.push([]);
       for (let k = 0; k < nodes.length; k++) {
-        const node = nodes[k]!;
-        const value = metricValue(metric, grid[k]![i]!);
+        const v = metricValue(metric, grid[k]![i]!);
         let level = 0;
-        if (value !== null) {
+        if (v !== null) {
           for (const th of thresholds) {
             if (th.metric !== metric) continue;
-            if (th.nodeIndex !== null && th.nodeIndex !== node.nodeIndex) continue;
-            if (th.value <= value && th.level > level) level = th.level;
+            if (th.nodeIndex !== null && th.nodeIndex !== nodes[k]!.nodeIndex) continue;
+            if (th.value <= v && th.level > level) level = th.level;
           }
         }
-        // nodes are visited by ascending nodeIndex, so ">" keeps the lowest one reaching the max
-        if (level > chainLevel) {
-          chainLevel = level;
-          worstNode = node.nodeIndex;
-          worstValue = value;
+        rawLevel[i]!.push(level);
+        value[i]!.push(v);
+      }
+    }
+    // R(t): the maximum raw level over the enabled nodes
+    const R = rawLevel.map((levels) => Math.max(0, ...levels));
+    // C(t) = min { R(τ) : t − Hon ≤ τ ≤ t }, τ over chain timestamps only
+    // (timestamps ascending: scan back from t until τ leaves the window)
+    const C: number[] = [];
+    for (let i = 0; i < nT; i++) {
+      const t = timestamps[i]!;
+      let c = R[i]!;
+      for (let j = i; j >= 0 && t - hOn <= timestamps[j]!; j--) c = Math.min(c, R[j]!);
+      C.push(c);
+    }
+    // L(t) = max { C(τ) : t − Hoff ≤ τ ≤ t }
+    const L: number[] = [];
+    for (let i = 0; i < nT; i++) {
+      const t = timestamps[i]!;
+      let l = C[i]!;
+      for (let j = i; j >= 0 && t - hOff <= timestamps[j]!; j--) l = Math.max(l, C[j]!);
+      L.push(l);
+    }
+    // events where L changes; the level before the first chain timestamp is 0
+    const events: AlarmEvent[] = [];
+    for (let i = 0; i < nT; i++) {
+      const level = L[i]!;
+      const before = i === 0 ? 0 : L[i - 1]!;
+      if (level === before) continue;
+      // the lowest nodeIndex whose RAW level at t is ≥ the new level (nodes are sorted ascending)
+      let nodeIndex: number | null = null;
+      let nodeValue: number | null = null;
+      if (level >= 1) {
+        for (let k = 0; k < nodes.length; k++) {
+          if (rawLevel[i]![k]! >= level) {
+            nodeIndex = nodes[k]!.nodeIndex;
+            nodeValue = value[i]![k]!;
+            break;
+          }
         }
       }
-      const before = previous.get(metric) ?? 0;
-      if (chainLevel !== before) {
-        events.push({
-          metric,
-          timestamp: timestamps[i]!,
-          level: chainLevel,
-          previousLevel: before,
-          nodeIndex: chainLevel === 0 ? null : worstNode,
-          value: chainLevel === 0 ? null : worstValue,
-        });
-      }
-      previous.set(metric, chainLevel);
+      events.push({
+        metric,
+        timestamp: timestamps[i]!,
+        level,
+        previousLevel: before,
+        nodeIndex,
+        value: nodeValue,
+      });
     }
+    perMetric.set(metric, events);
   }
+  // ordered by timestamp, then metric
+  const events = metrics
+    .flatMap((metric) => perMetric.get(metric) ?? [])
+    .sort((a, b) => a.timestamp - b.timestamp || metrics.indexOf(a.metric) - metrics.indexOf(b.metric));
   return { rows, events };
 }
