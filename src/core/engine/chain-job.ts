@@ -19,15 +19,14 @@ import type { ChainState } from '../elaboration/state.ts';
 import type { ChainModel, OutputBlock, References } from '../elaboration/types.ts';
 import { CatenaError, isCatenaError } from '../errors.ts';
 import type { ChainLock, RunBeat, Store } from '../store/port.ts';
+import { formatIsoTime } from '../time.ts';
 import type { ChainPhase, ChainResult } from './events.ts';
 import { configFingerprint } from './fingerprint.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { type ProgressSnapshot, ProgressThrottle } from './progress.ts';
 import { RawWindow } from './raw-window.ts';
+import { type Plausible, planSpans, type Span } from './span.ts';
 import type { ElaborateTask, ReferenceTask } from './worker.ts';
-
-/** The end of time for an open span's events (9999-12-31 23:59:59). */
-const END_OF_TIME = 253402300799;
 
 export interface ChainJob extends ChainKey {
   mode: RunMode;
@@ -56,8 +55,13 @@ export interface Tuning {
   readRows: number;
 }
 
+/** Raw rows dated before this are implausible (no such chain existed): 1990-01-01. */
+export const PLAUSIBLE_FROM = 631_152_000;
+
 export interface ChainJobContext {
   store: Store;
+  /** raw rows dated more than this after the database's clock are left out and reported */
+  futureToleranceSeconds: number;
   compute: Compute;
   launchId: string;
   host: string;
@@ -71,13 +75,6 @@ export interface ChainJobContext {
 interface RunWriter {
   runId: number;
   lock: ChainLock;
-}
-
-interface Span {
-  timestamps: Float64Array;
-  /** bounds of the run's span, for replacing its events */
-  eventsFrom: number;
-  eventsTo: number;
 }
 
 export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<ChainResult> {
@@ -185,8 +182,11 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
     state.fingerprint = configFingerprint(model);
     const enabled = model.nodes.map((n) => n.nodeIndex);
     const known = setup.nodes.map((n) => n.nodeIndex);
-    const span = await resolveSpan(ctx.store, job, enabled);
-    const total = span.timestamps.length;
+    const plausible = await plausibleTimes(ctx, key, warnings, counts);
+    const plan = await planSpans(ctx.store, job, enabled, state.fingerprint, plausible);
+    if (plan.amendment) await ctx.store.amendRun(runId, plan.amendment);
+    if (plan.notice) warnings.push(`chain ${chainLabel(key)}: ${plan.notice}`);
+    const total = plan.spans.reduce((n, s) => n + s.timestamps.length, 0);
     const progressState = () => ({
       phase: state.phase,
       timestampsDone: counts.timestamps,
@@ -199,30 +199,30 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
     const jobCtx: ChainJobContext = { ...ctx, signal };
     state.phase = 'reference';
     progress.update(progressState(), true);
-    const refs = await loadReferences(jobCtx, key, model, enabled);
+    const refs = await loadReferences(jobCtx, key, model, enabled, plausible.from);
 
     state.phase = 'elaborating';
     progress.update(progressState(), true);
-    const window = new RawWindow(enabled, known, span.timestamps[0]!);
-    await elaborateSpan(
-      jobCtx,
-      key,
-      model,
-      refs,
-      span,
-      window,
-      { runId, lock: held },
-      counts,
-      (first, last) => {
+    let unknownRows = 0;
+    for (const span of plan.spans) {
+      if (span.timestamps.length === 0) continue;
+      const window = new RawWindow(enabled, known, span.timestamps[0]!);
+      const read = counts.rowsRead;
+      const onBatch = (first: number, last: number) => {
         state.spanFrom ??= first;
         state.spanTo = last;
         progress.update(progressState());
-      },
-    );
-    counts.ignoredRawRows = window.unknownRows;
-    if (window.unknownRows > 0) {
+      };
+      await elaborateSpan(jobCtx, key, model, refs, span, window, { runId, lock: held }, counts, onBatch, {
+        rowsReadBefore: read,
+        plausibleFrom: plausible.from,
+      });
+      unknownRows += window.unknownRows;
+    }
+    counts.ignoredRawRows += unknownRows;
+    if (unknownRows > 0) {
       warnings.push(
-        `${window.unknownRows} raw rows of chain ${chainLabel(key)} belong to nodes that are not in rsn_nodes and were ignored`,
+        `${unknownRows} raw rows of chain ${chainLabel(key)} belong to nodes that are not in rsn_nodes and were ignored`,
       );
     }
     state.phase = 'finishing';
@@ -244,6 +244,32 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
   }
 }
 
+/**
+ * The times a raw row may plausibly have: not before 1990, not more than the
+ * tolerance after the database's clock. Rows outside are left out of spans,
+ * references and context, and reported with their count: a future-dated row
+ * would otherwise end every later incremental run's span (the chain would
+ * stop being elaborated), and a year-1000 row would become the reference.
+ */
+async function plausibleTimes(
+  ctx: ChainJobContext,
+  key: ChainKey,
+  warnings: string[],
+  counts: RunCounts,
+): Promise<Plausible> {
+  const to = (await ctx.store.databaseNow()) + ctx.futureToleranceSeconds;
+  const outside = await ctx.store.countRawOutsideTimes(key, PLAUSIBLE_FROM, to);
+  if (outside > 0) {
+    counts.ignoredRawRows += outside;
+    warnings.push(
+      `${outside} raw rows of chain ${chainLabel(key)} are dated before ${formatIsoTime(PLAUSIBLE_FROM)} or after ` +
+        `${formatIsoTime(to)} (more than ${ctx.futureToleranceSeconds / 3600} h ahead of the database's clock) and were ` +
+        'ignored; correct their timestamps in raw_rsn_data (a control unit with a wrong clock?)',
+    );
+  }
+  return { from: PLAUSIBLE_FROM, to };
+}
+
 function cancelledMessage(key: ChainKey, counts: RunCounts): { code: string; message: string } {
   const message =
     counts.timestamps === 0
@@ -252,33 +278,15 @@ function cancelledMessage(key: ChainKey, counts: RunCounts): { code: string; mes
   return { code: 'CANCELLED', message };
 }
 
-async function resolveSpan(store: Store, job: ChainJob, enabled: number[]): Promise<Span> {
-  const key = { controlUnitCode: job.controlUnitCode, chain: job.chain };
-  if (job.mode === 'range') {
-    if (job.from === undefined || job.to === undefined || job.from > job.to) {
-      throw new CatenaError('DATA_INVALID', `chain ${chainLabel(key)}: a range run needs from ≤ to`, key);
-    }
-    const timestamps = await store.chainTimestamps({ ...key, from: job.from, to: job.to }, enabled);
-    return { timestamps, eventsFrom: job.from, eventsTo: job.to };
-  }
-  if (job.mode === 'incremental') {
-    const last = await store.lastElaboratedAt(key);
-    if (last !== null) {
-      const timestamps = await store.chainTimestamps({ ...key, from: last + 1, to: null }, enabled);
-      return { timestamps, eventsFrom: last + 1, eventsTo: END_OF_TIME };
-    }
-  }
-  const timestamps = await store.chainTimestamps({ ...key, from: null, to: null }, enabled);
-  return { timestamps, eventsFrom: 0, eventsTo: END_OF_TIME };
-}
-
 async function loadReferences(
   ctx: ChainJobContext,
   key: ChainKey,
   model: ChainModel,
   enabled: number[],
+  plausibleFrom: number,
 ): Promise<References> {
-  const tRef = model.params.referenceTime ?? (await ctx.store.firstChainTimestamp(key, enabled));
+  const tRef =
+    model.params.referenceTime ?? (await ctx.store.firstChainTimestamp(key, enabled, plausibleFrom));
   if (tRef === null) {
     const none = new Float64Array(enabled.length).fill(Number.NaN);
     return { refX: none, refY: none.slice() };
@@ -305,13 +313,16 @@ async function elaborateSpan(
   run: RunWriter,
   counts: RunCounts,
   onBatch: (first: number, last: number) => void,
+  reading: { rowsReadBefore: number; plausibleFrom: number },
 ): Promise<void> {
   const ts = span.timestamps;
   const nodeCount = model.nodes.length;
   const perChunk = Math.max(1, Math.floor(ctx.tuning.chunkCells / nodeCount));
   const context = contextSeconds(model.params);
-  const before = await ctx.store.lastChainTimestampBefore(key, ts[0]!, window.enabledNodes);
-  const readFrom = before === null ? ts[0]! : before - context;
+  const found = await ctx.store.lastChainTimestampBefore(key, ts[0]!, window.enabledNodes);
+  // An implausibly old row is no predecessor: the span then starts the chain.
+  const before = found !== null && found >= reading.plausibleFrom ? found : null;
+  const readFrom = before === null ? ts[0]! : Math.max(before - context, reading.plausibleFrom);
   const reader = ctx.store
     .readRaw(
       { ...key, from: Math.floor(readFrom), to: ts[ts.length - 1]! },
@@ -335,7 +346,7 @@ async function elaborateSpan(
         const rows = next.value;
         if (rows.length > 0) streamLast = rows.timestamp[rows.length - 1]!;
         window.add(rows);
-        counts.rowsRead = window.rowsRead;
+        counts.rowsRead = reading.rowsReadBefore + window.rowsRead;
       }
       window.trimBefore(contextFrom);
       const block = window.block(contextFrom, last);

@@ -28,6 +28,8 @@ export interface EngineOptions {
   concurrency?: number;
   host?: string;
   tuning?: Partial<Tuning>;
+  /** raw rows dated more than this after the database's clock are left out and reported (default 1 day) */
+  futureToleranceSeconds?: number;
   onUnexpected?: (error: unknown, key: ChainKey) => void;
 }
 
@@ -62,6 +64,7 @@ export class Engine {
   readonly #concurrency: number;
   readonly #host: string;
   readonly #tuning: Tuning;
+  readonly #futureTolerance: number;
   readonly #onUnexpected: EngineOptions['onUnexpected'];
 
   constructor(options: EngineOptions) {
@@ -85,6 +88,7 @@ export class Engine {
     };
     this.#tuning = { ...base, ...options.tuning };
     this.#onUnexpected = options.onUnexpected;
+    this.#futureTolerance = options.futureToleranceSeconds ?? 86_400;
   }
 
   onEvent(listener: (event: EngineEvent) => void): () => void {
@@ -146,6 +150,7 @@ export class Engine {
           { ...key, mode: request.mode, from: request.from, to: request.to },
           {
             store: this.#store,
+            futureToleranceSeconds: this.#futureTolerance,
             compute,
             launchId,
             host: this.#host,

@@ -106,8 +106,10 @@ export interface RunAmendment {
 
 /** A chain's run history, as the engine and the stations list need it. */
 export interface ChainHistory {
-  /** the newest full or range run that is not running: when it did not succeed, its span may hold mixed outputs */
-  lastRewrite: RunRecord | null;
+  /** the newest full run that is not running: when it did not succeed, the chain may hold mixed outputs */
+  lastFull: RunRecord | null;
+  /** the newest range run that is not running */
+  lastRange: RunRecord | null;
   /**
    * The configuration fingerprints of every run that wrote rows since the last
    * complete full run (the rows stored now were computed with these).
@@ -244,12 +246,22 @@ export interface Store {
   /** Latest timestamp < before among raw rows of the given nodes, or null. */
   lastChainTimestampBefore(key: ChainKey, before: number, nodes: readonly number[]): Promise<number | null>;
   /** Earliest timestamp among raw rows of the given nodes, or null. */
-  firstChainTimestamp(key: ChainKey, nodes: readonly number[]): Promise<number | null>;
+  /** the chain's first timestamp at or after `notBefore` (null: the very first) */
+  firstChainTimestamp(
+    key: ChainKey,
+    nodes: readonly number[],
+    notBefore?: number | null,
+  ): Promise<number | null>;
+  /** raw rows of the chain dated before `from` or after `to` */
+  countRawOutsideTimes(key: ChainKey, from: number, to: number): Promise<number>;
+  /** the database's clock, epoch seconds */
+  databaseNow(): Promise<number>;
   /** Count of raw rows of the span whose nodeIndex is not among `nodes` (all of rsn_nodes). */
   countRawOutside(span: RawSpan, nodes: readonly number[]): Promise<number>;
 
   // --- writing the outputs
-  lastElaboratedAt(key: ChainKey): Promise<number | null>;
+  /** the newest elaborated timestamp of the chain, at or before `notAfter` when given */
+  lastElaboratedAt(key: ChainKey, notAfter?: number | null): Promise<number | null>;
   /** One transaction: upsert the rows, replace the span's events. */
   writeChunk(chunk: WriteChunk): Promise<WriteResult>;
   markNotified(key: ChainKey, events: readonly AlarmEvent[], at: number): Promise<void>;

@@ -97,15 +97,25 @@ export class SqlStore<T extends Executor = Executor> implements CatenaStore {
   lastChainTimestampBefore(key: ChainKey, before: number, nodes: readonly number[]): Promise<number | null> {
     return raw.lastChainTimestampBefore(this.#base, key, before, nodes);
   }
-  firstChainTimestamp(key: ChainKey, nodes: readonly number[]): Promise<number | null> {
-    return raw.firstChainTimestamp(this.#base, key, nodes);
+  firstChainTimestamp(
+    key: ChainKey,
+    nodes: readonly number[],
+    notBefore?: number | null,
+  ): Promise<number | null> {
+    return raw.firstChainTimestamp(this.#base, key, nodes, notBefore);
+  }
+  countRawOutsideTimes(key: ChainKey, from: number, to: number): Promise<number> {
+    return raw.countRawOutsideTimes(this.#base, key, from, to);
+  }
+  databaseNow(): Promise<number> {
+    return raw.databaseNow(this.#base);
   }
   countRawOutside(span: RawSpan, nodes: readonly number[]): Promise<number> {
     return raw.countRawOutside(this.#base, span, nodes);
   }
 
-  lastElaboratedAt(key: ChainKey): Promise<number | null> {
-    return outputs.lastElaboratedAt(this.#base, key);
+  lastElaboratedAt(key: ChainKey, notAfter?: number | null): Promise<number | null> {
+    return outputs.lastElaboratedAt(this.#base, key, notAfter);
   }
   writeChunk(chunk: WriteChunk): Promise<WriteResult> {
     return outputs.writeChunk(this.#base, chunk);

@@ -17,11 +17,16 @@ import { existingEventSchema, parseRows, singleNumberSchema } from '../rows.ts';
 import { insertSql } from '../sql.ts';
 import { renewLease } from './locks.ts';
 
-export async function lastElaboratedAt(ctx: SqlContext, key: ChainKey): Promise<number | null> {
+export async function lastElaboratedAt(
+  ctx: SqlContext,
+  key: ChainKey,
+  notAfter: number | null = null,
+): Promise<number | null> {
   const rows = await ctx.guard(`reading the elaborated rows of chain ${chainLabel(key)}`, () =>
     ctx.driver.all(
-      `SELECT ${ctx.dialect.epoch('MAX(timestamp)')} AS v FROM elaborated_rsn_data WHERE controlUnitCode = ? AND chain = ?`,
-      [key.controlUnitCode, key.chain],
+      `SELECT ${ctx.dialect.epoch('MAX(timestamp)')} AS v FROM elaborated_rsn_data WHERE controlUnitCode = ? AND chain = ? ` +
+        'AND timestamp <= ?',
+      [key.controlUnitCode, key.chain, upperBound(notAfter)],
     ),
   );
   return parseRows(singleNumberSchema, rows, 'elaborated_rsn_data', key)[0]?.v ?? null;

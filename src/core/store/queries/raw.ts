@@ -103,6 +103,7 @@ export async function firstChainTimestamp(
   ctx: SqlContext,
   key: ChainKey,
   nodes: readonly number[],
+  notBefore: number | null = null,
 ): Promise<number | null> {
   if (nodes.length === 0) return null;
   const list = inList(nodes);
@@ -110,9 +111,35 @@ export async function firstChainTimestamp(
     ctx,
     key,
     `SELECT ${ctx.dialect.epoch('timestamp')} FROM raw_rsn_data WHERE controlUnitCode = ? AND chain = ? ` +
-      `AND nodeIndex IN (${list.sql}) ORDER BY timestamp LIMIT 1`,
-    [key.controlUnitCode, key.chain, ...list.params],
+      `AND timestamp >= ? AND nodeIndex IN (${list.sql}) ORDER BY timestamp LIMIT 1`,
+    [key.controlUnitCode, key.chain, lowerBound(notBefore), ...list.params],
   );
+}
+
+/** Raw rows of the chain dated before `from` or after `to` (implausible times: left out of every run). */
+export async function countRawOutsideTimes(
+  ctx: SqlContext,
+  key: ChainKey,
+  from: number,
+  to: number,
+): Promise<number> {
+  const rows = await ctx.guard(`counting the raw rows of chain ${chainLabel(key)}`, () =>
+    ctx.driver.all(
+      'SELECT COUNT(*) AS v FROM raw_rsn_data WHERE controlUnitCode = ? AND chain = ? AND (timestamp < ? OR timestamp > ?)',
+      [key.controlUnitCode, key.chain, lowerBound(from), upperBound(to)],
+    ),
+  );
+  return parseRows(singleNumberSchema, rows, 'raw_rsn_data', key)[0]?.v ?? 0;
+}
+
+/** The database's clock, epoch seconds: every workstation's runs agree on what "the future" is. */
+export async function databaseNow(ctx: SqlContext): Promise<number> {
+  const rows = await ctx.guard('reading the database clock', () =>
+    ctx.driver.all(`SELECT ${ctx.dialect.nowEpoch} AS v`),
+  );
+  const now = parseRows(singleNumberSchema, rows, 'the database clock')[0]?.v;
+  if (now === undefined || now === null) throw new Error('the database returned no time');
+  return now;
 }
 
 export async function countRawOutside(

@@ -147,11 +147,19 @@ export async function chainHistory(ctx: SqlContext, key: ChainKey): Promise<Chai
   await interruptStaleRuns(ctx);
   const keyParams = [key.controlUnitCode, key.chain];
   return ctx.guard(`reading the runs of chain ${chainLabel(key)}`, async () => {
-    const last = await ctx.driver.all(
-      `SELECT ${runSelect(ctx.dialect.epoch)} FROM catena_runs WHERE controlUnitCode = ? AND chain = ? ` +
-        "AND mode IN ('full', 'range') AND status <> 'running' ORDER BY runId DESC LIMIT ?",
-      [...keyParams, ctx.dialect.limit(1)],
-    );
+    const newest = async (mode: 'full' | 'range') =>
+      parseRows(
+        runSchema,
+        await ctx.driver.all(
+          `SELECT ${runSelect(ctx.dialect.epoch)} FROM catena_runs WHERE controlUnitCode = ? AND chain = ? ` +
+            "AND mode = ? AND status <> 'running' ORDER BY runId DESC LIMIT ?",
+          [...keyParams, mode, ctx.dialect.limit(1)],
+        ),
+        'catena_runs',
+        key,
+      )[0] ?? null;
+    const lastFull = await newest('full');
+    const lastRange = await newest('range');
     // A complete full run starts the rows stored now; a finished one started with the run it resumed.
     const base = await ctx.driver.all(
       'SELECT MAX(COALESCE(resumesRunId, runId)) AS v FROM catena_runs WHERE controlUnitCode = ? AND chain = ? ' +
@@ -165,7 +173,8 @@ export async function chainHistory(ctx: SqlContext, key: ChainKey): Promise<Chai
       [...keyParams, since],
     );
     return {
-      lastRewrite: parseRows(runSchema, last, 'catena_runs', key)[0] ?? null,
+      lastFull,
+      lastRange,
       fingerprints: parseRows(fingerprintSchema, prints, 'catena_runs', key).map((r) => r.configFingerprint),
     };
   });
