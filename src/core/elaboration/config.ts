@@ -54,8 +54,29 @@ export function buildChainModel(setup: ChainSetup): ChainModel {
       { ...key, column: 'enabled', table: NODES },
     );
   }
+  rejectDuplicateNodes(key, setup.nodes);
   const thresholds = setup.thresholds.map((row) => threshold(key, row));
   return { params, nodes, thresholds };
+}
+
+/**
+ * A node listed twice (a legacy rsn_nodes without a primary key) has two
+ * calibrations: which one applies cannot be guessed, and using both would add
+ * its displacement twice into every cumulative sum.
+ */
+function rejectDuplicateNodes(key: ChainKey, nodes: readonly NodeRow[]): void {
+  const seen = new Map<number, number>();
+  for (const row of nodes) seen.set(row.nodeIndex, (seen.get(row.nodeIndex) ?? 0) + 1);
+  const repeated = [...seen].filter(([, count]) => count > 1).sort(([a], [b]) => a - b);
+  if (repeated.length === 0) return;
+  const [nodeIndex] = repeated[0]!;
+  const list = repeated.map(([n, c]) => `node ${n} (${c} rows)`).join(', ');
+  throw new CatenaError(
+    'CHAIN_CONFIG',
+    `chain ${chainLabel(key)}: ${list} appear${repeated.length === 1 ? 's' : ''} more than once in ${NODES}; ` +
+      'keep one row per node (delete the others, and give the table a primary key) and launch again',
+    { ...key, nodeIndex, column: 'nodeIndex', table: NODES },
+  );
 }
 
 /**

@@ -204,6 +204,7 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
     state.phase = 'elaborating';
     progress.update(progressState(), true);
     let unknownRows = 0;
+    let duplicateRows = 0;
     for (const span of plan.spans) {
       if (span.timestamps.length === 0) continue;
       const window = new RawWindow(enabled, known, span.timestamps[0]!);
@@ -218,8 +219,16 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
         plausibleFrom: plausible.from,
       });
       unknownRows += window.unknownRows;
+      duplicateRows += window.duplicateRows;
     }
-    counts.ignoredRawRows += unknownRows;
+    counts.ignoredRawRows += unknownRows + duplicateRows;
+    if (duplicateRows > 0) {
+      warnings.push(
+        `${duplicateRows} raw rows of chain ${chainLabel(key)} repeat a reading of the same node and timestamp; one ` +
+          'reading of each was used (without an error code first, then the smallest values; ELABORATION.md appendix) ' +
+          'and the others were ignored. Remove the duplicates from raw_rsn_data (give it a primary key)',
+      );
+    }
     if (unknownRows > 0) {
       warnings.push(
         `${unknownRows} raw rows of chain ${chainLabel(key)} belong to nodes that are not in rsn_nodes and were ignored`,

@@ -3,7 +3,9 @@
  * elaborated plus its look-back context (ELABORATION.md §5), never the whole
  * history. Rows arrive from the store in (timestamp, nodeIndex) order; rows of
  * nodes that are not enabled are dropped on arrival, and those of nodes unknown
- * to rsn_nodes are counted for the run report.
+ * to rsn_nodes are counted for the run report. A reading repeated for one
+ * (timestamp, node), possible in a legacy table without a primary key, is
+ * resolved by one rule (`preferred`) and counted.
  */
 
 import type { RawColumns } from '../domain/columns.ts';
@@ -27,7 +29,11 @@ export class RawWindow {
   readonly #known: Set<number>;
   readonly #countUnknownFrom: number;
   #segments: Segment[] = [];
+  /** where the last kept row is, to resolve a duplicate of it */
+  #kept: { segment: Segment; row: number; t: number; column: number } | null = null;
   unknownRows = 0;
+  /** rows of the span dropped as duplicates of a kept (timestamp, node) reading */
+  duplicateRows = 0;
   rowsRead = 0;
 
   /**
@@ -60,13 +66,16 @@ export class RawWindow {
         if (!this.#known.has(node) && rows.timestamp[r]! >= this.#countUnknownFrom) this.unknownRows++;
         continue;
       }
-      seg.timestamp[n] = rows.timestamp[r]!;
-      seg.column[n] = column;
-      seg.rawX[n] = rows.rawX[r]!;
-      seg.rawY[n] = rows.rawY[r]!;
-      seg.rawZ[n] = rows.rawZ[r]!;
-      seg.rawT[n] = rows.rawT[r]!;
-      seg.errorCode[n] = rows.errorCode[r]!;
+      const t = rows.timestamp[r]!;
+      const kept = this.#kept;
+      if (kept && kept.t === t && kept.column === column) {
+        // Rows come ordered by (timestamp, nodeIndex), so a duplicate follows the row it repeats.
+        if (t >= this.#countUnknownFrom) this.duplicateRows++;
+        if (preferred(rows, r, kept.segment, kept.row)) copyRow(rows, r, kept.segment, kept.row, column);
+        continue;
+      }
+      copyRow(rows, r, seg, n, column);
+      this.#kept = { segment: seg, row: n, t, column };
       n++;
     }
     seg.length = n;
@@ -129,6 +138,46 @@ export class RawWindow {
     }
     return Float64Array.from(out);
   }
+}
+
+function copyRow(rows: RawColumns, r: number, seg: Segment, n: number, column: number): void {
+  seg.timestamp[n] = rows.timestamp[r]!;
+  seg.column[n] = column;
+  seg.rawX[n] = rows.rawX[r]!;
+  seg.rawY[n] = rows.rawY[r]!;
+  seg.rawZ[n] = rows.rawZ[r]!;
+  seg.rawT[n] = rows.rawT[r]!;
+  seg.errorCode[n] = rows.errorCode[r]!;
+}
+
+/**
+ * The rule for duplicated readings (ELABORATION.md appendix), independent of
+ * the order the database returns them in: a reading without an error code
+ * wins over one with; then the smaller rawX, rawY, rawZ, rawT in that order,
+ * a NULL after any number.
+ */
+function preferred(rows: RawColumns, r: number, seg: Segment, k: number): boolean {
+  const candidateError = rows.errorCode[r]! !== 0;
+  const keptError = seg.errorCode[k]! !== 0;
+  if (candidateError !== keptError) return keptError;
+  const pairs: [number, number][] = [
+    [rows.rawX[r]!, seg.rawX[k]!],
+    [rows.rawY[r]!, seg.rawY[k]!],
+    [rows.rawZ[r]!, seg.rawZ[k]!],
+    [rows.rawT[r]!, seg.rawT[k]!],
+  ];
+  for (const [candidate, kept] of pairs) {
+    const order = compareNullLast(candidate, kept);
+    if (order !== 0) return order < 0;
+  }
+  return false;
+}
+
+function compareNullLast(a: number, b: number): number {
+  const aNull = Number.isNaN(a);
+  const bNull = Number.isNaN(b);
+  if (aNull || bNull) return aNull === bNull ? 0 : aNull ? 1 : -1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function allocateSegment(length: number): Segment {
