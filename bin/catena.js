@@ -27,9 +27,11 @@ const flags = JSON.parse(readFileSync(join(root, 'bin', 'node-flags.json'), 'utf
 const child = spawn(node, [...flags, join(root, 'src', 'cli', 'main.ts'), ...process.argv.slice(2)], {
   stdio: 'inherit',
 });
-// The child gets the terminal's signals itself (same process group); the
-// launcher only waits for it and passes its exit status on.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => {});
+// Ctrl-C reaches the child itself (same process group): the launcher ignores
+// it. A SIGTERM or SIGHUP sent to the launcher alone (a service manager, a
+// `kill`) is passed on, so the child cancels its launch and records it.
+process.on('SIGINT', () => {});
+for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => {
   process.exitCode = code ?? (signal ? 128 : 1);
 });

@@ -45,6 +45,8 @@ function service(overrides: Partial<CatenaService>): CatenaService {
     info: () => ({ kind: 'sqlite', location: 'sqlite:/tmp/x.db', serverVersion: 'SQLite 3' }),
     listChains: missing,
     launch: missing,
+    whenDone: missing,
+    runningLaunches: () => [],
     cancel: missing,
     listRuns: missing,
     series: missing,

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'CHAIN_CONFIG'
   | 'CHAIN_LOCKED'
   | 'CHAIN_LOCK_LOST'
+  | 'LAUNCH_NOT_FOUND'
   | 'DATA_INVALID'
   | 'CANCELLED'
   | 'STORE_ERROR';

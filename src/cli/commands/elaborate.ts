@@ -45,13 +45,15 @@ export function registerElaborate(program: Command): void {
       });
       const view = options.json ? null : new ProgressView();
       const unsubscribe = service.onEvent((e) => view?.handle(e));
+      // Ctrl-C, or a service manager's stop: the launch is cancelled at a batch boundary and recorded as cancelled.
       const interrupt = () => {
-        for (const id of service.engine.runningLaunches) service.cancel(id);
+        for (const id of service.runningLaunches()) service.cancel(id);
       };
-      process.once('SIGINT', interrupt);
+      const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+      for (const signal of signals) process.once(signal, interrupt);
       try {
-        const launch = await service.engine.launch(request);
-        const finished = await launch.done;
+        const launch = await service.launch(request);
+        const finished = await service.whenDone(launch.launchId);
         view?.close();
         process.stdout.write(
           options.json
@@ -60,7 +62,7 @@ export function registerElaborate(program: Command): void {
         );
         if (finished.results.some((r) => r.status !== 'succeeded')) throw new ExitCode(1);
       } finally {
-        process.off('SIGINT', interrupt);
+        for (const signal of signals) process.off(signal, interrupt);
         unsubscribe();
         await service.close();
       }

@@ -3,6 +3,9 @@
 export const RUN_MODES = ['incremental', 'range', 'full'] as const;
 export type RunMode = (typeof RUN_MODES)[number];
 
+/** `interrupted`: its process stopped without ending it (its heartbeat is older than the lease). */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+
 /** The counts of ELABORATION.md §6, as the run report and `catena_runs` carry them. */
 export interface RunCounts {
   rowsRead: number;

@@ -9,34 +9,35 @@ import { dirname } from 'node:path';
 import { installDemoSite } from '../demo/install.ts';
 import type { ChainKey } from '../domain/chain.ts';
 import { chainLabel } from '../domain/chain.ts';
+import { buildChainModel } from '../elaboration/config.ts';
 import { Engine } from '../engine/engine.ts';
-import type { EngineEvent, LaunchRequest } from '../engine/events.ts';
+import type { EngineEvent, LaunchFinishedEvent, LaunchRequest } from '../engine/events.ts';
+import { configFingerprint } from '../engine/fingerprint.ts';
+import { pendingRewrite } from '../engine/span.ts';
 import { CatenaError } from '../errors.ts';
 import { defaultDemoDbPath } from '../paths.ts';
 import { openStore } from '../store/open.ts';
-import type { Store } from '../store/port.ts';
+import type { ChainSummary, Store } from '../store/port.ts';
 import { parseProfile } from '../store/profile.ts';
-import type { CatenaService, ChainNodes, ServiceOptions } from './types.ts';
-
-export interface OpenedService extends CatenaService {
-  readonly store: Store;
-  readonly engine: Engine;
-}
+import type { CatenaService, ChainNodes, ChainOverview, ServiceOptions } from './types.ts';
 
 export function defaultDatabaseUrl(): string {
   return `sqlite:${defaultDemoDbPath()}`;
 }
 
 /** Opens the database (creating the demo site on first use of the default one) and the engine. */
-export async function openCatenaService(options: ServiceOptions = {}): Promise<OpenedService> {
+export async function openCatenaService(options: ServiceOptions = {}): Promise<CatenaService> {
   const url = options.db ?? defaultDatabaseUrl();
   const demoPath = defaultDemoDbPath();
   if (options.ensureDemo === true && url === `sqlite:${demoPath}` && !existsSync(demoPath)) {
     await createDemoDatabase(demoPath, options.sqliteWorkerUrl);
   }
-  const store = await openStore(parseProfile(url), { sqliteWorkerUrl: options.sqliteWorkerUrl });
+  const store = await openStore(parseProfile(url), {
+    sqliteWorkerUrl: options.sqliteWorkerUrl,
+    requireSchema: options.requireSchema === true,
+  });
   try {
-    await store.migrate();
+    if (options.requireSchema !== true) await store.migrate();
   } catch (error) {
     await store.close();
     throw error;
@@ -69,18 +70,31 @@ async function createDemoDatabase(path: string, sqliteWorkerUrl: URL | undefined
   renameSync(partial, path);
 }
 
-export function createService(store: Store, engine: Engine): OpenedService {
+export function createService(store: Store, engine: Engine): CatenaService {
+  const launches = new Map<string, Promise<LaunchFinishedEvent>>();
   return {
-    store,
-    engine,
     info: () => store.info,
-    listChains: () => store.listChains(),
+    listChains: () => chainOverviews(store),
     launch: async (request: LaunchRequest) => {
       const launch = await engine.launch(request);
-      // Results also arrive as events and in catena_runs; nothing to do with the promise here.
-      launch.done.catch(() => {});
+      launches.set(launch.launchId, launch.done);
+      // Results also arrive as events and in catena_runs; the promise is kept for whenDone.
+      launch.done.catch(() => {}).finally(() => launches.delete(launch.launchId));
       return { launchId: launch.launchId, chains: launch.chains };
     },
+    whenDone: (launchId: string) => {
+      const done = launches.get(launchId);
+      if (!done) {
+        return Promise.reject(
+          new CatenaError(
+            'LAUNCH_NOT_FOUND',
+            `launch ${launchId} is not running here (it ended, or never started)`,
+          ),
+        );
+      }
+      return done;
+    },
+    runningLaunches: () => engine.runningLaunches,
     cancel: (launchId: string, chain?: ChainKey) => engine.cancel(launchId, chain),
     listRuns: (filter) => store.listRuns(filter),
     series: (query) =>
@@ -100,6 +114,49 @@ export function createService(store: Store, engine: Engine): OpenedService {
       await store.close();
     },
   };
+}
+
+/** Chains read a few at a time: each overview is a handful of small queries. */
+const OVERVIEW_LANES = 4;
+
+async function chainOverviews(store: Store): Promise<ChainOverview[]> {
+  const chains = await store.listChains();
+  const out: ChainOverview[] = new Array(chains.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < chains.length) {
+      const index = next++;
+      out[index] = await chainOverview(store, chains[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(OVERVIEW_LANES, chains.length) }, lane));
+  return out;
+}
+
+async function chainOverview(store: Store, summary: ChainSummary): Promise<ChainOverview> {
+  const history = await store.chainHistory(summary);
+  const pending = pendingRewrite(history);
+  const pendingRun = pending
+    ? { runId: pending.runId, mode: pending.mode, status: pending.status, committedTo: pending.committedTo }
+    : null;
+  return { ...summary, outputs: await outputsState(store, summary, history.fingerprints), pendingRun };
+}
+
+async function outputsState(
+  store: Store,
+  summary: ChainSummary,
+  fingerprints: string[],
+): Promise<ChainOverview['outputs']> {
+  if (summary.lastElaboratedAt === null) return 'none';
+  const setup = await store.readChainSetup(summary);
+  let current: string;
+  try {
+    current = configFingerprint(buildChainModel(setup!));
+  } catch {
+    return 'invalid';
+  }
+  if (fingerprints.length === 0) return 'unknown';
+  return fingerprints.every((f) => f === current) ? 'current' : 'changed';
 }
 
 async function chainNodes(store: Store, key: ChainKey): Promise<ChainNodes> {

@@ -5,8 +5,26 @@
 
 import type { ChainKey } from '../domain/chain.ts';
 import type { ElaboratedColumns } from '../domain/columns.ts';
-import type { EngineEvent, LaunchRequest } from '../engine/events.ts';
+import type { RunMode, RunStatus } from '../domain/runs.ts';
+import type { EngineEvent, LaunchFinishedEvent, LaunchRequest } from '../engine/events.ts';
 import type { ChainSummary, NodeFlagCounts, RunRecord, StoredAlarmEvent, StoreInfo } from '../store/port.ts';
+
+/**
+ * A chain as the stations list shows it: its summary, and whether its stored
+ * outputs are those of its current configuration.
+ */
+export interface ChainOverview extends ChainSummary {
+  /**
+   * `current`: every run that wrote the stored rows used the configuration of
+   * now; `changed`: the calibration or parameters changed since (re-elaboration
+   * needed); `unknown`: rows written before runs recorded their configuration;
+   * `invalid`: the configuration does not validate now; `none`: nothing
+   * elaborated yet.
+   */
+  outputs: 'current' | 'changed' | 'unknown' | 'invalid' | 'none';
+  /** an interrupted full or range run, which the next incremental run finishes */
+  pendingRun: { runId: number; mode: RunMode; status: RunStatus; committedTo: number | null } | null;
+}
 
 /** A node of rsn_nodes as the results screens show it. */
 export interface ChainNode {
@@ -32,9 +50,13 @@ export interface ChainNodes extends ChainKey {
 
 export interface CatenaService {
   info(): StoreInfo;
-  listChains(): Promise<ChainSummary[]>;
+  listChains(): Promise<ChainOverview[]>;
   /** starts a launch and returns at once; progress comes through onEvent */
   launch(request: LaunchRequest): Promise<{ launchId: string; chains: ChainKey[] }>;
+  /** settles when the launch has ended (LAUNCH_NOT_FOUND for a launch this service is not running) */
+  whenDone(launchId: string): Promise<LaunchFinishedEvent>;
+  /** the launches running now */
+  runningLaunches(): string[];
   /** cancels a whole launch, or one chain of it */
   cancel(launchId: string, chain?: ChainKey): boolean;
   listRuns(filter?: { key?: ChainKey; launchId?: string; limit?: number }): Promise<RunRecord[]>;
@@ -75,4 +97,6 @@ export interface ServiceOptions {
   onUnexpected?: (error: unknown, key: ChainKey) => void;
   /** create the demo site when `db` is the default demo database and it does not exist yet */
   ensureDemo?: boolean;
+  /** open for use only: the database must already hold Catena's tables (nothing is created or migrated) */
+  requireSchema?: boolean;
 }

@@ -11,7 +11,7 @@ import type { AlarmEvent } from '../domain/alarms.ts';
 import type { ChainKey } from '../domain/chain.ts';
 import type { ElaboratedColumns, RawColumns } from '../domain/columns.ts';
 import type { ChainSetup, NodeRow, StationRow, ThresholdRow } from '../domain/configuration.ts';
-import type { RunCounts, RunMode } from '../domain/runs.ts';
+import type { RunCounts, RunMode, RunStatus } from '../domain/runs.ts';
 
 export interface ChainSummary extends ChainKey {
   siteName: string | null;
@@ -83,7 +83,7 @@ export interface WriteResult {
 }
 
 /** `interrupted`: the run stopped beating (its process died or lost the database) before it ended. */
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+export type { RunStatus } from '../domain/runs.ts';
 
 export interface RunStart extends ChainKey {
   launchId: string;
