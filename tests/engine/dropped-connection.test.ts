@@ -60,35 +60,75 @@ describe.runIf(mariadbAvailable)('a dropped connection during a run (MariaDB)', 
     }
   }
 
-  /** Kills the server connection that is running a LOAD DATA of this database, once. */
-  async function killAWrite(): Promise<boolean> {
+  /** Kills the server connection that is running a LOAD DATA of this database, once it shows (at most `times`). */
+  async function killWrites(times: number, waiting = false): Promise<number> {
     const admin = await mysql.createConnection({ uri: db.url });
+    let killed = 0;
     try {
       const dbName = new URL(db.url).pathname.slice(1);
-      for (let attempt = 0; attempt < 4000; attempt++) {
+      for (let attempt = 0; attempt < 4000 && killed < times; attempt++) {
         const [rows] = await admin.query(
-          "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'LOAD DATA%elaborated%' AND ID <> CONNECTION_ID()",
+          "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'LOAD DATA%elaborated%' " +
+            `AND ID <> CONNECTION_ID() ${waiting ? "AND STATE LIKE '%lock%'" : ''}`,
           [dbName],
         );
         const id = (rows as { ID: number }[])[0]?.ID;
         if (id !== undefined) {
           await admin.query(`KILL CONNECTION ${Number(id)}`);
-          return true;
+          killed++;
+          continue;
         }
         await new Promise((r) => setTimeout(r, 2));
       }
-      return false;
+      return killed;
     } finally {
       await admin.end();
     }
   }
 
-  it('fails the chain with CONNECTION_LOST, keeps a whole-timestamp prefix, and incremental resumes exactly', async () => {
-    let killed = false;
-    const broken = await launch({ chains: [KEY], mode: 'full' }, async () => {
-      killed = await killAWrite();
+  it('a write whose connection is killed once runs again on a fresh connection: the chain succeeds, as if undisturbed', async () => {
+    const clean = await launch({ chains: [KEY], mode: 'full' });
+    expect(clean.status).toBe('succeeded');
+    const expected = await store.readElaborated({ ...KEY, from: null, to: null });
+    let killed = 0;
+    const disturbed = await launch({ chains: [KEY], mode: 'full' }, async () => {
+      killed = await killWrites(1);
     });
-    expect(killed).toBe(true);
+    expect(killed).toBe(1);
+    expect(disturbed.status, disturbed.message ?? '').toBe('succeeded');
+    const actual = await store.readElaborated({ ...KEY, from: null, to: null });
+    expect(actual.length).toBe(expected.length);
+    for (const column of ['alphaX', 'cumX', 'velR', 'flags'] as const) {
+      expect(Array.from(actual[column])).toEqual(Array.from(expected[column]));
+    }
+  });
+
+  it('a write killed on every retry fails the chain with CONNECTION_LOST, keeps a whole-timestamp prefix, and incremental resumes exactly', async () => {
+    await store.deleteChain(KEY);
+    await store.upsertStation(station(KEY));
+    await store.replaceChainConfig(
+      KEY,
+      NODES.map((n) => node(KEY, n)),
+      [],
+    );
+    await store.writeRaw(
+      KEY,
+      raw(NODES, TIMESTAMPS, (i, n) => 200 + Math.sin(i / 50) * 100 + n),
+    );
+    let killed = 0;
+    const broken = await launch({ chains: [KEY], mode: 'full' }, async () => {
+      // Once the run has committed something, hold the table so that its next write (and each retry) waits: kill them.
+      while ((await store.lastElaboratedAt(KEY)) === null) await new Promise((r) => setTimeout(r, 2));
+      const locker = await mysql.createConnection({ uri: db.url });
+      try {
+        await locker.query('LOCK TABLES elaborated_rsn_data WRITE');
+        killed = await killWrites(3, true);
+      } finally {
+        await locker.query('UNLOCK TABLES');
+        await locker.end();
+      }
+    });
+    expect(killed).toBe(3);
     expect(broken.status).toBe('failed');
     expect(broken.errorCode).toBe('CONNECTION_LOST');
     expect(broken.message).toMatch(/connection/i);

@@ -77,14 +77,14 @@ export class MysqlDialect implements Dialect<MysqlConnection> {
   async writeRows(tx: MysqlConnection, rows: KeyedRows): Promise<void> {
     if (this.#bulkMethod === 'load-data') {
       try {
-        await upsertRows(tx.connection, 'load-data', rows);
+        await tx.bounded(upsertRows(tx.connection, 'load-data', rows));
         return;
       } catch (error) {
         if (!isLocalInfileRefused(error)) throw error;
         this.#bulkMethod = 'insert';
       }
     }
-    await upsertRows(tx.connection, 'insert', rows);
+    await tx.bounded(upsertRows(tx.connection, 'insert', rows));
   }
 
   async inspect(exec: MysqlConnection): Promise<SchemaState['tables']> {

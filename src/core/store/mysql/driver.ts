@@ -7,11 +7,24 @@
  * - Statements with parameters go through prepared statements (binary
  *   protocol: doubles arrive as 8 bytes, exact, and decode faster than text).
  * - A transaction that InnoDB picks as a deadlock victim is run again whole.
+ * - Every wait on the server is bounded: a connection idle for a while is
+ *   pinged (within the connect timeout) before it is used, and a statement
+ *   gets `statementTimeoutMs`; a connection that overran is destroyed, never
+ *   handed out again with its statement still pending.
+ * - A connection that turns out dead (the server killed it, `wait_timeout`,
+ *   a network cut) is replaced and the work is tried again when that is safe:
+ *   a read, or a transaction that failed before its COMMIT was sent. At most
+ *   `LOST_RETRIES` times.
  */
-import mysql, { type Pool, type PoolConnection, type PoolOptions } from 'mysql2/promise';
+import mysql, {
+  type ConnectionOptions,
+  type Pool,
+  type PoolConnection,
+  type PoolOptions,
+} from 'mysql2/promise';
 import type { Driver, Executor, RunResult, SqlRow, SqlValue } from '../executor.ts';
 import type { MysqlProfile } from '../profile.ts';
-import { isDeadlock } from './errors.ts';
+import { isDeadlock, LOST_CODES } from './errors.ts';
 
 export interface MysqlDriverOptions {
   connectTimeoutMs: number;
@@ -20,9 +33,86 @@ export interface MysqlDriverOptions {
   localInfile: boolean;
   /** seconds a statement waits for a table lock (lock_wait_timeout) and a row lock (innodb_lock_wait_timeout) */
   lockWaitSeconds: number;
+  /** how long one statement may take before its connection is given up (default 10 min) */
+  statementTimeoutMs?: number;
 }
 
 const DEADLOCK_RETRIES = 3;
+const LOST_RETRIES = 2;
+/** A pooled connection unused this long is pinged before it is trusted with a statement. */
+const IDLE_CHECK_MS = 2_000;
+const DEFAULT_STATEMENT_TIMEOUT_MS = 600_000;
+
+/** The server did not answer in time: the driver gave the connection up (classified as CONNECTION_TIMEOUT). */
+export class ServerTimeout extends Error {
+  readonly code = 'CATENA_SERVER_TIMEOUT';
+  readonly ms: number;
+  constructor(what: string, ms: number) {
+    super(`the database server did not answer ${what} within ${ms} ms`);
+    this.ms = ms;
+  }
+}
+
+/** A connection that died under a statement (killed, timed out on the server side, network cut). */
+export function isLostConnection(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && LOST_CODES.has(code);
+}
+
+/** Marks a failure of COMMIT itself: the transaction may or may not have committed, so it is never retried. */
+class CommitFailed extends Error {
+  readonly original: unknown;
+  constructor(original: unknown) {
+    super('commit failed');
+    this.original = original;
+  }
+}
+
+/** Whether the server still answers: a new connection's handshake within the connect timeout. */
+export type Probe = () => Promise<boolean>;
+
+/**
+ * `work`, or a ServerTimeout once `ms` have passed, or as soon as a probe
+ * finds the server not answering (checked every `probeEveryMs` while the work
+ * waits: a slow statement on a live server goes on, a frozen server is
+ * noticed within about two connect timeouts). On timeout `onTimeout` runs.
+ */
+async function bounded<T>(
+  work: Promise<T>,
+  ms: number,
+  what: string,
+  onTimeout: () => void,
+  watch?: { probe: Probe; everyMs: number },
+): Promise<T> {
+  const timers: NodeJS.Timeout[] = [];
+  const started = Date.now();
+  let settled = false;
+  const timeout = new Promise<never>((_, reject) => {
+    const fail = () => {
+      if (settled) return;
+      settled = true;
+      onTimeout();
+      reject(new ServerTimeout(what, Date.now() - started));
+    };
+    timers.push(setTimeout(fail, ms));
+    if (watch) {
+      const check = () => {
+        void watch.probe().then((alive) => {
+          if (settled) return;
+          if (!alive) fail();
+          else timers.push(setTimeout(check, watch.everyMs));
+        });
+      };
+      timers.push(setTimeout(check, watch.everyMs));
+    }
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    settled = true;
+    for (const timer of timers) clearTimeout(timer);
+  }
+}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -45,41 +135,62 @@ function runResultOf(result: unknown): RunResult {
 /** One pooled connection, as the executor of a transaction or a session. */
 export class MysqlConnection implements Executor {
   readonly connection: PoolConnection;
-  constructor(connection: PoolConnection) {
+  readonly #timeoutMs: number;
+  readonly #watch: { probe: Probe; everyMs: number };
+  constructor(connection: PoolConnection, timeoutMs: number, watch: { probe: Probe; everyMs: number }) {
     this.connection = connection;
+    this.#timeoutMs = timeoutMs;
+    this.#watch = watch;
+  }
+
+  /** A statement bounded in time; on overrun the connection is destroyed (its statement may still run on the server). */
+  bounded<T>(work: Promise<T>): Promise<T> {
+    // A late rejection of the abandoned statement must not surface as unhandled.
+    work.catch(() => {});
+    return bounded(work, this.#timeoutMs, 'a statement', () => this.connection.destroy(), this.#watch);
   }
 
   async all(sql: string, params: readonly SqlValue[] = []): Promise<SqlRow[]> {
-    const [rows] = await this.connection.execute(sql, params as SqlValue[]);
+    const [rows] = await this.bounded(this.connection.execute(sql, params as SqlValue[]));
     return rowsOf(rows) as SqlRow[];
   }
 
   async allArrays(sql: string, params: readonly SqlValue[] = []): Promise<unknown[][]> {
-    const [rows] = await this.connection.execute({ sql, rowsAsArray: true }, params as SqlValue[]);
+    const [rows] = await this.bounded(
+      this.connection.execute({ sql, rowsAsArray: true }, params as SqlValue[]),
+    );
     return rowsOf(rows) as unknown[][];
   }
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {
     // Without parameters the text protocol: DDL and named-lock statements cannot all be prepared.
-    const [result] =
-      params.length === 0
-        ? await this.connection.query(sql)
-        : await this.connection.execute(sql, params as SqlValue[]);
+    const [result] = await this.bounded(
+      params.length === 0 ? this.connection.query(sql) : this.connection.execute(sql, params as SqlValue[]),
+    );
     return runResultOf(result);
   }
 
   async runBatch(sql: string, paramSets: readonly (readonly SqlValue[])[]): Promise<void> {
-    for (const params of paramSets) await this.connection.execute(sql, params as SqlValue[]);
+    for (const params of paramSets) await this.bounded(this.connection.execute(sql, params as SqlValue[]));
   }
 }
 
 export class MysqlDriver implements Driver<MysqlConnection> {
   readonly #pool: Pool;
   readonly #initialized = new WeakSet<object>();
+  /** when each connection was last given back to the pool */
+  readonly #lastUsed = new WeakMap<object, number>();
   readonly #sessionSql: string[];
+  readonly #connectTimeoutMs: number;
+  readonly #statementTimeoutMs: number;
+  readonly #probeConfig: ConnectionOptions;
+  #probing: Promise<boolean> | null = null;
 
-  private constructor(pool: Pool, options: MysqlDriverOptions) {
+  private constructor(pool: Pool, options: MysqlDriverOptions, probeConfig: ConnectionOptions) {
     this.#pool = pool;
+    this.#probeConfig = probeConfig;
+    this.#connectTimeoutMs = options.connectTimeoutMs;
+    this.#statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
     this.#sessionSql = [
       "SET time_zone = '+00:00'",
       'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED',
@@ -115,21 +226,82 @@ export class MysqlDriver implements Driver<MysqlConnection> {
     // Changed rows, not matched ones: an upsert that finds its key reports 0, as in every other database.
     config.flags = ['-FOUND_ROWS', ...(options.localInfile ? [] : ['-LOCAL_FILES'])];
     if (profile.tls) config.ssl = profile.tls === true ? {} : { ...profile.tls };
-    return new MysqlDriver(mysql.createPool(config), options);
+    const probe: ConnectionOptions = {
+      host: config.host,
+      port: config.port,
+      user: config.user,
+      password: config.password,
+      database: config.database,
+      connectTimeout: config.connectTimeout,
+      ssl: config.ssl,
+      flags: config.flags,
+    };
+    return new MysqlDriver(mysql.createPool(config), options, probe);
   }
 
   async #acquire(): Promise<MysqlConnection> {
-    const conn = await this.#pool.getConnection();
-    try {
-      if (!this.#initialized.has(conn.connection)) {
-        for (const sql of this.#sessionSql) await conn.query(sql);
-        this.#initialized.add(conn.connection);
+    for (let attempt = 0; ; attempt++) {
+      const conn = await bounded(
+        this.#pool.getConnection(),
+        this.#connectTimeoutMs,
+        'a new connection',
+        () => {},
+      );
+      try {
+        await this.#check(conn);
+        return new MysqlConnection(conn, this.#statementTimeoutMs, {
+          probe: () => this.#probe(),
+          everyMs: this.#connectTimeoutMs,
+        });
+      } catch (error) {
+        conn.destroy();
+        if (attempt < LOST_RETRIES && isLostConnection(error)) continue;
+        throw error;
       }
-    } catch (error) {
-      conn.release();
-      throw error;
     }
-    return new MysqlConnection(conn);
+  }
+
+  /**
+   * Whether the server answers a new connection within the connect timeout;
+   * one probe at a time, shared by every statement that waits.
+   */
+  #probe(): Promise<boolean> {
+    this.#probing ??= (async () => {
+      let conn: mysql.Connection | undefined;
+      try {
+        conn = await bounded(
+          mysql.createConnection(this.#probeConfig),
+          this.#connectTimeoutMs,
+          'a probe',
+          () => {},
+        );
+        await bounded(conn.ping(), this.#connectTimeoutMs, 'a probe', () => {});
+        return true;
+      } catch (error) {
+        // Refused or reset: the server is up (and restarting); only silence is a frozen server.
+        const code = (error as { code?: unknown }).code;
+        return !(error instanceof ServerTimeout || code === 'ETIMEDOUT');
+      } finally {
+        conn?.destroy();
+      }
+    })().finally(() => {
+      this.#probing = null;
+    });
+    return this.#probing;
+  }
+
+  /** A connection that sat idle is pinged first: it may have been closed, or the server may have stopped answering. */
+  async #check(conn: PoolConnection): Promise<void> {
+    const key = conn.connection;
+    const last = this.#lastUsed.get(key);
+    if (last !== undefined && Date.now() - last > IDLE_CHECK_MS) {
+      await bounded(conn.ping(), this.#connectTimeoutMs, 'a ping', () => {});
+    }
+    if (!this.#initialized.has(key)) {
+      for (const sql of this.#sessionSql)
+        await bounded(conn.query(sql), this.#connectTimeoutMs, 'a session setting', () => {});
+      this.#initialized.add(key);
+    }
   }
 
   async session<R>(fn: (exec: MysqlConnection) => Promise<R>): Promise<R> {
@@ -137,7 +309,20 @@ export class MysqlDriver implements Driver<MysqlConnection> {
     try {
       return await fn(conn);
     } finally {
+      this.#lastUsed.set(conn.connection.connection, Date.now());
       conn.connection.release();
+    }
+  }
+
+  /** A read, tried again on a fresh connection when its connection turned out dead (a read can always be repeated). */
+  async #read<R>(fn: (exec: MysqlConnection) => Promise<R>): Promise<R> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.session(fn);
+      } catch (error) {
+        if (attempt < LOST_RETRIES && isLostConnection(error)) continue;
+        throw error;
+      }
     }
   }
 
@@ -145,31 +330,37 @@ export class MysqlDriver implements Driver<MysqlConnection> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.session(async (conn) => {
-          await conn.connection.beginTransaction();
+          await conn.bounded(conn.connection.beginTransaction());
           try {
             const result = await fn(conn);
-            await conn.connection.commit();
+            await conn.bounded(conn.connection.commit()).catch((error: unknown) => {
+              throw new CommitFailed(error);
+            });
             return result;
           } catch (error) {
-            await conn.connection.rollback().catch(() => {});
+            if (!(error instanceof CommitFailed)) await conn.connection.rollback().catch(() => {});
             throw error;
           }
         });
       } catch (error) {
+        // A failed COMMIT may have committed: never run again, report it as it is.
+        if (error instanceof CommitFailed) throw error.original;
         if (attempt < DEADLOCK_RETRIES && isDeadlock(error)) {
           await sleep(20 * (attempt + 1) + Math.random() * 30);
           continue;
         }
+        // Lost before COMMIT: the server rolled the transaction back, so running it again is safe.
+        if (attempt < LOST_RETRIES && isLostConnection(error)) continue;
         throw error;
       }
     }
   }
 
   all(sql: string, params?: readonly SqlValue[]): Promise<SqlRow[]> {
-    return this.session((c) => c.all(sql, params));
+    return this.#read((c) => c.all(sql, params));
   }
   allArrays(sql: string, params?: readonly SqlValue[]): Promise<unknown[][]> {
-    return this.session((c) => c.allArrays(sql, params));
+    return this.#read((c) => c.allArrays(sql, params));
   }
   run(sql: string, params?: readonly SqlValue[]): Promise<RunResult> {
     return this.session((c) => c.run(sql, params));

@@ -116,6 +116,15 @@ export function classifyMysqlError(error: unknown, ctx: MysqlContext, doing: str
         `and listening on port ${ctx.port}, and that the port in the connection profile is right.`,
     );
   }
+  if (code === 'CATENA_SERVER_TIMEOUT') {
+    const ms = Number((error as { ms?: unknown }).ms);
+    return make(
+      'CONNECTION_TIMEOUT',
+      `The database server ${server} did not answer within ${seconds(Number.isFinite(ms) ? ms : ctx.connectTimeoutMs)} s ` +
+        `while ${doing}: it may be overloaded, stopped or unreachable. The connection was given up (an unfinished ` +
+        'write is rolled back by the server). Check the server and the network, then run again.',
+    );
+  }
   if (TIMEOUT.has(code) || (code === 'PROTOCOL_SEQUENCE_TIMEOUT' && doing === 'connecting')) {
     return make(
       'CONNECTION_TIMEOUT',

@@ -1,21 +1,13 @@
 /**
- * PENDING: fault tests the production store does not pass yet (a missing feature, not a bug of the
- * test). Not picked by the normal run; run with
- * `npx vitest run -c tests/faults/vitest.pending.config.ts`, and rename to `.test.ts` once fixed.
+ * Faults under an open store's connection pool (a private MariaDB):
  *
- * 1. A pooled connection the server killed just before it is reused: the statement never ran, so a
- *    read can safely run again on a fresh connection, but the store fails with CONNECTION_LOST
- *    (PROTOCOL_CONNECTION_LOST). KILL CONNECTION (like wait_timeout or a network cut) closes the
- *    socket asynchronously; when the store takes the connection from the pool before the close
- *    reaches the client, mysql2's pool hands out a dead connection. About half of the rounds fail;
- *    ten rounds make the failure certain in practice. Needs: one retry of a statement on a new
- *    connection when the connection was lost before the statement was answered and it is safe to
- *    repeat (reads; a write transaction that never committed).
- * 2. A server that freezes (SIGSTOP, a hung host, a network black hole) under an open store with
- *    idle pooled connections: the next operation never returns (no statement timeout; TCP
- *    keep-alive does not help, the kernel still answers). Needs: a bound on how long a statement
- *    waits for the server, e.g. a per-query timeout, or a liveness ping of an idle connection
- *    bounded by connectTimeoutMs before reuse. The bound below (connect timeout + 5 s) is a proposal.
+ * 1. A pooled connection the server killed just before it is reused (KILL
+ *    CONNECTION, wait_timeout, a network cut close the socket asynchronously):
+ *    the statement never ran, so a read runs again on a fresh connection.
+ * 2. A server that freezes (SIGSTOP, a hung host) under an open store with
+ *    idle pooled connections: an idle connection is pinged within the connect
+ *    timeout before use, so the next operation fails with CONNECTION_TIMEOUT
+ *    instead of hanging.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainKey } from '../../src/core/domain/chain.ts';
@@ -33,7 +25,7 @@ const KEY: ChainKey = { controlUnitCode: 'CU902', chain: 'A' };
 const NODES = [1, 2, 3, 4];
 const CONNECT_TIMEOUT_MS = 1000;
 
-describe.runIf(privateMariadbAvailable())('pending: faults the store does not handle yet', () => {
+describe.runIf(privateMariadbAvailable())('faults under an open connection pool', () => {
   let server: PrivateMariadb;
   let store: CatenaStore;
 
