@@ -7,7 +7,14 @@ import { z } from 'zod';
 import type { EngineEvent } from '../core/engine/events.ts';
 import { chainKeySchema, epochSeconds, runModeSchema, wireErrorSchema } from './schemas.ts';
 
-const chainPhaseSchema = z.enum(['queued', 'configuring', 'reference', 'elaborating', 'finishing']);
+const chainPhaseSchema = z.enum([
+  'queued',
+  'configuring',
+  'reference',
+  'elaborating',
+  'retrying',
+  'finishing',
+]);
 const nullableNumber = z.number().nullable();
 
 const chainResultSchema = chainKeySchema.extend({

@@ -36,12 +36,20 @@ export interface ErrorSubject {
 export class CatenaError extends Error {
   readonly code: ErrorCode;
   readonly subject: ErrorSubject;
+  /** the same work may pass if tried again shortly (connection lost or refused, deadlock, lock wait, failover) */
+  transient: boolean;
 
-  constructor(code: ErrorCode, message: string, subject: ErrorSubject = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    subject: ErrorSubject = {},
+    options?: { cause?: unknown; transient?: boolean },
+  ) {
     super(message, options);
     this.name = 'CatenaError';
     this.code = code;
     this.subject = subject;
+    this.transient = options?.transient ?? false;
   }
 }
 

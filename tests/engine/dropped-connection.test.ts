@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainKey } from '../../src/core/domain/chain.ts';
 import { Engine } from '../../src/core/engine/engine.ts';
 import type { ChainResult, LaunchRequest } from '../../src/core/engine/events.ts';
+import type { RetryPolicy } from '../../src/core/engine/retry.ts';
 import { openStore } from '../../src/core/store/open.ts';
 import type { Store } from '../../src/core/store/port.ts';
 import { node, raw, STEP, station, T0 } from '../support/fixture.ts';
@@ -17,6 +18,7 @@ import { createTestDatabase, mariadbAvailable } from '../support/mariadb.ts';
 const KEY: ChainKey = { controlUnitCode: 'CU950', chain: 'A' };
 const NODES = [1, 2, 3, 4];
 const TIMESTAMPS = 3000;
+const NO_RETRY: RetryPolicy = { retries: 0, baseMs: 0, maxMs: 0 };
 
 describe.runIf(mariadbAvailable)('a dropped connection during a run (MariaDB)', () => {
   let db: { url: string; drop: () => Promise<void> };
@@ -43,11 +45,16 @@ describe.runIf(mariadbAvailable)('a dropped connection during a run (MariaDB)', 
     await db?.drop();
   });
 
-  async function launch(request: LaunchRequest, during?: () => Promise<void>): Promise<ChainResult> {
+  async function launch(
+    request: LaunchRequest,
+    during?: () => Promise<void>,
+    retry?: RetryPolicy,
+  ): Promise<ChainResult> {
     const engine = new Engine({
       store,
       threads: 1,
       tuning: { chunkCells: 2_000, writeRows: 400, readRows: 1_000 },
+      retry,
     });
     try {
       const l = await engine.launch(request);
@@ -103,7 +110,7 @@ describe.runIf(mariadbAvailable)('a dropped connection during a run (MariaDB)', 
     }
   });
 
-  it('a write killed on every retry fails the chain with CONNECTION_LOST, keeps a whole-timestamp prefix, and incremental resumes exactly', async () => {
+  it('a write killed on every retry of its transaction, with no chain retry left, fails the chain with CONNECTION_LOST, keeps a whole-timestamp prefix, and incremental resumes exactly', async () => {
     await store.deleteChain(KEY);
     await store.upsertStation(station(KEY));
     await store.replaceChainConfig(
@@ -116,18 +123,23 @@ describe.runIf(mariadbAvailable)('a dropped connection during a run (MariaDB)', 
       raw(NODES, TIMESTAMPS, (i, n) => 200 + Math.sin(i / 50) * 100 + n),
     );
     let killed = 0;
-    const broken = await launch({ chains: [KEY], mode: 'full' }, async () => {
-      // Once the run has committed something, hold the table so that its next write (and each retry) waits: kill them.
-      while ((await store.lastElaboratedAt(KEY)) === null) await new Promise((r) => setTimeout(r, 2));
-      const locker = await mysql.createConnection({ uri: db.url });
-      try {
-        await locker.query('LOCK TABLES elaborated_rsn_data WRITE');
-        killed = await killWrites(3, true);
-      } finally {
-        await locker.query('UNLOCK TABLES');
-        await locker.end();
-      }
-    });
+    const broken = await launch(
+      { chains: [KEY], mode: 'full' },
+      async () => {
+        // Once the run has committed something, hold the table so that its next write (and each retry) waits: kill them.
+        while ((await store.lastElaboratedAt(KEY)) === null) await new Promise((r) => setTimeout(r, 2));
+        const locker = await mysql.createConnection({ uri: db.url });
+        try {
+          await locker.query('LOCK TABLES elaborated_rsn_data WRITE');
+          killed = await killWrites(3, true);
+        } finally {
+          await locker.query('UNLOCK TABLES');
+          await locker.end();
+        }
+        // Without the chain's own retries (tests/faults shows them recovering): the failure and what it leaves.
+      },
+      NO_RETRY,
+    );
     expect(killed).toBe(3);
     expect(broken.status).toBe('failed');
     expect(broken.errorCode).toBe('CONNECTION_LOST');

@@ -25,7 +25,8 @@ import { configFingerprint } from './fingerprint.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { type ProgressSnapshot, ProgressThrottle } from './progress.ts';
 import { RawWindow } from './raw-window.ts';
-import { type Plausible, planSpans, type Span } from './span.ts';
+import { type RetryPolicy, withRetries } from './retry.ts';
+import { type Plausible, planSpans, type Span, type SpanPlan } from './span.ts';
 import type { ElaborateTask, ReferenceTask } from './worker.ts';
 
 export interface ChainJob extends ChainKey {
@@ -60,6 +61,8 @@ export const PLAUSIBLE_FROM = 631_152_000;
 
 export interface ChainJobContext {
   store: Store;
+  /** how transient failures (a database restart, a lost connection) are retried before the chain fails */
+  retry: RetryPolicy;
   /** raw rows dated more than this after the database's clock are left out and reported */
   futureToleranceSeconds: number;
   compute: Compute;
@@ -96,6 +99,15 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
   let runId: number | null = null;
   let lock: ChainLock | null = null;
   let heartbeat: Heartbeat | null = null;
+  const retried: { attempt: number; code: string; at: number }[] = [];
+  let total = 0;
+  const progressState = () => ({
+    phase: state.phase,
+    timestampsDone: counts.timestamps,
+    timestampsTotal: total,
+    rowsRead: counts.rowsRead,
+    rowsWritten: counts.rowsWritten,
+  });
   const beat = (): RunBeat => ({
     ...counts,
     phase: state.phase,
@@ -122,15 +134,22 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
       warnings,
     };
     if (runId === null) return result;
+    const id = runId;
     try {
-      if (lock) await ctx.store.heartbeatRun(runId, beat());
-      await ctx.store.endRun(runId, {
-        ...counts,
-        status,
-        phase: result.phase,
-        message: result.message,
-        errorCode: result.errorCode,
-      });
+      // The end is recorded even when the chain was cancelled: its own signal no longer applies.
+      await withRetries(
+        async () => {
+          if (lock) await ctx.store.heartbeatRun(id, beat());
+          await ctx.store.endRun(id, {
+            ...counts,
+            status,
+            phase: result.phase,
+            message: result.message,
+            errorCode: result.errorCode,
+          });
+        },
+        { policy: ctx.retry, signal: new AbortController().signal },
+      );
     } catch (bookkeeping) {
       const detail = bookkeeping instanceof Error ? bookkeeping.message : String(bookkeeping);
       warnings.push(`the end of run ${runId} could not be recorded in catena_runs (${detail})`);
@@ -140,16 +159,33 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
 
   try {
     signal.throwIfAborted();
-    runId = await ctx.store.startRun({
-      ...key,
-      launchId: ctx.launchId,
-      mode: job.mode,
-      spanFrom: job.from ?? null,
-      spanTo: job.to ?? null,
-      host: ctx.host,
-      configFingerprint: null,
-    });
-    lock = await ctx.store.lockChain(key, { runId, host: ctx.host });
+    const retry = <T>(work: () => Promise<T>) =>
+      withRetries(work, {
+        policy: ctx.retry,
+        signal,
+        onRetry: (error, attempt, waitMs) => {
+          retried.push({
+            attempt,
+            code: isCatenaError(error) ? error.code : 'UNEXPECTED',
+            at: performance.now(),
+          });
+          progress.update({ ...progressState(), phase: 'retrying' }, true);
+          void waitMs;
+        },
+      });
+    runId = await retry(() =>
+      ctx.store.startRun({
+        ...key,
+        launchId: ctx.launchId,
+        mode: job.mode,
+        spanFrom: job.from ?? null,
+        spanTo: job.to ?? null,
+        host: ctx.host,
+        configFingerprint: null,
+      }),
+    );
+    const id = runId;
+    lock = await retry(() => ctx.store.lockChain(key, { runId: id, host: ctx.host }));
     if (!lock) {
       throw new CatenaError(
         'CHAIN_LOCKED',
@@ -170,68 +206,59 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
       },
       onFailure: () => {},
     });
-    const setup = await ctx.store.readChainSetup(key);
-    if (!setup) {
-      throw new CatenaError(
-        'CHAIN_NOT_FOUND',
-        `chain ${chainLabel(key)} is not in active_stations; check the control unit code and the chain letter`,
-        key,
-      );
-    }
-    const model = buildChainModel(setup);
-    state.fingerprint = configFingerprint(model);
-    const enabled = model.nodes.map((n) => n.nodeIndex);
-    const known = setup.nodes.map((n) => n.nodeIndex);
-    const plausible = await plausibleTimes(ctx, key, warnings, counts);
-    const plan = await planSpans(ctx.store, job, enabled, state.fingerprint, plausible);
-    if (plan.amendment) await ctx.store.amendRun(runId, plan.amendment);
-    if (plan.notice) warnings.push(`chain ${chainLabel(key)}: ${plan.notice}`);
-    const total = plan.spans.reduce((n, s) => n + s.timestamps.length, 0);
-    const progressState = () => ({
-      phase: state.phase,
-      timestampsDone: counts.timestamps,
-      timestampsTotal: total,
-      rowsRead: counts.rowsRead,
-      rowsWritten: counts.rowsWritten,
-    });
+    const prepared = await retry(() => prepare(ctx, job, key, id, warnings, counts));
+    state.fingerprint = prepared.fingerprint;
+    const { model, plan, plausible } = prepared;
+    total = plan.spans.reduce((n, s) => n + s.timestamps.length, 0);
     if (total === 0) return await finish('succeeded', null);
 
     const jobCtx: ChainJobContext = { ...ctx, signal };
     state.phase = 'reference';
     progress.update(progressState(), true);
-    const refs = await loadReferences(jobCtx, key, model, enabled, plausible.from);
+    const refs = await retry(() => loadReferences(jobCtx, key, model, prepared.enabled, plausible.from));
 
     state.phase = 'elaborating';
     progress.update(progressState(), true);
-    let unknownRows = 0;
-    let duplicateRows = 0;
-    for (const span of plan.spans) {
-      if (span.timestamps.length === 0) continue;
-      const window = new RawWindow(enabled, known, span.timestamps[0]!);
-      const read = counts.rowsRead;
-      const onBatch = (first: number, last: number) => {
-        state.spanFrom ??= first;
-        state.spanTo = last;
-        progress.update(progressState());
-      };
-      await elaborateSpan(jobCtx, key, model, refs, span, window, { runId, lock: held }, counts, onBatch, {
-        rowsReadBefore: read,
-        plausibleFrom: plausible.from,
-      });
-      unknownRows += window.unknownRows;
-      duplicateRows += window.duplicateRows;
-    }
-    counts.ignoredRawRows += unknownRows + duplicateRows;
-    if (duplicateRows > 0) {
+    const ignored = { unknown: 0, duplicate: 0 };
+    await retry(async () => {
+      state.phase = 'elaborating';
+      // After a transient failure, only what was not committed is elaborated again (with its own context).
+      for (const span of remainingSpans(plan.spans, state.spanTo)) {
+        const window = new RawWindow(prepared.enabled, prepared.known, span.timestamps[0]!);
+        const onBatch = (first: number, last: number) => {
+          state.spanFrom ??= first;
+          state.spanTo = last;
+          progress.update(progressState());
+        };
+        try {
+          await elaborateSpan(
+            jobCtx,
+            key,
+            model,
+            refs,
+            span,
+            window,
+            { runId: id, lock: held },
+            counts,
+            onBatch,
+            {
+              rowsReadBefore: counts.rowsRead,
+              plausibleFrom: plausible.from,
+            },
+          );
+        } finally {
+          ignored.unknown += window.unknownRows;
+          ignored.duplicate += window.duplicateRows;
+        }
+      }
+    });
+    reportIgnored(key, ignored, counts, warnings);
+    if (retried.length > 0) {
+      const codes = [...new Set(retried.map((r) => r.code))].join(', ');
+      const seconds = ((performance.now() - retried[0]!.at) / 1000).toFixed(1);
       warnings.push(
-        `${duplicateRows} raw rows of chain ${chainLabel(key)} repeat a reading of the same node and timestamp; one ` +
-          'reading of each was used (without an error code first, then the smallest values; ELABORATION.md appendix) ' +
-          'and the others were ignored. Remove the duplicates from raw_rsn_data (give it a primary key)',
-      );
-    }
-    if (unknownRows > 0) {
-      warnings.push(
-        `${unknownRows} raw rows of chain ${chainLabel(key)} belong to nodes that are not in rsn_nodes and were ignored`,
+        `chain ${chainLabel(key)}: recovered after ${retried.length} retr${retried.length === 1 ? 'y' : 'ies'} ` +
+          `(${codes}) in ${seconds} s; the result is the same as an undisturbed run`,
       );
     }
     state.phase = 'finishing';
@@ -250,6 +277,76 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
   } finally {
     await heartbeat?.stop();
     await lock?.release().catch(() => {});
+  }
+}
+
+interface Prepared {
+  model: ChainModel;
+  fingerprint: string;
+  enabled: number[];
+  known: number[];
+  plausible: Plausible;
+  plan: SpanPlan;
+}
+
+/** The chain's configuration, validated, and what the run elaborates (recorded on its run row). */
+async function prepare(
+  ctx: ChainJobContext,
+  job: ChainJob,
+  key: ChainKey,
+  runId: number,
+  warnings: string[],
+  counts: RunCounts,
+): Promise<Prepared> {
+  const setup = await ctx.store.readChainSetup(key);
+  if (!setup) {
+    throw new CatenaError(
+      'CHAIN_NOT_FOUND',
+      `chain ${chainLabel(key)} is not in active_stations; check the control unit code and the chain letter`,
+      key,
+    );
+  }
+  const model = buildChainModel(setup);
+  const fingerprint = configFingerprint(model);
+  const enabled = model.nodes.map((n) => n.nodeIndex);
+  const known = setup.nodes.map((n) => n.nodeIndex);
+  const plausible = await plausibleTimes(ctx, key, warnings, counts);
+  const plan = await planSpans(ctx.store, job, enabled, fingerprint, plausible);
+  if (plan.amendment) await ctx.store.amendRun(runId, plan.amendment);
+  if (plan.notice) warnings.push(`chain ${chainLabel(key)}: ${plan.notice}`);
+  return { model, fingerprint, enabled, known, plausible, plan };
+}
+
+/** The spans' timestamps after `committed` (the last committed one), with their event bounds moved past it. */
+export function remainingSpans(spans: readonly Span[], committed: number | null): Span[] {
+  const out: Span[] = [];
+  for (const span of spans) {
+    const ts = committed === null ? span.timestamps : span.timestamps.filter((t) => t > committed);
+    if (ts.length === 0) continue;
+    const eventsFrom = committed !== null && committed >= span.eventsFrom ? committed + 1 : span.eventsFrom;
+    out.push({ timestamps: ts, eventsFrom, eventsTo: span.eventsTo });
+  }
+  return out;
+}
+
+function reportIgnored(
+  key: ChainKey,
+  ignored: { unknown: number; duplicate: number },
+  counts: RunCounts,
+  warnings: string[],
+): void {
+  counts.ignoredRawRows += ignored.unknown + ignored.duplicate;
+  if (ignored.duplicate > 0) {
+    warnings.push(
+      `${ignored.duplicate} raw rows of chain ${chainLabel(key)} repeat a reading of the same node and timestamp; one ` +
+        'reading of each was used (without an error code first, then the smallest values; ELABORATION.md appendix) ' +
+        'and the others were ignored. Remove the duplicates from raw_rsn_data (give it a primary key)',
+    );
+  }
+  if (ignored.unknown > 0) {
+    warnings.push(
+      `${ignored.unknown} raw rows of chain ${chainLabel(key)} belong to nodes that are not in rsn_nodes and were ignored`,
+    );
   }
 }
 

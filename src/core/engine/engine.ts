@@ -16,6 +16,7 @@ import { CatenaError } from '../errors.ts';
 import type { Store } from '../store/port.ts';
 import { type Compute, type ElaborateResult, runChainJob, type Tuning } from './chain-job.ts';
 import type { ChainResult, EngineEvent, LaunchFinishedEvent, LaunchRequest } from './events.ts';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
 import type { WorkerTask } from './worker.ts';
 
 export interface EngineOptions {
@@ -30,6 +31,8 @@ export interface EngineOptions {
   tuning?: Partial<Tuning>;
   /** raw rows dated more than this after the database's clock are left out and reported (default 1 day) */
   futureToleranceSeconds?: number;
+  /** retries of a chain's work after a transient failure (default: 6, backoff 0.5 s doubling to 8 s) */
+  retry?: RetryPolicy;
   onUnexpected?: (error: unknown, key: ChainKey) => void;
 }
 
@@ -65,6 +68,7 @@ export class Engine {
   readonly #host: string;
   readonly #tuning: Tuning;
   readonly #futureTolerance: number;
+  readonly #retry: RetryPolicy;
   readonly #onUnexpected: EngineOptions['onUnexpected'];
 
   constructor(options: EngineOptions) {
@@ -89,6 +93,7 @@ export class Engine {
     this.#tuning = { ...base, ...options.tuning };
     this.#onUnexpected = options.onUnexpected;
     this.#futureTolerance = options.futureToleranceSeconds ?? 86_400;
+    this.#retry = options.retry ?? DEFAULT_RETRY;
   }
 
   onEvent(listener: (event: EngineEvent) => void): () => void {
@@ -151,6 +156,7 @@ export class Engine {
           {
             store: this.#store,
             futureToleranceSeconds: this.#futureTolerance,
+            retry: this.#retry,
             compute,
             launchId,
             host: this.#host,

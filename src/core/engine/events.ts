@@ -6,7 +6,8 @@
 import type { ChainKey } from '../domain/chain.ts';
 import type { RunCounts, RunMode } from '../domain/runs.ts';
 
-export type ChainPhase = 'queued' | 'configuring' | 'reference' | 'elaborating' | 'finishing';
+/** `retrying`: waiting after a transient failure (the database restarting, a lost connection) before trying again. */
+export type ChainPhase = 'queued' | 'configuring' | 'reference' | 'elaborating' | 'retrying' | 'finishing';
 
 export type ChainStatus = 'succeeded' | 'failed' | 'cancelled';
 

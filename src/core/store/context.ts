@@ -12,12 +12,15 @@ export interface SqlContext<T extends Executor = Executor> {
 }
 
 /** The guard every store uses: classified failures are thrown as CatenaErrors, bugs unchanged. */
-export function guardWith(dialect: Pick<Dialect, 'classify'>) {
+export function guardWith(dialect: Pick<Dialect, 'classify' | 'isTransient'>) {
   return async <R>(doing: string, fn: () => Promise<R>): Promise<R> => {
     try {
       return await fn();
     } catch (error) {
-      throw dialect.classify(error, doing) ?? error;
+      const classified = dialect.classify(error, doing);
+      if (!classified) throw error;
+      if (dialect.isTransient(error)) classified.transient = true;
+      throw classified;
     }
   };
 }

@@ -26,7 +26,12 @@ const SIZES: DialectSizes = { readRows: 5_000, rawWriteRows: 100_000, elaborated
 
 /** Worth trying again: deadlock, lock wait timeout, connection lost or refused, a server going read-only in a failover. */
 const TRANSIENT_ERRNOS = new Set([1205, 1213, 1290, 1836, 1040]);
-const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'PROTOCOL_SEQUENCE_TIMEOUT']);
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'CATENA_SERVER_TIMEOUT',
+]);
 
 const MIGRATION_LOCK_SECONDS = 60;
 
