@@ -133,16 +133,46 @@ function chainParams(key: ChainKey, row: StationRow): ChainParams {
   return {
     fixedEnd,
     referenceTime,
-    referenceWindowHours: stationNumber(key, row, 'referenceWindowHours'),
+    referenceWindowHours: bounded(key, row, 'referenceWindowHours', 'positive'),
     despikeWindow,
-    despikeNSigma: stationNumber(key, row, 'despikeNSigma'),
-    despikeMinSigmaDeg: stationNumber(key, row, 'despikeMinSigmaDeg'),
-    despikeLookbackHours: stationNumber(key, row, 'despikeLookbackHours'),
-    holdLastValidHours: stationNumber(key, row, 'holdLastValidHours'),
-    velocityWindowHours: stationNumber(key, row, 'velocityWindowHours'),
+    despikeNSigma: bounded(key, row, 'despikeNSigma', 'positive'),
+    despikeMinSigmaDeg: bounded(key, row, 'despikeMinSigmaDeg', 'not negative'),
+    despikeLookbackHours: bounded(key, row, 'despikeLookbackHours', 'not negative'),
+    holdLastValidHours: bounded(key, row, 'holdLastValidHours', 'not negative'),
+    velocityWindowHours: bounded(key, row, 'velocityWindowHours', 'not negative'),
     alarmOnDelayHours: alarmDelay(key, row, 'alarmOnDelayHours'),
     alarmOffDelayHours: alarmDelay(key, row, 'alarmOffDelayHours'),
   };
+}
+
+const WHY: Record<Exclude<StationNumberColumn, 'alarmOnDelayHours' | 'alarmOffDelayHours'>, string> = {
+  referenceWindowHours: 'the zero reading is averaged over this many hours',
+  despikeWindow: 'samples per despike window',
+  despikeNSigma: 'a spike is a sample further than this many σ from its window',
+  despikeMinSigmaDeg: 'the smallest σ the despike test uses',
+  despikeLookbackHours: 'how far back a despike window reaches',
+  holdLastValidHours: 'how long a dropout repeats the last valid reading',
+  velocityWindowHours: 'the velocity is fitted over this many hours',
+};
+
+/**
+ * A chain number that must be positive (or not negative): a negative window
+ * or σ factor would flag or hold everything and still report success.
+ */
+function bounded(
+  key: ChainKey,
+  row: StationRow,
+  column: keyof typeof WHY,
+  rule: 'positive' | 'not negative',
+): number {
+  const value = stationNumber(key, row, column);
+  if (rule === 'positive' ? value > 0 : value >= 0) return value;
+  throw stationError(
+    key,
+    column,
+    `${column} is ${value} in ${STATIONS}; it must be ${rule === 'positive' ? 'greater than 0' : '0 or more'} ` +
+      `(${WHY[column]}): enter a sensible value, or leave it empty for ${STATION_DEFAULTS[column]}`,
+  );
 }
 
 /** An alarm delay (§2 v2): a level cannot be confirmed before it happens, so a negative delay is refused. */

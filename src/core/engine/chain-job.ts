@@ -215,7 +215,7 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
     const jobCtx: ChainJobContext = { ...ctx, signal };
     state.phase = 'reference';
     progress.update(progressState(), true);
-    const refs = await retry(() => loadReferences(jobCtx, key, model, prepared.enabled, plausible.from));
+    const refs = await retry(() => loadReferences(jobCtx, key, model, prepared.enabled, plausible));
 
     state.phase = 'elaborating';
     progress.update(progressState(), true);
@@ -384,15 +384,42 @@ function cancelledMessage(key: ChainKey, counts: RunCounts): { code: string; mes
   return { code: 'CANCELLED', message };
 }
 
+/**
+ * A reference time after every reading leaves every node without a zero
+ * reading: every row would be flagged and every displacement null, reported
+ * as a success. It is refused before anything is written.
+ */
+async function checkReferenceTime(
+  ctx: ChainJobContext,
+  key: ChainKey,
+  referenceTime: number,
+  enabled: number[],
+  plausibleTo: number,
+): Promise<void> {
+  const last = await ctx.store.lastChainTimestampBefore(key, plausibleTo + 1, enabled);
+  if (last !== null && referenceTime > last) {
+    throw new CatenaError(
+      'CHAIN_CONFIG',
+      `chain ${chainLabel(key)}: referenceTime ${formatIsoTime(referenceTime)} in active_stations is after the ` +
+        `chain's last reading (${formatIsoTime(last)}), so no node has a zero reading; enter the date of the zero ` +
+        'reading, or leave it empty for the first reading',
+      { ...key, column: 'referenceTime', table: 'active_stations' },
+    );
+  }
+}
+
 async function loadReferences(
   ctx: ChainJobContext,
   key: ChainKey,
   model: ChainModel,
   enabled: number[],
-  plausibleFrom: number,
+  plausible: Plausible,
 ): Promise<References> {
   const tRef =
-    model.params.referenceTime ?? (await ctx.store.firstChainTimestamp(key, enabled, plausibleFrom));
+    model.params.referenceTime ?? (await ctx.store.firstChainTimestamp(key, enabled, plausible.from));
+  if (model.params.referenceTime !== null) {
+    await checkReferenceTime(ctx, key, model.params.referenceTime, enabled, plausible.to);
+  }
   if (tRef === null) {
     const none = new Float64Array(enabled.length).fill(Number.NaN);
     return { refX: none, refY: none.slice() };

@@ -201,7 +201,8 @@ export class Engine {
       // Unknown chains are kept as asked: their job fails with CHAIN_NOT_FOUND and a run row.
       const stored = await Promise.all(
         dedupe(request.chains).map(async (key) => {
-          const setup = await this.#store.readChainSetup(key);
+          // A chain whose configuration cannot be read fails in its own job, with a run row; never the launch.
+          const setup = await this.#store.readChainSetup(key).catch(() => null);
           return setup ? { controlUnitCode: setup.station.controlUnitCode, chain: setup.station.chain } : key;
         }),
       );
