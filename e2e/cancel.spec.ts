@@ -1,6 +1,7 @@
 import { callApi, label, waitForLaunch } from './fixtures.ts';
 import { snap } from './screens.ts';
 import { expect, test } from './test.ts';
+import { confirmFull } from './ui.ts';
 
 const BIG = { controlUnitCode: 'CU001', chain: 'A' } as const; // 50 nodes, the longest run
 const OTHER = { controlUnitCode: 'CU003', chain: 'A' } as const; // 30 nodes
@@ -13,6 +14,7 @@ test('an operator cancels one chain of a launch and the other chain goes on', as
   await page.getByRole('radio', { name: 'Full' }).check();
   await page.getByLabel('Concurrency').fill('2');
   await page.getByRole('button', { name: 'Elaborate 2 chains' }).click();
+  await confirmFull(page);
 
   const launch = page.getByTestId('launch').first();
   const big = launch.getByTestId(`run-${label(BIG)}`);
@@ -37,6 +39,7 @@ test('an operator cancels a whole launch', async ({ page, request }) => {
   await page.getByRole('radio', { name: 'Full' }).check();
   await page.getByLabel('Concurrency').fill('1');
   await page.getByRole('button', { name: /^Elaborate \d+ chains$/ }).click();
+  await confirmFull(page);
 
   const launch = page.getByTestId('launch').first();
   await expect(launch.locator('[data-status="running"]').first()).toBeVisible();

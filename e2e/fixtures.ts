@@ -75,3 +75,22 @@ export async function waitForLaunch(
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
+
+interface ChainState {
+  controlUnitCode: string;
+  chain: string;
+  lastElaboratedAt: number | null;
+}
+
+/** Elaborates (full) those of `keys` that have never been, so a test can show their results. */
+export async function ensureElaborated(
+  request: APIRequestContext,
+  keys: readonly { controlUnitCode: string; chain: string }[],
+): Promise<void> {
+  const chains = await callApi<ChainState[]>(request, 'listChains');
+  const todo = keys.filter((k) => chains.find((c) => label(c) === label(k))?.lastElaboratedAt === null);
+  if (todo.length === 0) return;
+  const { launchId } = await callApi<{ launchId: string }>(request, 'launch', { chains: todo, mode: 'full' });
+  const runs = await waitForLaunch(request, launchId);
+  if (runs.some((r) => r.status !== 'succeeded')) throw new Error(`could not elaborate ${todo.map(label)}`);
+}

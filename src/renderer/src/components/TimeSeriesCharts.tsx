@@ -120,38 +120,40 @@ export function TimeSeriesCharts(props: {
             <div className="chart-title">
               {panel.title} <span className="muted">[{panel.unit}]</span>
             </div>
-            <ResponsiveContainer width="100%" height={170}>
-              <LineChart data={points} syncId="series" margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
-                <CartesianGrid stroke={COLORS.grid} strokeDasharray="2 3" />
-                <XAxis
-                  dataKey="t"
-                  type="number"
-                  domain={['dataMin', 'dataMax']}
-                  tickFormatter={(t: number) => (multiDay ? fmtDate(t) : fmtTimeShort(t))}
-                  {...AXIS_PROPS}
-                  minTickGap={40}
-                />
-                <YAxis width={56} {...AXIS_PROPS} domain={['auto', 'auto']} tickFormatter={tickNumber} />
-                <Tooltip
-                  {...TOOLTIP_PROPS}
-                  labelFormatter={(t) => fmtTime(Number(t))}
-                  formatter={(v) => (typeof v === 'number' ? fmtNum(v, 3) : '—')}
-                />
-                {panel.lines.length > 1 ? <Legend wrapperStyle={{ fontSize: 11 }} height={18} /> : null}
-                {panel.lines.map((line) => (
-                  <Line
-                    key={line.key}
-                    dataKey={line.key}
-                    name={line.name}
-                    stroke={line.color}
-                    dot={false}
-                    strokeWidth={1.25}
-                    isAnimationActive={false}
-                    connectNulls={false}
+            <div className="chart-plot">
+              <ResponsiveContainer width="100%" height="100%">
+                <LineChart data={points} syncId="series" margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
+                  <CartesianGrid stroke={COLORS.grid} strokeDasharray="2 3" />
+                  <XAxis
+                    dataKey="t"
+                    type="number"
+                    domain={['dataMin', 'dataMax']}
+                    tickFormatter={(t: number) => (multiDay ? fmtDate(t) : fmtTimeShort(t))}
+                    {...AXIS_PROPS}
+                    minTickGap={40}
                   />
-                ))}
-              </LineChart>
-            </ResponsiveContainer>
+                  <YAxis width={56} {...AXIS_PROPS} domain={['auto', 'auto']} tickFormatter={tickNumber} />
+                  <Tooltip
+                    {...TOOLTIP_PROPS}
+                    labelFormatter={(t) => fmtTime(Number(t))}
+                    formatter={(v) => (typeof v === 'number' ? fmtNum(v, 3) : '—')}
+                  />
+                  {panel.lines.length > 1 ? <Legend wrapperStyle={{ fontSize: 11 }} height={18} /> : null}
+                  {panel.lines.map((line) => (
+                    <Line
+                      key={line.key}
+                      dataKey={line.key}
+                      name={line.name}
+                      stroke={line.color}
+                      dot={false}
+                      strokeWidth={1.25}
+                      isAnimationActive={false}
+                      connectNulls={false}
+                    />
+                  ))}
+                </LineChart>
+              </ResponsiveContainer>
+            </div>
           </div>
         ))}
       </div>

@@ -7,7 +7,8 @@ import type { EngineEvent } from '../../../contract/events.ts';
 import type { ChainKey, ChainPhase, ChainResult, RunMode } from '../../../contract/types.ts';
 import { chainLabel } from '../../../contract/types.ts';
 
-export type ChainRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+/** 'no-data': succeeded without a row to write (nothing new in the span), shown apart from a success */
+export type ChainRunStatus = 'queued' | 'running' | 'succeeded' | 'no-data' | 'failed' | 'cancelled';
 
 export interface ChainRunView extends ChainKey {
   label: string;
@@ -35,6 +36,8 @@ export interface LaunchView {
 
 export type LaunchAction =
   | { type: 'event'; event: EngineEvent; now: number }
+  /** events coalesced over one animation frame, oldest first */
+  | { type: 'events'; events: EngineEvent[]; now: number }
   | { type: 'launched'; launchId: string; chains: ChainKey[]; mode: RunMode; now: number }
   | { type: 'cancel-requested'; launchId: string; chain?: ChainKey }
   | { type: 'clear-finished' };
@@ -85,15 +88,17 @@ function updateChain(
   return { ...withKey, chains: withKey.chains.map((c) => (c.label === label ? update(c) : c)) };
 }
 
+/** The result's counts are final, whatever the ending: progress events may lag behind them. */
 function applyResult(chain: ChainRunView, result: ChainResult): ChainRunView {
+  const succeeded = result.status === 'succeeded';
   return {
     ...chain,
-    status: result.status,
+    status: succeeded && result.rowsWritten === 0 ? 'no-data' : result.status,
     phase: result.phase ?? chain.phase,
     rowsRead: result.rowsRead,
     rowsWritten: result.rowsWritten,
-    done: result.status === 'succeeded' ? Math.max(chain.total, result.timestamps) : chain.done,
-    total: result.status === 'succeeded' ? Math.max(chain.total, result.timestamps) : chain.total,
+    done: result.timestamps,
+    total: succeeded ? result.timestamps : Math.max(chain.total, result.timestamps),
     etaSeconds: null,
     result,
   };
@@ -144,6 +149,11 @@ export function launchesReducer(launches: LaunchView[], action: LaunchAction): L
           chains: l.chains.map((c) => (c.label === label ? { ...c, cancelRequested: true } : c)),
         };
       });
+    case 'events':
+      return action.events.reduce(
+        (acc, event) => launchesReducer(acc, { type: 'event', event, now: action.now }),
+        launches,
+      );
     case 'launched':
     case 'event': {
       const launchId = action.type === 'launched' ? action.launchId : action.event.launchId;
