@@ -29,6 +29,14 @@ test('an operator cancels one chain of a launch and the other chain goes on', as
   const launchId = await launch.getAttribute('data-launch-id');
   const runs = await waitForLaunch(request, launchId ?? '');
   expect(runs.map((r) => r.status).sort()).toEqual(['cancelled', 'succeeded']);
+  // the final counts of a cancelled chain are the run's own, not the last progress event's
+  const records = await callApi<{ controlUnitCode: string; chain: string; timestamps: number }[]>(
+    request,
+    'listRuns',
+    { launchId },
+  );
+  const cancelled = records.find((r) => label(r) === label(BIG));
+  await expect(big).toContainText(`${(cancelled?.timestamps ?? -1).toLocaleString('en-US')} / `);
 });
 
 test('an operator cancels a whole launch', async ({ page, request }) => {
