@@ -50,7 +50,17 @@ test('an operator cancels a whole launch', async ({ page, request }) => {
   await confirmFull(page);
 
   const launch = page.getByTestId('launch').first();
-  await expect(launch.locator('[data-status="running"]').first()).toBeVisible();
+  // a chain well under way (a whole chain takes a couple of seconds): the cancel lands inside its run
+  const running = launch.locator('[data-status="running"] [role="progressbar"]');
+  await expect
+    .poll(
+      async () =>
+        (await running.evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('aria-valuenow'))))).some(
+          (v) => v > 0 && v < 80,
+        ),
+      { intervals: [50] },
+    )
+    .toBe(true);
   await launch.getByRole('button', { name: 'Cancel launch' }).click();
 
   await expect(launch).toHaveAttribute('data-finished', 'true', { timeout: 120_000 });
