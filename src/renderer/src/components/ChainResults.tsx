@@ -66,11 +66,9 @@ export const ChainResults = memo(function ChainResults(props: {
     [api, key, last, version],
   );
 
-  const nodes = useMemo(() => {
-    const s = latest.data;
-    if (!s) return [];
-    return [...new Set(s.nodeIndex)].sort((a, b) => a - b);
-  }, [latest.data]);
+  // the same nodes after a reload are the same list: the charts below are not drawn again for it
+  const nodesKey = latest.data ? [...new Set(latest.data.nodeIndex)].sort((a, b) => a - b).join(',') : '';
+  const nodes = useMemo(() => (nodesKey === '' ? [] : nodesKey.split(',').map(Number)), [nodesKey]);
 
   // default node: the one that moved most at the last timestamp
   const defaultNode = useMemo(() => {
