@@ -5,6 +5,7 @@ import type { ChainKey } from '../../../contract/types.ts';
 import { AXIS_PROPS, COLORS, decimate, TOOLTIP_PROPS, tickNumber } from '../chart.ts';
 import { fmtDate, fmtNum, fmtTime, fmtTimeShort } from '../format.ts';
 import { useLoad } from '../hooks.ts';
+import { ChartBox } from './ChartBox.tsx';
 
 const MAX_ROWS = 50_000;
 /** about two points per pixel of a chart on a wide screen; the line's shape is kept (see decimate) */
@@ -137,7 +138,7 @@ const SeriesPanel = memo(function SeriesPanel(props: {
 }) {
   const { panel, points, multiDay } = props;
   return (
-    <div className="chart" data-testid={`chart-${panel.title}`}>
+    <ChartBox testId={`chart-${panel.title}`}>
       <div className="chart-title">
         {panel.title} <span className="muted">[{panel.unit}]</span>
       </div>
@@ -175,6 +176,6 @@ const SeriesPanel = memo(function SeriesPanel(props: {
           </LineChart>
         </ResponsiveContainer>
       </div>
-    </div>
+    </ChartBox>
   );
 });
