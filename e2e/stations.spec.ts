@@ -3,6 +3,11 @@ import { snap } from './screens.ts';
 import { expect, test } from './test.ts';
 
 test('an operator opens the console and sees the demo stations', async ({ page }) => {
+  const calls = new Map<string, number>();
+  page.on('request', (request) => {
+    const method = new URL(request.url()).pathname;
+    calls.set(method, (calls.get(method) ?? 0) + 1);
+  });
   await page.goto('/');
 
   await expect(page.getByTestId('db-info')).toContainText('SQLite');
@@ -23,4 +28,7 @@ test('an operator opens the console and sees the demo stations', async ({ page }
   await page.getByRole('button', { name: 'Select active' }).click();
   await expect(page.getByRole('button', { name: /^Elaborate \d+ chains$/ })).toBeEnabled();
   await snap(page, 'stations');
+  // the lists are fetched once at start, not again when the event stream opens
+  expect(calls.get('/api/listChains')).toBe(1);
+  expect(calls.get('/api/listRuns')).toBe(1);
 });
