@@ -96,3 +96,26 @@ test('a full re-elaboration asks first and says how many rows it replaces', asyn
   await expect(launch).toHaveAttribute('data-finished', 'true', { timeout: 120_000 });
   await expect(launch).toContainText('2 ok');
 });
+
+test('a launch comes back after a reload with its mode, span and chains', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('conn-state')).toContainText('live');
+  await page.getByRole('button', { name: 'Select active' }).click();
+  await page.getByLabel('Select CU002-B').uncheck(); // the broken chain
+  await page.getByLabel('Concurrency').fill('1');
+  await page.getByRole('radio', { name: 'Range' }).check();
+  await page.getByLabel('From (UTC)').fill('2026-09-02T00:00');
+  await page.getByLabel('To (UTC)').fill('2026-10-31T23:30');
+  await page.getByRole('button', { name: 'Elaborate 5 chains' }).click();
+  const launch = page.getByTestId('launch').first();
+  await expect(launch).toContainText('range 2026-09-02 00:00 → 2026-10-31 23:30');
+  await expect(launch.locator('[data-status="running"]').first()).toBeVisible();
+
+  await page.reload();
+  const restored = page.getByTestId('launch').first();
+  await expect(restored).toContainText('range 2026-09-02 00:00 → 2026-10-31 23:30', { timeout: 5_000 });
+  await snap(page, 'progress-restored');
+  await expect(restored).toHaveAttribute('data-finished', 'true', { timeout: 120_000 });
+  await expect(restored).toContainText('5 chains');
+  await expect(restored).toContainText('5 ok');
+});

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { ConnectionState } from '../../contract/client.ts';
 import type { EngineEvent } from '../../contract/events.ts';
-import type { ChainKey, RunMode, RunRecord } from '../../contract/types.ts';
+import type { ChainKey, ChainResult, RunMode, RunRecord } from '../../contract/types.ts';
 import { chainLabel } from '../../contract/types.ts';
 import type { Connection } from './api/connect.ts';
 import { ChainResults, type ResultsTab } from './components/ChainResults.tsx';
@@ -25,6 +25,34 @@ import {
 
 /** Progress events are folded at most once per frame; this bounds the wait when frames do not run (hidden tab). */
 const FLUSH_FALLBACK_MS = 200;
+/** A running run whose heartbeat is older than this is taken as abandoned, not restored. */
+const RUN_ALIVE_SECONDS = 300;
+
+/** An ended run as the result its chain-finished event carried (what a page that reloaded missed). */
+function runResult(run: RunRecord): ChainResult {
+  return {
+    controlUnitCode: run.controlUnitCode,
+    chain: run.chain,
+    runId: run.runId,
+    // a run the service found abandoned ('interrupted') did not succeed
+    status: run.status === 'succeeded' || run.status === 'cancelled' ? run.status : 'failed',
+    durationMs: ((run.endedAt ?? run.startedAt) - run.startedAt) * 1000,
+    spanFrom: run.spanFrom,
+    spanTo: run.spanTo,
+    phase: run.phase as ChainResult['phase'],
+    errorCode: run.errorCode,
+    message: run.message,
+    warnings: [],
+    rowsRead: run.rowsRead,
+    rowsWritten: run.rowsWritten,
+    timestamps: run.timestamps,
+    invalidRows: run.invalidRows,
+    spikeRows: run.spikeRows,
+    heldRows: run.heldRows,
+    ignoredRawRows: run.ignoredRawRows,
+    eventsCreated: run.eventsCreated,
+  };
+}
 
 export function App({ connection }: { connection: Connection }) {
   const { api } = connection.client;
@@ -107,9 +135,52 @@ export function App({ connection }: { connection: Connection }) {
     }
   }, [bump, scheduleRefresh]);
 
+  /**
+   * Launches this page did not start (a reload mid-launch, another window)
+   * get their mode, span and chains from the runs table, once each.
+   */
+  const restoring = useRef(new Set<string>());
+  const restore = useCallback(
+    (launchId: string) => {
+      if (restoring.current.has(launchId)) return;
+      restoring.current.add(launchId);
+      const apply = (records: RunRecord[]) => {
+        const first = records[0];
+        if (!first) return;
+        dispatch({
+          type: 'restored',
+          launchId,
+          mode: first.mode,
+          span: first.mode === 'range' ? { from: first.spanFrom, to: first.spanTo } : null,
+          chains: records.map((r) => ({ controlUnitCode: r.controlUnitCode, chain: r.chain })),
+          ended: records.filter((r) => r.status !== 'running').map(runResult),
+          startedAtMs: Math.min(...records.map((r) => r.startedAt)) * 1000,
+        });
+      };
+      api.listRuns({ launchId }).then(apply, (reason: unknown) => {
+        restoring.current.delete(launchId);
+        console.warn(`launch ${launchId}:`, reason);
+      });
+    },
+    [api],
+  );
+
+  // at start: the launches still running
+  useEffect(() => {
+    const now = Date.now() / 1000;
+    for (const run of runs.data ?? []) {
+      // a run whose host stopped beating long ago is not coming back
+      const alive = run.heartbeatAt === null || now - run.heartbeatAt < RUN_ALIVE_SECONDS;
+      if (run.status === 'running' && alive) restore(run.launchId);
+    }
+  }, [runs.data, restore]);
+
   useEffect(
     () =>
       connection.client.onEvent((event) => {
+        // a launch seen from its start needs nothing from the runs table
+        if (event.type === 'launch-started') restoring.current.add(event.launchId);
+        else restore(event.launchId);
         pending.current.push(event);
         if (flushScheduled.current) return;
         flushScheduled.current = true;
@@ -122,7 +193,7 @@ export function App({ connection }: { connection: Connection }) {
         requestAnimationFrame(once);
         setTimeout(once, FLUSH_FALLBACK_MS);
       }),
-    [connection, flush],
+    [connection, flush, restore],
   );
 
   const everOpen = useRef(false);
@@ -207,8 +278,15 @@ export function App({ connection }: { connection: Connection }) {
     bump('all');
   }, [chains.reload, runs.reload, bump]);
   const onLaunched = useCallback(
-    (launchId: string, keys: ChainKey[], mode: RunMode) =>
-      dispatch({ type: 'launched', launchId, chains: keys, mode, now: Date.now() }),
+    (
+      launchId: string,
+      keys: ChainKey[],
+      mode: RunMode,
+      span: { from: number | null; to: number | null } | null,
+    ) => {
+      restoring.current.add(launchId);
+      dispatch({ type: 'launched', launchId, chains: keys, mode, span, now: Date.now() });
+    },
     [],
   );
 

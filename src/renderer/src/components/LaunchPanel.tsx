@@ -13,7 +13,12 @@ const MODES: { mode: RunMode; label: string; hint: string }[] = [
 export const LaunchPanel = memo(function LaunchPanel(props: {
   api: CatenaApi;
   selected: ChainSummary[];
-  onLaunched(launchId: string, chains: ChainKey[], mode: RunMode): void;
+  onLaunched(
+    launchId: string,
+    chains: ChainKey[],
+    mode: RunMode,
+    span: { from: number | null; to: number | null } | null,
+  ): void;
 }) {
   const { api, selected } = props;
   const [mode, setMode] = useState<RunMode>('incremental');
@@ -65,7 +70,12 @@ export const LaunchPanel = memo(function LaunchPanel(props: {
         concurrency,
         ...range,
       });
-      props.onLaunched(started.launchId, started.chains, mode);
+      props.onLaunched(
+        started.launchId,
+        started.chains,
+        mode,
+        mode === 'range' ? { from: range.from ?? null, to: range.to ?? null } : null,
+      );
     } catch (reason) {
       setError(errorMessage(reason));
     } finally {

@@ -1,7 +1,7 @@
 import { type Dispatch, memo } from 'react';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey } from '../../../contract/types.ts';
-import { fmtDuration, fmtInt } from '../format.ts';
+import { fmtDuration, fmtInt, fmtTime } from '../format.ts';
 import type { ChainRunView, LaunchAction, LaunchView } from '../state/launches.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 
@@ -154,7 +154,9 @@ export const LaunchProgress = memo(function LaunchProgress(props: {
             >
               <div className="launch-head">
                 <span className="mono small" title={launch.launchId}>
-                  {launch.mode ?? 'launch'} · {launch.chains.length} chains
+                  {launch.mode ?? 'launch'}
+                  {launch.span ? ` ${fmtTime(launch.span.from)} → ${fmtTime(launch.span.to)}` : ''} ·{' '}
+                  {launch.chains.length} chain{launch.chains.length === 1 ? '' : 's'}
                 </span>
                 <span className="grow" />
                 {launch.finished ? (

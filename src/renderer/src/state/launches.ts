@@ -27,6 +27,8 @@ export interface ChainRunView extends ChainKey {
 export interface LaunchView {
   launchId: string;
   mode: RunMode | null;
+  /** a range's span (epoch seconds), when known */
+  span: { from: number | null; to: number | null } | null;
   startedAtMs: number;
   chains: ChainRunView[];
   finished: boolean;
@@ -38,8 +40,29 @@ export type LaunchAction =
   | { type: 'event'; event: EngineEvent; now: number }
   /** events coalesced over one animation frame, oldest first */
   | { type: 'events'; events: EngineEvent[]; now: number }
-  | { type: 'launched'; launchId: string; chains: ChainKey[]; mode: RunMode; now: number }
+  | {
+      type: 'launched';
+      launchId: string;
+      chains: ChainKey[];
+      mode: RunMode;
+      span: { from: number | null; to: number | null } | null;
+      now: number;
+    }
   | { type: 'cancel-requested'; launchId: string; chain?: ChainKey }
+  /**
+   * What the runs table knows of a launch this page did not start (a reload,
+   * another window): its mode, span and chains, from `listRuns`.
+   */
+  | {
+      type: 'restored';
+      launchId: string;
+      mode: RunMode;
+      span: { from: number | null; to: number | null } | null;
+      chains: ChainKey[];
+      /** the runs of the launch that have ended, as their results */
+      ended: ChainResult[];
+      startedAtMs: number;
+    }
   | { type: 'clear-finished' };
 
 function newChain(key: ChainKey): ChainRunView {
@@ -64,6 +87,7 @@ function newLaunch(launchId: string, now: number): LaunchView {
   return {
     launchId,
     mode: null,
+    span: null,
     startedAtMs: now,
     chains: [],
     finished: false,
@@ -149,6 +173,22 @@ export function launchesReducer(launches: LaunchView[], action: LaunchAction): L
           chains: l.chains.map((c) => (c.label === label ? { ...c, cancelRequested: true } : c)),
         };
       });
+    case 'restored': {
+      const index = launches.findIndex((l) => l.launchId === action.launchId);
+      const current = index >= 0 ? launches[index]! : newLaunch(action.launchId, action.startedAtMs);
+      let restored = withChains(current, action.chains);
+      for (const result of action.ended) {
+        restored = updateChain(restored, result, (c) => (c.result ? c : applyResult(c, result)));
+      }
+      const next = {
+        ...restored,
+        mode: current.mode ?? action.mode,
+        span: current.span ?? action.span,
+        startedAtMs: Math.min(current.startedAtMs, action.startedAtMs),
+      };
+      if (index >= 0) return launches.map((l, i) => (i === index ? next : l));
+      return [next, ...launches];
+    }
     case 'events':
       return action.events.reduce(
         (acc, event) => launchesReducer(acc, { type: 'event', event, now: action.now }),
@@ -161,7 +201,11 @@ export function launchesReducer(launches: LaunchView[], action: LaunchAction): L
       const current = index >= 0 ? launches[index]! : newLaunch(launchId, action.now);
       const next =
         action.type === 'launched'
-          ? { ...withChains(current, action.chains), mode: current.mode ?? action.mode }
+          ? {
+              ...withChains(current, action.chains),
+              mode: current.mode ?? action.mode,
+              span: current.span ?? action.span,
+            }
           : reduceEvent(current, action.event);
       if (index >= 0) return launches.map((l, i) => (i === index ? next : l));
       return [next, ...launches];
