@@ -1,14 +1,18 @@
-import { type KeyboardEvent, memo, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, lazy, memo, Suspense, useMemo, useRef, useState } from 'react';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey } from '../../../contract/types.ts';
 import { chainLabel } from '../../../contract/types.ts';
 import { fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { EventsTable } from './EventsTable.tsx';
-import { ProfileChart } from './ProfileChart.tsx';
-import { QualityPanel } from './QualityPanel.tsx';
 import { RunsTable } from './RunsTable.tsx';
-import { TimeSeriesCharts } from './TimeSeriesCharts.tsx';
+
+// the charts (and Recharts with them) are loaded with the first screen that draws one: the stations load first
+const TimeSeriesCharts = lazy(() =>
+  import('./TimeSeriesCharts.tsx').then((m) => ({ default: m.TimeSeriesCharts })),
+);
+const ProfileChart = lazy(() => import('./ProfileChart.tsx').then((m) => ({ default: m.ProfileChart })));
+const QualityPanel = lazy(() => import('./QualityPanel.tsx').then((m) => ({ default: m.QualityPanel })));
 
 export type ResultsTab = 'series' | 'profile' | 'events' | 'runs' | 'quality';
 const TABS: { id: ResultsTab; label: string }[] = [
@@ -134,22 +138,24 @@ export const ChainResults = memo(function ChainResults(props: {
             This chain has not been elaborated yet: launch a run to see its series and profile.
           </p>
         ) : null}
-        {tab === 'series' && last !== null ? (
-          <TimeSeriesCharts
-            api={api}
-            chainKey={key}
-            nodes={nodes}
-            node={node}
-            onNode={setChosenNode}
-            version={version}
-          />
-        ) : null}
-        {tab === 'profile' && last !== null ? (
-          <ProfileChart api={api} chainKey={key} version={version} last={last} />
-        ) : null}
-        {tab === 'events' ? <EventsTable api={api} chainKey={key} version={version} /> : null}
-        {tab === 'runs' ? <RunsTable api={api} chainKey={key} version={version} /> : null}
-        {tab === 'quality' ? <QualityPanel api={api} chainKey={key} version={version} /> : null}
+        <Suspense fallback={<p className="muted">loading…</p>}>
+          {tab === 'series' && last !== null ? (
+            <TimeSeriesCharts
+              api={api}
+              chainKey={key}
+              nodes={nodes}
+              node={node}
+              onNode={setChosenNode}
+              version={version}
+            />
+          ) : null}
+          {tab === 'profile' && last !== null ? (
+            <ProfileChart api={api} chainKey={key} version={version} last={last} />
+          ) : null}
+          {tab === 'events' ? <EventsTable api={api} chainKey={key} version={version} /> : null}
+          {tab === 'runs' ? <RunsTable api={api} chainKey={key} version={version} /> : null}
+          {tab === 'quality' ? <QualityPanel api={api} chainKey={key} version={version} /> : null}
+        </Suspense>
         {latest.error ? (
           <p className="error-text" role="alert">
             {latest.error}
