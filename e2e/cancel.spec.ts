@@ -1,6 +1,7 @@
 import { callApi, label, waitForLaunch } from './fixtures.ts';
 import { snap } from './screens.ts';
 import { expect, test } from './test.ts';
+import { confirmFull } from './ui.ts';
 
 const BIG = { controlUnitCode: 'CU001', chain: 'A' } as const; // 50 nodes, the longest run
 const OTHER = { controlUnitCode: 'CU003', chain: 'A' } as const; // 30 nodes
@@ -13,6 +14,7 @@ test('an operator cancels one chain of a launch and the other chain goes on', as
   await page.getByRole('radio', { name: 'Full' }).check();
   await page.getByLabel('Concurrency').fill('2');
   await page.getByRole('button', { name: 'Elaborate 2 chains' }).click();
+  await confirmFull(page);
 
   const launch = page.getByTestId('launch').first();
   const big = launch.getByTestId(`run-${label(BIG)}`);
@@ -27,6 +29,14 @@ test('an operator cancels one chain of a launch and the other chain goes on', as
   const launchId = await launch.getAttribute('data-launch-id');
   const runs = await waitForLaunch(request, launchId ?? '');
   expect(runs.map((r) => r.status).sort()).toEqual(['cancelled', 'succeeded']);
+  // the final counts of a cancelled chain are the run's own, not the last progress event's
+  const records = await callApi<{ controlUnitCode: string; chain: string; timestamps: number }[]>(
+    request,
+    'listRuns',
+    { launchId },
+  );
+  const cancelled = records.find((r) => label(r) === label(BIG));
+  await expect(big).toContainText(`${(cancelled?.timestamps ?? -1).toLocaleString('en-US')} / `);
 });
 
 test('an operator cancels a whole launch', async ({ page, request }) => {
@@ -37,9 +47,20 @@ test('an operator cancels a whole launch', async ({ page, request }) => {
   await page.getByRole('radio', { name: 'Full' }).check();
   await page.getByLabel('Concurrency').fill('1');
   await page.getByRole('button', { name: /^Elaborate \d+ chains$/ }).click();
+  await confirmFull(page);
 
   const launch = page.getByTestId('launch').first();
-  await expect(launch.locator('[data-status="running"]').first()).toBeVisible();
+  // a chain well under way (a whole chain takes a couple of seconds): the cancel lands inside its run
+  const running = launch.locator('[data-status="running"] [role="progressbar"]');
+  await expect
+    .poll(
+      async () =>
+        (await running.evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('aria-valuenow'))))).some(
+          (v) => v > 0 && v < 80,
+        ),
+      { intervals: [50] },
+    )
+    .toBe(true);
   await launch.getByRole('button', { name: 'Cancel launch' }).click();
 
   await expect(launch).toHaveAttribute('data-finished', 'true', { timeout: 120_000 });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 import { findElectronBinary } from '../scripts/app-build.ts';
 import { createDemoDatabase, label, ROOT } from './fixtures.ts';
+import { confirmFull } from './ui.ts';
 
 const binary = findElectronBinary(ROOT);
 
@@ -38,6 +39,7 @@ test('the desktop app shows the stations and elaborates a chain over IPC', async
     await window.getByLabel(`Select ${label(key)}`).check();
     await window.getByRole('radio', { name: 'Full' }).check();
     await window.getByRole('button', { name: 'Elaborate 1 chain' }).click();
+    await confirmFull(window);
     const run = window
       .getByTestId('launch')
       .first()

@@ -1,6 +1,7 @@
 import { BROKEN, BROKEN_NODE, label } from './fixtures.ts';
 import { snap } from './screens.ts';
 import { expect, test } from './test.ts';
+import { confirmFull } from './ui.ts';
 
 test('an operator sees why a chain failed, in words that say what to do', async ({ page }) => {
   await page.goto('/');
@@ -9,6 +10,7 @@ test('an operator sees why a chain failed, in words that say what to do', async 
   await page.getByLabel(`Select ${label(BROKEN)}`).check();
   await page.getByRole('radio', { name: 'Full' }).check();
   await page.getByRole('button', { name: 'Elaborate 1 chain' }).click();
+  await confirmFull(page);
 
   const run = page
     .getByTestId('launch')

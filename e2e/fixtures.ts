@@ -75,3 +75,61 @@ export async function waitForLaunch(
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
+
+interface ChainState {
+  controlUnitCode: string;
+  chain: string;
+  lastElaboratedAt: number | null;
+}
+
+/** Elaborates (full) those of `keys` that have never been, so a test can show their results. */
+export async function ensureElaborated(
+  request: APIRequestContext,
+  keys: readonly { controlUnitCode: string; chain: string }[],
+): Promise<void> {
+  const chains = await callApi<ChainState[]>(request, 'listChains');
+  const todo = keys.filter((k) => chains.find((c) => label(c) === label(k))?.lastElaboratedAt === null);
+  if (todo.length === 0) return;
+  const { launchId } = await callApi<{ launchId: string }>(request, 'launch', { chains: todo, mode: 'full' });
+  const runs = await waitForLaunch(request, launchId);
+  if (runs.some((r) => r.status !== 'succeeded')) throw new Error(`could not elaborate ${todo.map(label)}`);
+}
+
+export interface ChainRow {
+  controlUnitCode: string;
+  chain: string;
+  siteName: string | null;
+  lastRawAt: number | null;
+  lastElaboratedAt: number | null;
+}
+
+/** Elaborates (full) those of `keys` whose elaborated data does not reach their newest raw row. */
+export async function ensureUpToDate(
+  request: APIRequestContext,
+  keys: readonly { controlUnitCode: string; chain: string }[],
+): Promise<void> {
+  const chains = await callApi<ChainRow[]>(request, 'listChains');
+  const todo = keys.filter((k) => {
+    const c = chains.find((x) => label(x) === label(k));
+    return c !== undefined && c.lastElaboratedAt !== c.lastRawAt;
+  });
+  if (todo.length === 0) return;
+  const { launchId } = await callApi<{ launchId: string }>(request, 'launch', { chains: todo, mode: 'full' });
+  await waitForLaunch(request, launchId);
+}
+
+interface EventRow {
+  metric: string;
+  level: number;
+}
+
+/** The current level per metric (cumulative, velocity, tilt) as the newest event of each says. */
+export async function currentLevels(
+  request: APIRequestContext,
+  key: { controlUnitCode: string; chain: string },
+): Promise<number[]> {
+  const events = await callApi<EventRow[]>(request, 'events', { key, limit: 100_000 });
+  return ['cumulative_mm', 'velocity_mm_per_day', 'tilt_deg'].map(
+    (metric) => events.find((e) => e.metric === metric)?.level ?? 0,
+  );
+}

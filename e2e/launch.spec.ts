@@ -1,6 +1,7 @@
 import { label, SMALL_A, SMALL_B } from './fixtures.ts';
 import { snap } from './screens.ts';
 import { expect, test } from './test.ts';
+import { confirmFull } from './ui.ts';
 
 test('an operator launches a full run on two chains and watches it to completion', async ({ page }) => {
   await page.goto('/');
@@ -9,6 +10,7 @@ test('an operator launches a full run on two chains and watches it to completion
   for (const key of [SMALL_A, SMALL_B]) await page.getByLabel(`Select ${label(key)}`).check();
   await page.getByRole('radio', { name: 'Full' }).check();
   await page.getByRole('button', { name: 'Elaborate 2 chains' }).click();
+  await confirmFull(page);
 
   const launch = page.getByTestId('launch').first();
   await expect(launch).toBeVisible();
@@ -30,7 +32,7 @@ test('an operator launches a full run on two chains and watches it to completion
   // the stations table now shows when the chains were elaborated
   for (const key of [SMALL_A, SMALL_B]) {
     const row = page.getByTestId('stations-table').locator(`tr[data-chain="${label(key)}"]`);
-    await expect(row.locator('td').nth(8)).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    await expect(row.locator('td[data-col="elaborated"]')).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     await expect(row).toContainText('succeeded');
   }
   await snap(page, 'launch-finished');

@@ -107,4 +107,9 @@ test("an operator inspects a chain's time series, profile, alarm events, runs an
   await expect(page.getByTestId('quality-totals')).toContainText(`${sum('rows')}rows`);
   await expect(page.getByTestId('quality-totals')).toContainText(`${sum('invalid')}invalid`);
   await snap(page, 'results-quality');
+
+  // the chosen tab is kept when the operator opens another chain
+  await page.getByTestId('stations-table').locator('tr[data-chain="CU003-B"]').click();
+  await expect(page.getByRole('heading', { name: 'Results CU003-B' })).toBeVisible();
+  await expect(page.getByRole('tab', { name: 'Data quality' })).toHaveAttribute('aria-selected', 'true');
 });

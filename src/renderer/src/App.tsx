@@ -1,15 +1,58 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { ConnectionState } from '../../contract/client.ts';
-import type { ChainKey, RunRecord } from '../../contract/types.ts';
+import type { EngineEvent } from '../../contract/events.ts';
+import type { ChainKey, ChainResult, RunMode, RunRecord } from '../../contract/types.ts';
 import { chainLabel } from '../../contract/types.ts';
 import type { Connection } from './api/connect.ts';
-import { ChainResults } from './components/ChainResults.tsx';
+import { ChainResults, type ResultsTab } from './components/ChainResults.tsx';
 import { Header } from './components/Header.tsx';
 import { LaunchPanel } from './components/LaunchPanel.tsx';
 import { LaunchProgress } from './components/LaunchProgress.tsx';
 import { StationsTable } from './components/StationsTable.tsx';
 import { useLoad } from './hooks.ts';
 import { launchesReducer } from './state/launches.ts';
+import { useChainLevels } from './state/levels.ts';
+import {
+  countRows,
+  filterRows,
+  NO_FILTER,
+  type OverviewFilter,
+  type OverviewSort,
+  overviewRow,
+  type StateFilter,
+  sortRows,
+} from './state/overview.ts';
+
+/** Progress events are folded at most once per frame; this bounds the wait when frames do not run (hidden tab). */
+const FLUSH_FALLBACK_MS = 200;
+/** A running run whose heartbeat is older than this is taken as abandoned, not restored. */
+const RUN_ALIVE_SECONDS = 300;
+
+/** An ended run as the result its chain-finished event carried (what a page that reloaded missed). */
+function runResult(run: RunRecord): ChainResult {
+  return {
+    controlUnitCode: run.controlUnitCode,
+    chain: run.chain,
+    runId: run.runId,
+    // a run the service found abandoned ('interrupted') did not succeed
+    status: run.status === 'succeeded' || run.status === 'cancelled' ? run.status : 'failed',
+    durationMs: ((run.endedAt ?? run.startedAt) - run.startedAt) * 1000,
+    spanFrom: run.spanFrom,
+    spanTo: run.spanTo,
+    phase: run.phase as ChainResult['phase'],
+    errorCode: run.errorCode,
+    message: run.message,
+    warnings: [],
+    rowsRead: run.rowsRead,
+    rowsWritten: run.rowsWritten,
+    timestamps: run.timestamps,
+    invalidRows: run.invalidRows,
+    spikeRows: run.spikeRows,
+    heldRows: run.heldRows,
+    ignoredRawRows: run.ignoredRawRows,
+    eventsCreated: run.eventsCreated,
+  };
+}
 
 export function App({ connection }: { connection: Connection }) {
   const { api } = connection.client;
@@ -19,8 +62,39 @@ export function App({ connection }: { connection: Connection }) {
   const runs = useLoad(() => api.listRuns({ limit: 500 }), [api]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [focused, setFocused] = useState<ChainKey | null>(null);
+  const [tab, setTab] = useState<ResultsTab>('series');
   const [launches, dispatch] = useReducer(launchesReducer, []);
-  const [resultsVersion, setResultsVersion] = useState(0);
+  const [filter, setFilter] = useState<OverviewFilter>(NO_FILTER);
+  const [sort, setSort] = useState<OverviewSort>('worst');
+  const [nowSeconds, setNowSeconds] = useState(() => Date.now() / 1000);
+
+  // ages ("last data 31 d ago") move on by themselves
+  useEffect(() => {
+    const timer = setInterval(() => setNowSeconds(Date.now() / 1000), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  /**
+   * What may have changed a chain's results: a run of it that ended (per
+   * chain), or events missed while the stream was down (all chains). Only the
+   * chains whose version moves reload their results and alarm levels.
+   */
+  const [versions, setVersions] = useState<{ all: number; chain: ReadonlyMap<string, number> }>({
+    all: 0,
+    chain: new Map(),
+  });
+  const bump = useCallback((labels: string[] | 'all') => {
+    setVersions((v) => {
+      if (labels === 'all') return { ...v, all: v.all + 1 };
+      const chain = new Map(v.chain);
+      for (const label of labels) chain.set(label, (chain.get(label) ?? 0) + 1);
+      return { ...v, chain };
+    });
+  }, []);
+  const versionOf = useCallback(
+    (label: string) => versions.all + (versions.chain.get(label) ?? 0),
+    [versions],
+  );
 
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const scheduleRefresh = useCallback(() => {
@@ -28,33 +102,115 @@ export function App({ connection }: { connection: Connection }) {
     refreshTimer.current = setTimeout(() => {
       chains.reload();
       runs.reload();
-      setResultsVersion((v) => v + 1);
     }, 250);
   }, [chains.reload, runs.reload]);
+
+  // engine events are buffered and folded once per frame: a burst of progress is one render
+  const pending = useRef<EngineEvent[]>([]);
+  const finishedSeen = useRef(new Set<string>());
+  const flushScheduled = useRef(false);
+  const flush = useCallback(() => {
+    flushScheduled.current = false;
+    const events = pending.current;
+    if (events.length === 0) return;
+    pending.current = [];
+    dispatch({ type: 'events', events, now: Date.now() });
+    const ended: string[] = [];
+    for (const event of events) {
+      if (event.type === 'chain-finished') {
+        finishedSeen.current.add(`${event.launchId}/${chainLabel(event.result)}`);
+        ended.push(chainLabel(event.result));
+      } else if (event.type === 'launch-finished') {
+        // chains whose own chain-finished this page did not see
+        for (const result of event.results) {
+          const id = `${event.launchId}/${chainLabel(result)}`;
+          if (!finishedSeen.current.has(id)) ended.push(chainLabel(result));
+          finishedSeen.current.delete(id);
+        }
+      }
+    }
+    if (ended.length > 0) {
+      bump(ended);
+      scheduleRefresh();
+    }
+  }, [bump, scheduleRefresh]);
+
+  /**
+   * Launches this page did not start (a reload mid-launch, another window)
+   * get their mode, span and chains from the runs table, once each.
+   */
+  const restoring = useRef(new Set<string>());
+  const restore = useCallback(
+    (launchId: string) => {
+      if (restoring.current.has(launchId)) return;
+      restoring.current.add(launchId);
+      const apply = (records: RunRecord[]) => {
+        const first = records[0];
+        if (!first) return;
+        dispatch({
+          type: 'restored',
+          launchId,
+          mode: first.mode,
+          span: first.mode === 'range' ? { from: first.spanFrom, to: first.spanTo } : null,
+          chains: records.map((r) => ({ controlUnitCode: r.controlUnitCode, chain: r.chain })),
+          ended: records.filter((r) => r.status !== 'running').map(runResult),
+          startedAtMs: Math.min(...records.map((r) => r.startedAt)) * 1000,
+        });
+      };
+      api.listRuns({ launchId }).then(apply, (reason: unknown) => {
+        restoring.current.delete(launchId);
+        console.warn(`launch ${launchId}:`, reason);
+      });
+    },
+    [api],
+  );
+
+  // at start: the launches still running
+  useEffect(() => {
+    const now = Date.now() / 1000;
+    for (const run of runs.data ?? []) {
+      // a run whose host stopped beating long ago is not coming back
+      const alive = run.heartbeatAt === null || now - run.heartbeatAt < RUN_ALIVE_SECONDS;
+      if (run.status === 'running' && alive) restore(run.launchId);
+    }
+  }, [runs.data, restore]);
 
   useEffect(
     () =>
       connection.client.onEvent((event) => {
-        dispatch({ type: 'event', event, now: Date.now() });
-        if (event.type === 'chain-finished' || event.type === 'launch-finished') scheduleRefresh();
+        // a launch seen from its start needs nothing from the runs table
+        if (event.type === 'launch-started') restoring.current.add(event.launchId);
+        else restore(event.launchId);
+        pending.current.push(event);
+        if (flushScheduled.current) return;
+        flushScheduled.current = true;
+        let done = false;
+        const once = () => {
+          if (done) return;
+          done = true;
+          flush();
+        };
+        requestAnimationFrame(once);
+        setTimeout(once, FLUSH_FALLBACK_MS);
       }),
-    [connection, scheduleRefresh],
+    [connection, flush, restore],
   );
 
+  const everOpen = useRef(false);
   useEffect(
     () =>
       connection.onStateChange((state) => {
         setConnState(state);
-        // events may have been missed while the stream was down
-        if (state === 'open') scheduleRefresh();
+        if (state !== 'open') return;
+        // events may have been missed while the stream was down (not on the first open: the page just loaded)
+        if (everOpen.current) {
+          bump('all');
+          scheduleRefresh();
+        }
+        everOpen.current = true;
       }),
-    [connection, scheduleRefresh],
+    [connection, scheduleRefresh, bump],
   );
-
-  // the first chain is focused once the stations are known
-  useEffect(() => {
-    if (!focused && chains.data && chains.data.length > 0) setFocused(chains.data[0]!);
-  }, [chains.data, focused]);
 
   const lastRunByChain = useMemo(() => {
     const map = new Map<string, RunRecord>();
@@ -71,13 +227,77 @@ export function App({ connection }: { connection: Connection }) {
     return map;
   }, [runs.data]);
 
+  const levelVersions = useMemo(
+    () => new Map((chains.data ?? []).map((c) => [chainLabel(c), versionOf(chainLabel(c))])),
+    [chains.data, versionOf],
+  );
+  const levels = useChainLevels(api, chains.data, levelVersions);
+
+  const allRows = useMemo(
+    () =>
+      chains.data?.map((c) =>
+        overviewRow(c, levels.get(chainLabel(c)) ?? null, lastRunByChain.get(chainLabel(c)), nowSeconds),
+      ) ?? null,
+    [chains.data, levels, lastRunByChain, nowSeconds],
+  );
+  const rows = useMemo(
+    () => (allRows ? sortRows(filterRows(allRows, filter), sort) : null),
+    [allRows, filter, sort],
+  );
+  const counts = useMemo(() => countRows(allRows ?? []), [allRows]);
+  const sites = useMemo(
+    () => [...new Set((chains.data ?? []).map((c) => c.siteName ?? ''))].filter((s) => s !== '').sort(),
+    [chains.data],
+  );
+  const units = useMemo(
+    () => [...new Set((chains.data ?? []).map((c) => c.controlUnitCode))].sort(),
+    [chains.data],
+  );
+
+  // the worst chain is focused once the stations and their alarm levels are known
+  const levelsKnown = (chains.data ?? []).every(
+    (c) => c.lastElaboratedAt === null || levels.has(chainLabel(c)),
+  );
+  useEffect(() => {
+    if (!focused && levelsKnown && rows && rows.length > 0) setFocused(rows[0]!.summary);
+  }, [rows, focused, levelsKnown]);
+
+  const openChain = useCallback((key: ChainKey, keyboard: boolean) => {
+    setFocused({ controlUnitCode: key.controlUnitCode, chain: key.chain });
+    if (keyboard) {
+      // after the results rendered: the keyboard goes on in the results' tabs
+      requestAnimationFrame(() =>
+        document.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.focus(),
+      );
+    }
+  }, []);
+  const onStateFilter = useCallback((state: StateFilter) => setFilter((f) => ({ ...f, state })), []);
+  const reloadStations = useCallback(() => {
+    chains.reload();
+    runs.reload();
+    bump('all');
+  }, [chains.reload, runs.reload, bump]);
+  const onLaunched = useCallback(
+    (
+      launchId: string,
+      keys: ChainKey[],
+      mode: RunMode,
+      span: { from: number | null; to: number | null } | null,
+    ) => {
+      restoring.current.add(launchId);
+      dispatch({ type: 'launched', launchId, chains: keys, mode, span, now: Date.now() });
+    },
+    [],
+  );
+
   const selectedKeys = useMemo(
     () => (chains.data ?? []).filter((c) => selected.has(chainLabel(c))),
     [chains.data, selected],
   );
 
+  const focusedLabel = focused ? chainLabel(focused) : null;
   const focusedSummary = focused
-    ? (chains.data ?? []).find((c) => chainLabel(c) === chainLabel(focused))
+    ? (chains.data ?? []).find((c) => chainLabel(c) === focusedLabel)
     : undefined;
 
   return (
@@ -87,51 +307,49 @@ export function App({ connection }: { connection: Connection }) {
         infoError={info.error}
         transport={connection.client.transport}
         state={connState}
+        counts={allRows ? counts : null}
+        stateFilter={filter.state}
+        onStateFilter={onStateFilter}
       />
       <main className="layout">
         <section className="panel stations" aria-label="Stations">
           <StationsTable
-            chains={chains.data}
+            rows={rows}
+            total={chains.data?.length ?? 0}
+            sites={sites}
+            units={units}
+            filter={filter}
+            onFilter={setFilter}
+            sort={sort}
+            onSort={setSort}
             error={chains.error}
             loading={chains.loading}
             selected={selected}
             onSelectedChange={setSelected}
-            focused={focused}
-            onFocus={setFocused}
-            lastRuns={lastRunByChain}
-            onReload={() => {
-              chains.reload();
-              runs.reload();
-            }}
+            focusedLabel={focusedLabel}
+            onOpen={openChain}
+            onReload={reloadStations}
           />
         </section>
         <aside className="side">
-          <section className="panel" aria-label="Launch">
-            <LaunchPanel
-              api={api}
-              selected={selectedKeys}
-              onLaunched={(launchId, keys, mode) =>
-                dispatch({ type: 'launched', launchId, chains: keys, mode, now: Date.now() })
-              }
-            />
+          <section className="panel launch-panel" aria-label="Launch">
+            <LaunchPanel api={api} selected={selectedKeys} onLaunched={onLaunched} />
           </section>
           <section className="panel progress-panel" aria-label="Progress">
-            <LaunchProgress
-              api={api}
-              launches={launches}
-              dispatch={dispatch}
-              onFocus={(key) => setFocused(key)}
-            />
+            <LaunchProgress api={api} launches={launches} dispatch={dispatch} onFocus={openChain} />
           </section>
         </aside>
         <section className="panel results" aria-label="Results">
-          {focused ? (
+          {focused && focusedLabel ? (
             <ChainResults
-              key={chainLabel(focused)}
+              key={focusedLabel}
               api={api}
               chainKey={focused}
-              summary={focusedSummary}
-              version={resultsVersion}
+              siteName={focusedSummary?.siteName ?? null}
+              last={focusedSummary?.lastElaboratedAt ?? null}
+              version={versionOf(focusedLabel)}
+              tab={tab}
+              onTab={setTab}
             />
           ) : (
             <p className="muted">Select a chain in the stations table to see its results.</p>

@@ -1,17 +1,21 @@
-import { useMemo, useState } from 'react';
+import { type KeyboardEvent, lazy, memo, Suspense, useMemo, useRef, useState } from 'react';
 import type { CatenaApi } from '../../../contract/methods.ts';
-import type { ChainKey, ChainSummary } from '../../../contract/types.ts';
+import type { ChainKey } from '../../../contract/types.ts';
 import { chainLabel } from '../../../contract/types.ts';
 import { fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { EventsTable } from './EventsTable.tsx';
-import { ProfileChart } from './ProfileChart.tsx';
-import { QualityPanel } from './QualityPanel.tsx';
 import { RunsTable } from './RunsTable.tsx';
-import { TimeSeriesCharts } from './TimeSeriesCharts.tsx';
 
-type Tab = 'series' | 'profile' | 'events' | 'runs' | 'quality';
-const TABS: { id: Tab; label: string }[] = [
+// the charts (and Recharts with them) are loaded with the first screen that draws one: the stations load first
+const TimeSeriesCharts = lazy(() =>
+  import('./TimeSeriesCharts.tsx').then((m) => ({ default: m.TimeSeriesCharts })),
+);
+const ProfileChart = lazy(() => import('./ProfileChart.tsx').then((m) => ({ default: m.ProfileChart })));
+const QualityPanel = lazy(() => import('./QualityPanel.tsx').then((m) => ({ default: m.QualityPanel })));
+
+export type ResultsTab = 'series' | 'profile' | 'events' | 'runs' | 'quality';
+const TABS: { id: ResultsTab; label: string }[] = [
   { id: 'series', label: 'Time series' },
   { id: 'profile', label: 'Profile' },
   { id: 'events', label: 'Alarm events' },
@@ -19,20 +23,46 @@ const TABS: { id: Tab; label: string }[] = [
   { id: 'quality', label: 'Data quality' },
 ];
 
-export function ChainResults(props: {
+/**
+ * One chain's results in tabs (WAI-ARIA tabs pattern: one tab stop, ←/→/Home/End
+ * move and select). The chosen tab is the caller's, so it is kept across chains.
+ * Memoised: a render of the page (progress of a launch) does not redraw the
+ * charts unless this chain's props changed.
+ */
+export const ChainResults = memo(function ChainResults(props: {
   api: CatenaApi;
   chainKey: ChainKey;
-  summary: ChainSummary | undefined;
-  /** bumped when a run finished: reload */
+  siteName: string | null;
+  /** the chain's last elaborated timestamp */
+  last: number | null;
+  /** bumped when a run of this chain ended: reload */
   version: number;
+  tab: ResultsTab;
+  onTab(tab: ResultsTab): void;
 }) {
-  const { api, summary, version } = props;
+  const { api, version, last, tab, onTab } = props;
   const key = useMemo(
     () => ({ controlUnitCode: props.chainKey.controlUnitCode, chain: props.chainKey.chain }),
     [props.chainKey.controlUnitCode, props.chainKey.chain],
   );
-  const [tab, setTab] = useState<Tab>('series');
-  const last = summary?.lastElaboratedAt ?? null;
+  const tablist = useRef<HTMLDivElement>(null);
+  const onTabKey = (e: KeyboardEvent<HTMLButtonElement>) => {
+    const index = TABS.findIndex((t) => t.id === tab);
+    const next =
+      e.key === 'ArrowRight'
+        ? (index + 1) % TABS.length
+        : e.key === 'ArrowLeft'
+          ? (index - 1 + TABS.length) % TABS.length
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? TABS.length - 1
+              : null;
+    if (next === null) return;
+    e.preventDefault();
+    onTab(TABS[next]!.id);
+    tablist.current?.querySelector<HTMLElement>(`#${resultsTabId(TABS[next]!.id)}`)?.focus();
+  };
 
   // the nodes and their state at the last elaborated timestamp
   const latest = useLoad(
@@ -40,11 +70,9 @@ export function ChainResults(props: {
     [api, key, last, version],
   );
 
-  const nodes = useMemo(() => {
-    const s = latest.data;
-    if (!s) return [];
-    return [...new Set(s.nodeIndex)].sort((a, b) => a - b);
-  }, [latest.data]);
+  // the same nodes after a reload are the same list: the charts below are not drawn again for it
+  const nodesKey = latest.data ? [...new Set(latest.data.nodeIndex)].sort((a, b) => a - b).join(',') : '';
+  const nodes = useMemo(() => (nodesKey === '' ? [] : nodesKey.split(',').map(Number)), [nodesKey]);
 
   // default node: the one that moved most at the last timestamp
   const defaultNode = useMemo(() => {
@@ -71,47 +99,63 @@ export function ChainResults(props: {
         <h2>
           Results <span className="mono">{chainLabel(key)}</span>
         </h2>
-        <span className="muted">
-          {summary?.siteName ?? ''} · last elaborated {fmtTime(last)}
+        <span
+          className="muted head-note"
+          title={`${props.siteName ?? ''} · last elaborated ${fmtTime(last)}`}
+        >
+          {props.siteName ?? ''} · last elaborated {fmtTime(last)}
         </span>
-        <span className="grow" />
-        <div className="tabs" role="tablist">
+        <div className="tabs" role="tablist" aria-label="Results" ref={tablist}>
           {TABS.map((t) => (
             <button
               key={t.id}
+              id={resultsTabId(t.id)}
               type="button"
               role="tab"
               aria-selected={tab === t.id}
+              aria-controls={tab === t.id ? 'results-panel' : undefined}
+              tabIndex={tab === t.id ? 0 : -1}
               className={tab === t.id ? 'on' : ''}
-              onClick={() => setTab(t.id)}
+              onClick={() => onTab(t.id)}
+              onKeyDown={onTabKey}
             >
               {t.label}
             </button>
           ))}
         </div>
       </div>
-      <div className="tab-body" data-testid={`results-${tab}`}>
+      <div
+        className="tab-body"
+        data-testid={`results-${tab}`}
+        id="results-panel"
+        role="tabpanel"
+        aria-labelledby={resultsTabId(tab)}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the panel scrolls, so the keyboard must reach it (WAI-ARIA tabs)
+        tabIndex={0}
+      >
         {(tab === 'series' || tab === 'profile') && last === null ? (
           <p className="muted">
             This chain has not been elaborated yet: launch a run to see its series and profile.
           </p>
         ) : null}
-        {tab === 'series' && last !== null ? (
-          <TimeSeriesCharts
-            api={api}
-            chainKey={key}
-            nodes={nodes}
-            node={node}
-            onNode={setChosenNode}
-            version={version}
-          />
-        ) : null}
-        {tab === 'profile' && last !== null ? (
-          <ProfileChart api={api} chainKey={key} version={version} last={last} />
-        ) : null}
-        {tab === 'events' ? <EventsTable api={api} chainKey={key} version={version} /> : null}
-        {tab === 'runs' ? <RunsTable api={api} chainKey={key} version={version} /> : null}
-        {tab === 'quality' ? <QualityPanel api={api} chainKey={key} version={version} /> : null}
+        <Suspense fallback={<p className="muted">loading…</p>}>
+          {tab === 'series' && last !== null ? (
+            <TimeSeriesCharts
+              api={api}
+              chainKey={key}
+              nodes={nodes}
+              node={node}
+              onNode={setChosenNode}
+              version={version}
+            />
+          ) : null}
+          {tab === 'profile' && last !== null ? (
+            <ProfileChart api={api} chainKey={key} version={version} last={last} />
+          ) : null}
+          {tab === 'events' ? <EventsTable api={api} chainKey={key} version={version} /> : null}
+          {tab === 'runs' ? <RunsTable api={api} chainKey={key} version={version} /> : null}
+          {tab === 'quality' ? <QualityPanel api={api} chainKey={key} version={version} /> : null}
+        </Suspense>
         {latest.error ? (
           <p className="error-text" role="alert">
             {latest.error}
@@ -120,4 +164,8 @@ export function ChainResults(props: {
       </div>
     </>
   );
+});
+
+export function resultsTabId(tab: ResultsTab): string {
+  return `results-tab-${tab}`;
 }

@@ -1,8 +1,8 @@
-import { useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey, ChainSummary, RunMode } from '../../../contract/types.ts';
 import { chainLabel } from '../../../contract/types.ts';
-import { errorMessage, parseUtcInput, toUtcInput } from '../format.ts';
+import { errorMessage, fmtInt, parseUtcInput, toUtcInput } from '../format.ts';
 
 const MODES: { mode: RunMode; label: string; hint: string }[] = [
   { mode: 'incremental', label: 'Incremental', hint: 'from the last elaborated timestamp on' },
@@ -10,10 +10,15 @@ const MODES: { mode: RunMode; label: string; hint: string }[] = [
   { mode: 'full', label: 'Full', hint: 'the whole history, from the first raw row' },
 ];
 
-export function LaunchPanel(props: {
+export const LaunchPanel = memo(function LaunchPanel(props: {
   api: CatenaApi;
   selected: ChainSummary[];
-  onLaunched(launchId: string, chains: ChainKey[], mode: RunMode): void;
+  onLaunched(
+    launchId: string,
+    chains: ChainKey[],
+    mode: RunMode,
+    span: { from: number | null; to: number | null } | null,
+  ): void;
 }) {
   const { api, selected } = props;
   const [mode, setMode] = useState<RunMode>('incremental');
@@ -22,6 +27,7 @@ export function LaunchPanel(props: {
   const [concurrency, setConcurrency] = useState(4);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState<ChainSummary[] | null>(null);
 
   const chooseMode = (next: RunMode) => {
     setMode(next);
@@ -35,8 +41,13 @@ export function LaunchPanel(props: {
     }
   };
 
-  const launch = async () => {
+  const launch = async (confirmed = false) => {
     setError(null);
+    // a full run replaces every elaborated row of the chains: the operator says so first
+    if (mode === 'full' && !confirmed) {
+      setConfirming(selected);
+      return;
+    }
     let range: { from?: number; to?: number } = {};
     if (mode === 'range') {
       const f = parseUtcInput(from);
@@ -59,7 +70,12 @@ export function LaunchPanel(props: {
         concurrency,
         ...range,
       });
-      props.onLaunched(started.launchId, started.chains, mode);
+      props.onLaunched(
+        started.launchId,
+        started.chains,
+        mode,
+        mode === 'range' ? { from: range.from ?? null, to: range.to ?? null } : null,
+      );
     } catch (reason) {
       setError(errorMessage(reason));
     } finally {
@@ -144,6 +160,109 @@ export function LaunchPanel(props: {
           </p>
         ) : null}
       </div>
+      {confirming ? (
+        <ConfirmFull
+          api={api}
+          chains={confirming}
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => {
+            setConfirming(null);
+            void launch(true);
+          }}
+        />
+      ) : null}
     </>
+  );
+});
+
+/**
+ * Asks before a full re-elaboration, saying what it replaces: the elaborated
+ * rows of each chain (counted by the database through `quality`) and their
+ * alarm events. The safe answer has the focus.
+ */
+function ConfirmFull(props: { api: CatenaApi; chains: ChainSummary[]; onCancel(): void; onConfirm(): void }) {
+  const { api, chains } = props;
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [rows, setRows] = useState<Map<string, number> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const d = dialog.current;
+    if (d && !d.open) d.showModal();
+    return () => d?.close();
+  }, []);
+
+  useEffect(() => {
+    let live = true;
+    Promise.all(
+      chains.map(async (c) => {
+        if (c.lastElaboratedAt === null) return [chainLabel(c), 0] as const;
+        const perNode = await api.quality({ key: { controlUnitCode: c.controlUnitCode, chain: c.chain } });
+        return [chainLabel(c), perNode.reduce((acc, q) => acc + q.rows, 0)] as const;
+      }),
+    ).then(
+      (counts) => live && setRows(new Map(counts)),
+      (reason: unknown) => live && setError(errorMessage(reason)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, chains]);
+
+  const total = rows ? [...rows.values()].reduce((a, b) => a + b, 0) : null;
+  const n = chains.length;
+  return (
+    <dialog
+      ref={dialog}
+      className="confirm"
+      aria-labelledby="confirm-full-title"
+      data-testid="confirm-full"
+      onCancel={(e) => {
+        e.preventDefault();
+        props.onCancel();
+      }}
+    >
+      <h2 id="confirm-full-title">
+        Full re-elaboration of {n} chain{n === 1 ? '' : 's'}?
+      </h2>
+      <p data-testid="confirm-full-rows">
+        {total === null
+          ? error
+            ? `The elaborated rows could not be counted: ${error}`
+            : 'Counting the elaborated rows…'
+          : total === 0
+            ? 'No elaborated rows yet: the whole raw history will be elaborated.'
+            : `This replaces ${fmtInt(total)} elaborated rows and the alarm events of the whole history.`}
+      </p>
+      <ul className="confirm-list small">
+        {chains.map((c) => (
+          <li key={chainLabel(c)}>
+            <span className="mono">{chainLabel(c)}</span>{' '}
+            <span className="muted">
+              {rows ? `${fmtInt(rows.get(chainLabel(c)) ?? 0)} rows` : '…'}
+              {c.siteName ? ` · ${c.siteName}` : ''}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <p className="muted small">
+        An incremental run elaborates only the data after the last elaborated timestamp.
+      </p>
+      <div className="row confirm-actions">
+        <span className="grow" />
+        {/* biome-ignore lint/a11y/noAutofocus: the safe answer has the focus in a confirmation */}
+        <button type="button" onClick={props.onCancel} autoFocus>
+          Keep the data
+        </button>
+        <button
+          type="button"
+          className="primary danger"
+          onClick={props.onConfirm}
+          disabled={total === null && !error}
+        >
+          {total ? `Replace ${fmtInt(total)} rows` : 'Elaborate'}
+        </button>
+      </div>
+    </dialog>
   );
 }

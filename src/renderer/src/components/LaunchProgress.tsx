@@ -1,19 +1,25 @@
-import type { Dispatch } from 'react';
+import { type Dispatch, memo } from 'react';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey } from '../../../contract/types.ts';
-import { fmtDuration, fmtInt } from '../format.ts';
+import { fmtDuration, fmtInt, fmtTime } from '../format.ts';
 import type { ChainRunView, LaunchAction, LaunchView } from '../state/launches.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 
-function ChainRow(props: { launch: LaunchView; chain: ChainRunView; onCancel(): void; onFocus(): void }) {
+function ChainRow(props: {
+  launch: LaunchView;
+  chain: ChainRunView;
+  onCancel(): void;
+  onFocus(keyboard: boolean): void;
+}) {
   const { chain, launch } = props;
   const finished = chain.result !== null;
   const pct =
     chain.total > 0
       ? Math.min(100, (chain.done / chain.total) * 100)
-      : chain.status === 'succeeded' || chain.status === 'failed'
+      : chain.status === 'succeeded' || chain.status === 'failed' || chain.status === 'no-data'
         ? 100
         : 0;
+  const emptyRange = chain.status === 'no-data' && launch.mode === 'range' && chain.result?.timestamps === 0;
   return (
     <div
       className={`chain-run status-${chain.status}`}
@@ -21,7 +27,13 @@ function ChainRow(props: { launch: LaunchView; chain: ChainRunView; onCancel(): 
       data-status={chain.status}
     >
       <div className="chain-run-head">
-        <button type="button" className="link mono" onClick={props.onFocus} title="Show results">
+        <button
+          type="button"
+          className="link mono"
+          // a click from the keyboard (Enter, Space) has no pointer: the focus follows to the results
+          onClick={(e) => props.onFocus(e.detail === 0)}
+          title="Show results"
+        >
           {chain.label}
         </button>
         <StatusBadge status={chain.status === 'running' ? (chain.phase ?? 'running') : chain.status} />
@@ -52,7 +64,12 @@ function ChainRow(props: { launch: LaunchView; chain: ChainRunView; onCancel(): 
         <div className="fill" style={{ width: `${pct}%` }} />
       </div>
       <div className="chain-run-foot small muted">
-        {finished ? (
+        {chain.status === 'no-data' ? (
+          <span>
+            nothing to elaborate{emptyRange ? '' : ': no raw data after the last elaborated timestamp'} ·{' '}
+            {fmtDuration((chain.result?.durationMs ?? 0) / 1000)}
+          </span>
+        ) : finished ? (
           <span>
             {fmtInt(chain.result?.rowsWritten)} rows written ·{' '}
             {fmtDuration((chain.result?.durationMs ?? 0) / 1000)}
@@ -67,6 +84,11 @@ function ChainRow(props: { launch: LaunchView; chain: ChainRunView; onCancel(): 
           </span>
         )}
       </div>
+      {emptyRange ? (
+        <div className="warn-text small" role="status">
+          0 timestamps in the span: no raw data there
+        </div>
+      ) : null}
       {chain.result?.message ? (
         <div
           className={chain.status === 'failed' ? 'error-text small' : 'muted small'}
@@ -87,11 +109,11 @@ function ChainRow(props: { launch: LaunchView; chain: ChainRunView; onCancel(): 
   );
 }
 
-export function LaunchProgress(props: {
+export const LaunchProgress = memo(function LaunchProgress(props: {
   api: CatenaApi;
   launches: LaunchView[];
   dispatch: Dispatch<LaunchAction>;
-  onFocus(key: ChainKey): void;
+  onFocus(key: ChainKey, keyboard: boolean): void;
 }) {
   const { api, launches, dispatch } = props;
   const cancel = (launchId: string, chain?: ChainKey) => {
@@ -120,7 +142,7 @@ export function LaunchProgress(props: {
       {launches.length === 0 ? <p className="muted">No launch yet in this session.</p> : null}
       <div className="launches">
         {launches.map((launch) => {
-          const counts = { succeeded: 0, failed: 0, cancelled: 0 };
+          const counts = { succeeded: 0, 'no-data': 0, failed: 0, cancelled: 0 };
           for (const c of launch.chains) if (c.status in counts) counts[c.status as keyof typeof counts]++;
           return (
             <div
@@ -132,12 +154,15 @@ export function LaunchProgress(props: {
             >
               <div className="launch-head">
                 <span className="mono small" title={launch.launchId}>
-                  {launch.mode ?? 'launch'} · {launch.chains.length} chains
+                  {launch.mode ?? 'launch'}
+                  {launch.span ? ` ${fmtTime(launch.span.from)} → ${fmtTime(launch.span.to)}` : ''} ·{' '}
+                  {launch.chains.length} chain{launch.chains.length === 1 ? '' : 's'}
                 </span>
                 <span className="grow" />
                 {launch.finished ? (
                   <span className="small">
                     done in {fmtDuration((launch.durationMs ?? 0) / 1000)} · {counts.succeeded} ok
+                    {counts['no-data'] > 0 ? ` · ${counts['no-data']} no new data` : ''}
                     {counts.failed > 0 ? <span className="error-text"> · {counts.failed} failed</span> : null}
                     {counts.cancelled > 0 ? ` · ${counts.cancelled} cancelled` : ''}
                   </span>
@@ -158,7 +183,7 @@ export function LaunchProgress(props: {
                   launch={launch}
                   chain={chain}
                   onCancel={() => cancel(launch.launchId, chain)}
-                  onFocus={() => props.onFocus(chain)}
+                  onFocus={(keyboard) => props.onFocus(chain, keyboard)}
                 />
               ))}
             </div>
@@ -167,4 +192,4 @@ export function LaunchProgress(props: {
       </div>
     </>
   );
-}
+});

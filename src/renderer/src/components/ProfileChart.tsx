@@ -16,6 +16,7 @@ import type { WireSeries } from '../../../contract/wire.ts';
 import { AXIS_PROPS, COLORS, TOOLTIP_PROPS, tickNumber } from '../chart.ts';
 import { fmtNum, fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
+import { ChartBox } from './ChartBox.tsx';
 
 const TIMELINE_ROWS = 20_000;
 
@@ -147,7 +148,7 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
         ) : null}
       </div>
       <div className="profile-body">
-        <div className="chart profile-chart" data-testid="chart-profile">
+        <ChartBox className="profile-chart" testId="chart-profile">
           <div className="chart-title">
             Cumulative displacement vs depth{' '}
             <span className="muted">[mm] · depth [m] down{fixedEnd ? ` · fixed end: ${fixedEnd}` : ''}</span>
@@ -210,7 +211,7 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
               ) : null}
             </LineChart>
           </ResponsiveContainer>
-        </div>
+        </ChartBox>
         <table className="grid-table compact profile-table">
           <thead>
             <tr>

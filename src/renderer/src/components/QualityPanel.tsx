@@ -5,6 +5,7 @@ import type { ChainKey, NodeFlagCounts } from '../../../contract/types.ts';
 import { AXIS_PROPS, COLORS, TOOLTIP_PROPS } from '../chart.ts';
 import { fmtInt, fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
+import { ChartBox } from './ChartBox.tsx';
 
 type Counts = Omit<NodeFlagCounts, 'nodeIndex' | 'firstAt' | 'lastAt'>;
 
@@ -83,7 +84,7 @@ export function QualityPanel(props: { api: CatenaApi; chainKey: ChainKey; versio
         </p>
       </div>
       <div className="quality-body">
-        <div className="chart" data-testid="chart-quality">
+        <ChartBox testId="chart-quality">
           <div className="chart-title">Flagged rows per node</div>
           <ResponsiveContainer width="100%" height={220}>
             <BarChart data={perNode} margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
@@ -114,7 +115,7 @@ export function QualityPanel(props: { api: CatenaApi; chainKey: ChainKey; versio
               <Bar dataKey="held" stackId="f" fill={COLORS.held} isAnimationActive={false} />
             </BarChart>
           </ResponsiveContainer>
-        </div>
+        </ChartBox>
         <div className="table-wrap">
           <table className="grid-table compact" data-testid="quality-table">
             <thead>

@@ -1,23 +1,56 @@
-import type { ChainKey, ChainSummary, RunRecord } from '../../../contract/types.ts';
-import { chainLabel } from '../../../contract/types.ts';
-import { fmtInt, fmtTime } from '../format.ts';
-import { StatusBadge } from './StatusBadge.tsx';
+import { type KeyboardEvent, memo, useRef, useState } from 'react';
+import type { ChainKey } from '../../../contract/types.ts';
+import { fmtDate, fmtInt, fmtTime } from '../format.ts';
+import {
+  DEFAULT_STALE_AFTER_HOURS,
+  fmtAge,
+  levelWord,
+  METRICS,
+  type OverviewFilter,
+  type OverviewRow,
+  type OverviewSort,
+  STATE_FILTERS,
+  type StateFilter,
+} from '../state/overview.ts';
+import { runOutcome, StatusBadge } from './StatusBadge.tsx';
 
-export function StationsTable(props: {
-  chains: ChainSummary[] | null;
+const COLUMNS = 7 + METRICS.length;
+
+/**
+ * The stations overview: one row per chain with its current alarm level per
+ * metric, data freshness and last run. Keyboard: the rows are one tab stop
+ * (roving tabindex); ↑/↓/Home/End move, Space ticks the chain for a launch,
+ * Enter opens its results.
+ */
+export const StationsTable = memo(function StationsTable(props: {
+  /** filtered and sorted; null while loading */
+  rows: OverviewRow[] | null;
+  total: number;
+  sites: string[];
+  units: string[];
+  filter: OverviewFilter;
+  onFilter(next: OverviewFilter): void;
+  sort: OverviewSort;
+  onSort(next: OverviewSort): void;
   error: string | null;
   loading: boolean;
-  selected: Set<string>;
+  selected: ReadonlySet<string>;
   onSelectedChange(next: Set<string>): void;
-  focused: ChainKey | null;
-  onFocus(key: ChainKey): void;
-  lastRuns: Map<string, RunRecord>;
+  focusedLabel: string | null;
+  /** show the chain's results; `keyboard` moves the focus there */
+  onOpen(key: ChainKey, keyboard: boolean): void;
   onReload(): void;
 }) {
-  const { chains, selected, onSelectedChange, focused, onFocus, lastRuns } = props;
-  const all = chains ?? [];
-  const allSelected = all.length > 0 && all.every((c) => selected.has(chainLabel(c)));
-  const focusedLabel = focused ? chainLabel(focused) : null;
+  const { rows, selected, onSelectedChange, focusedLabel, filter, onFilter } = props;
+  const shown = rows ?? [];
+  const allSelected = shown.length > 0 && shown.every((r) => selected.has(r.label));
+  const [active, setActive] = useState<string | null>(null);
+  const tbody = useRef<HTMLTableSectionElement>(null);
+  // the row in the tab order: the last one focused, else the open chain, else the first
+  const tabRow =
+    shown.find((r) => r.label === active)?.label ??
+    shown.find((r) => r.label === focusedLabel)?.label ??
+    shown[0]?.label;
 
   const toggle = (label: string) => {
     const next = new Set(selected);
@@ -26,24 +59,105 @@ export function StationsTable(props: {
     onSelectedChange(next);
   };
 
+  const focusRow = (index: number) => {
+    const target = shown[Math.max(0, Math.min(shown.length - 1, index))];
+    if (!target) return;
+    tbody.current?.querySelector<HTMLElement>(`tr[data-chain="${target.label}"]`)?.focus();
+  };
+
+  const onRowKey = (e: KeyboardEvent<HTMLTableRowElement>, row: OverviewRow, index: number) => {
+    if (e.target !== e.currentTarget) return;
+    switch (e.key) {
+      case 'ArrowDown':
+        focusRow(index + 1);
+        break;
+      case 'ArrowUp':
+        focusRow(index - 1);
+        break;
+      case 'Home':
+        focusRow(0);
+        break;
+      case 'End':
+        focusRow(shown.length - 1);
+        break;
+      case 'Enter':
+        props.onOpen(row.summary, true);
+        break;
+      case ' ':
+        toggle(row.label);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
   return (
     <>
       <div className="panel-head">
         <h2>Stations</h2>
-        <span className="muted">
-          {all.length} chains · {selected.size} selected
+        <span className="muted" data-testid="stations-count">
+          {props.total} chains{shown.length !== props.total ? ` · ${shown.length} shown` : ''} ·{' '}
+          {selected.size} selected
         </span>
+        <fieldset className="filters">
+          <legend className="sr-only">Filter and sort the stations</legend>
+          <select
+            aria-label="Site"
+            value={filter.site}
+            onChange={(e) => onFilter({ ...filter, site: e.target.value })}
+            className="site-filter"
+          >
+            <option value="">all sites</option>
+            {props.sites.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+          <select
+            aria-label="Control unit"
+            value={filter.unit}
+            onChange={(e) => onFilter({ ...filter, unit: e.target.value })}
+          >
+            <option value="">all units</option>
+            {props.units.map((u) => (
+              <option key={u} value={u}>
+                {u}
+              </option>
+            ))}
+          </select>
+          <select
+            aria-label="State"
+            value={filter.state}
+            onChange={(e) => onFilter({ ...filter, state: e.target.value as StateFilter })}
+          >
+            {STATE_FILTERS.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+          <select
+            aria-label="Sort"
+            value={props.sort}
+            onChange={(e) => props.onSort(e.target.value as OverviewSort)}
+          >
+            <option value="worst">worst first</option>
+            <option value="name">by name</option>
+          </select>
+        </fieldset>
         <span className="grow" />
         <button
           type="button"
-          onClick={() => onSelectedChange(new Set(all.filter((c) => c.active).map((c) => chainLabel(c))))}
+          onClick={() => onSelectedChange(new Set(shown.filter((r) => r.summary.active).map((r) => r.label)))}
         >
           Select active
         </button>
         <button type="button" onClick={() => onSelectedChange(new Set())} disabled={selected.size === 0}>
           Clear
         </button>
-        <button type="button" onClick={props.onReload} title="Reload stations">
+        <button type="button" onClick={props.onReload} title="Reload stations" aria-label="Reload stations">
           ↻
         </button>
       </div>
@@ -53,91 +167,64 @@ export function StationsTable(props: {
         </p>
       ) : null}
       <div className="table-wrap">
-        <table className="grid-table" data-testid="stations-table">
+        <table className="grid-table stations-table" data-testid="stations-table">
           <thead>
             <tr>
               <th className="check">
                 <input
                   type="checkbox"
-                  aria-label="Select all chains"
+                  aria-label="Select all shown chains"
                   checked={allSelected}
-                  onChange={() =>
-                    onSelectedChange(allSelected ? new Set() : new Set(all.map((c) => chainLabel(c))))
-                  }
+                  onChange={() => {
+                    const next = new Set(selected);
+                    for (const r of shown) {
+                      if (allSelected) next.delete(r.label);
+                      else next.add(r.label);
+                    }
+                    onSelectedChange(next);
+                  }}
                 />
               </th>
-              <th>Control unit</th>
               <th>Chain</th>
               <th>Site</th>
-              <th className="num">Nodes</th>
-              <th className="num">Raw rows</th>
-              <th>First raw</th>
-              <th>Last raw</th>
-              <th>Last elaborated</th>
-              <th>Active</th>
+              {METRICS.map((m) => (
+                <th key={m.metric} title={`current alarm level of ${m.label} [${m.unit}]`}>
+                  {m.short}
+                </th>
+              ))}
+              <th title={`time since the newest raw row; stale after ${DEFAULT_STALE_AFTER_HOURS} h`}>
+                Last data
+              </th>
+              <th>Elaborated to</th>
               <th>Last run</th>
+              <th className="num">Nodes</th>
             </tr>
           </thead>
-          <tbody>
-            {all.map((c) => {
-              const label = chainLabel(c);
-              const run = lastRuns.get(label);
-              const behind =
-                c.lastRawAt !== null && (c.lastElaboratedAt === null || c.lastElaboratedAt < c.lastRawAt);
-              return (
-                <tr
-                  key={label}
-                  data-chain={label}
-                  className={`${label === focusedLabel ? 'focused' : ''} ${c.active ? '' : 'inactive'}`}
-                  onClick={(e) => {
-                    // ticking the checkbox selects for launch; the rest of the row shows the results
-                    if (!(e.target instanceof HTMLInputElement)) onFocus(c);
-                  }}
-                >
-                  <td className="check">
-                    <input
-                      type="checkbox"
-                      aria-label={`Select ${label}`}
-                      checked={selected.has(label)}
-                      onChange={() => toggle(label)}
-                    />
-                  </td>
-                  <td className="mono">{c.controlUnitCode}</td>
-                  <td className="mono">{c.chain}</td>
-                  <td className="ellipsis" title={c.siteName ?? ''}>
-                    {c.siteName ?? '—'}
-                  </td>
-                  <td className="num">
-                    {c.enabledNodeCount === c.nodeCount
-                      ? c.nodeCount
-                      : `${c.enabledNodeCount}/${c.nodeCount}`}
-                  </td>
-                  <td className="num">{fmtInt(c.rawRowCount)}</td>
-                  <td className="mono">{fmtTime(c.firstRawAt)}</td>
-                  <td className="mono">{fmtTime(c.lastRawAt)}</td>
-                  <td
-                    className={`mono ${behind ? 'warn-text' : ''}`}
-                    title={behind ? 'raw data not yet elaborated' : ''}
-                  >
-                    {fmtTime(c.lastElaboratedAt)}
-                  </td>
-                  <td>{c.active ? 'yes' : <span className="muted">no</span>}</td>
-                  <td title={run?.message ?? ''}>
-                    {run ? <StatusBadge status={run.status} /> : <span className="muted">—</span>}
-                  </td>
-                </tr>
-              );
-            })}
-            {chains && all.length === 0 ? (
+          <tbody ref={tbody}>
+            {shown.map((r, index) => (
+              <StationRow
+                key={r.label}
+                row={r}
+                index={index}
+                tabbable={r.label === tabRow}
+                selected={selected.has(r.label)}
+                focused={r.label === focusedLabel}
+                onToggle={toggle}
+                onOpen={props.onOpen}
+                onKey={onRowKey}
+                onActive={setActive}
+              />
+            ))}
+            {rows && shown.length === 0 ? (
               <tr>
-                <td colSpan={11} className="muted">
-                  No chains in active_stations.
+                <td colSpan={COLUMNS} className="muted">
+                  {props.total === 0 ? 'No chains in active_stations.' : 'No chain matches the filters.'}
                 </td>
               </tr>
             ) : null}
-            {!chains && props.loading ? (
+            {!rows && props.loading ? (
               <tr>
-                <td colSpan={11} className="muted">
+                <td colSpan={COLUMNS} className="muted">
                   Loading…
                 </td>
               </tr>
@@ -146,5 +233,120 @@ export function StationsTable(props: {
         </table>
       </div>
     </>
+  );
+});
+
+function StationRow(props: {
+  row: OverviewRow;
+  index: number;
+  tabbable: boolean;
+  selected: boolean;
+  focused: boolean;
+  onToggle(label: string): void;
+  onOpen(key: ChainKey, keyboard: boolean): void;
+  onKey(e: KeyboardEvent<HTMLTableRowElement>, row: OverviewRow, index: number): void;
+  onActive(label: string): void;
+}) {
+  const { row: r, selected } = props;
+  const c = r.summary;
+  const run = r.lastRun;
+  const elaborated = c.lastElaboratedAt !== null;
+  const staleText = `stale after ${r.staleAfterHours} h${
+    r.staleAfterHours === DEFAULT_STALE_AFTER_HOURS ? ' (default)' : ''
+  }`;
+  return (
+    <tr
+      data-chain={r.label}
+      data-worst={r.worst}
+      data-stale={r.stale ? 'true' : 'false'}
+      className={`${props.focused ? 'focused' : ''} ${c.active ? '' : 'inactive'}`}
+      tabIndex={props.tabbable ? 0 : -1}
+      aria-selected={selected}
+      aria-current={props.focused ? 'true' : undefined}
+      onFocus={(e) => {
+        if (e.target === e.currentTarget) props.onActive(r.label);
+      }}
+      onKeyDown={(e) => props.onKey(e, r, props.index)}
+      onClick={(e) => {
+        // ticking the checkbox selects for launch; the rest of the row shows the results
+        if (!(e.target instanceof HTMLInputElement)) props.onOpen(c, false);
+      }}
+    >
+      <td className="check">
+        <input
+          type="checkbox"
+          tabIndex={-1}
+          aria-label={`Select ${r.label}`}
+          checked={selected}
+          onChange={() => props.onToggle(r.label)}
+        />
+      </td>
+      <td className="mono chain-cell" data-col="chain">
+        {r.label}
+        {c.active ? null : <span className="muted small"> inactive</span>}
+      </td>
+      <td className="site" data-col="site" title={c.siteName ?? ''}>
+        {c.siteName ?? '—'}
+      </td>
+      {METRICS.map((m, i) => {
+        const level = r.levels?.levels[i];
+        if (!elaborated || r.levels === null || level === undefined) {
+          return (
+            <td key={m.metric} data-col={m.metric} className="muted" title="not elaborated yet">
+              —
+            </td>
+          );
+        }
+        return (
+          <td
+            key={m.metric}
+            data-col={m.metric}
+            data-level={level ?? ''}
+            title={`${m.label}: ${levelWord(level)}${level !== null ? ` (level ${level})` : ''} at ${fmtTime(r.levels.asOf)}`}
+          >
+            <span className={`level-chip lvl-${level === null ? 'unknown' : Math.min(level, 3)}`}>
+              {levelWord(level)}
+            </span>
+          </td>
+        );
+      })}
+      <td
+        data-col="data"
+        className={r.stale ? 'stale' : ''}
+        title={`newest raw row ${fmtTime(c.lastRawAt)} · ${fmtInt(c.rawRowCount)} raw rows since ${fmtTime(
+          c.firstRawAt,
+        )} · ${staleText}`}
+      >
+        <span className="nowrap">{c.lastRawAt === null ? 'no data' : fmtAge(r.dataAge)}</span>
+        {r.stale ? <span className="tag">stale</span> : null}
+      </td>
+      <td
+        className={`mono ${r.behind ? 'warn-text' : ''}`}
+        data-col="elaborated"
+        title={r.behind ? 'raw data not yet elaborated' : 'up to date with the raw data'}
+      >
+        {c.lastElaboratedAt === null ? (
+          '—'
+        ) : (
+          <>
+            <span className="nowrap">{fmtDate(c.lastElaboratedAt)}</span>{' '}
+            <span className="nowrap">{fmtTime(c.lastElaboratedAt).slice(11)}</span>
+          </>
+        )}
+      </td>
+      <td data-col="run" title={run?.message ?? ''}>
+        {run ? (
+          <>
+            <StatusBadge status={runOutcome(run)} />{' '}
+            <span className="muted small nowrap">{fmtAge(r.runAge)}</span>
+          </>
+        ) : (
+          <span className="muted">—</span>
+        )}
+      </td>
+      <td className="num" data-col="nodes">
+        {c.enabledNodeCount === c.nodeCount ? c.nodeCount : `${c.enabledNodeCount}/${c.nodeCount}`}
+      </td>
+    </tr>
   );
 }

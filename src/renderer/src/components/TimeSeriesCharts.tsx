@@ -1,13 +1,15 @@
-import { useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey } from '../../../contract/types.ts';
 import { AXIS_PROPS, COLORS, decimate, TOOLTIP_PROPS, tickNumber } from '../chart.ts';
 import { fmtDate, fmtNum, fmtTime, fmtTimeShort } from '../format.ts';
 import { useLoad } from '../hooks.ts';
+import { ChartBox } from './ChartBox.tsx';
 
 const MAX_ROWS = 50_000;
-const MAX_POINTS = 1_500;
+/** about two points per pixel of a chart on a wide screen; the line's shape is kept (see decimate) */
+const MAX_POINTS = 1_000;
 
 interface Point {
   t: number;
@@ -84,6 +86,8 @@ export function TimeSeriesCharts(props: {
   }, [series.data]);
 
   const multiDay = span !== null && span[1]! - span[0]! > 3 * 86400;
+  // new points are drawn in a transition: React yields between the charts, so input is not held up
+  const drawn = useDeferredValue(points);
 
   return (
     <div className="series">
@@ -116,45 +120,62 @@ export function TimeSeriesCharts(props: {
       </div>
       <div className="chart-grid">
         {PANELS.map((panel) => (
-          <div className="chart" key={panel.title} data-testid={`chart-${panel.title}`}>
-            <div className="chart-title">
-              {panel.title} <span className="muted">[{panel.unit}]</span>
-            </div>
-            <ResponsiveContainer width="100%" height={170}>
-              <LineChart data={points} syncId="series" margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
-                <CartesianGrid stroke={COLORS.grid} strokeDasharray="2 3" />
-                <XAxis
-                  dataKey="t"
-                  type="number"
-                  domain={['dataMin', 'dataMax']}
-                  tickFormatter={(t: number) => (multiDay ? fmtDate(t) : fmtTimeShort(t))}
-                  {...AXIS_PROPS}
-                  minTickGap={40}
-                />
-                <YAxis width={56} {...AXIS_PROPS} domain={['auto', 'auto']} tickFormatter={tickNumber} />
-                <Tooltip
-                  {...TOOLTIP_PROPS}
-                  labelFormatter={(t) => fmtTime(Number(t))}
-                  formatter={(v) => (typeof v === 'number' ? fmtNum(v, 3) : '—')}
-                />
-                {panel.lines.length > 1 ? <Legend wrapperStyle={{ fontSize: 11 }} height={18} /> : null}
-                {panel.lines.map((line) => (
-                  <Line
-                    key={line.key}
-                    dataKey={line.key}
-                    name={line.name}
-                    stroke={line.color}
-                    dot={false}
-                    strokeWidth={1.25}
-                    isAnimationActive={false}
-                    connectNulls={false}
-                  />
-                ))}
-              </LineChart>
-            </ResponsiveContainer>
-          </div>
+          <SeriesPanel key={panel.title} panel={panel} points={drawn} multiDay={multiDay} />
         ))}
       </div>
     </div>
   );
 }
+
+/**
+ * One chart, drawn again only when its points change (memo): a render of the
+ * page around it (progress, another chain's results) leaves its SVG alone.
+ */
+const SeriesPanel = memo(function SeriesPanel(props: {
+  panel: PanelSpec;
+  points: Point[];
+  multiDay: boolean;
+}) {
+  const { panel, points, multiDay } = props;
+  return (
+    <ChartBox testId={`chart-${panel.title}`}>
+      <div className="chart-title">
+        {panel.title} <span className="muted">[{panel.unit}]</span>
+      </div>
+      <div className="chart-plot">
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={points} syncId="series" margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
+            <CartesianGrid stroke={COLORS.grid} strokeDasharray="2 3" />
+            <XAxis
+              dataKey="t"
+              type="number"
+              domain={['dataMin', 'dataMax']}
+              tickFormatter={(t: number) => (multiDay ? fmtDate(t) : fmtTimeShort(t))}
+              {...AXIS_PROPS}
+              minTickGap={40}
+            />
+            <YAxis width={56} {...AXIS_PROPS} domain={['auto', 'auto']} tickFormatter={tickNumber} />
+            <Tooltip
+              {...TOOLTIP_PROPS}
+              labelFormatter={(t) => fmtTime(Number(t))}
+              formatter={(v) => (typeof v === 'number' ? fmtNum(v, 3) : '—')}
+            />
+            {panel.lines.length > 1 ? <Legend wrapperStyle={{ fontSize: 11 }} height={18} /> : null}
+            {panel.lines.map((line) => (
+              <Line
+                key={line.key}
+                dataKey={line.key}
+                name={line.name}
+                stroke={line.color}
+                dot={false}
+                strokeWidth={1.25}
+                isAnimationActive={false}
+                connectNulls={false}
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+    </ChartBox>
+  );
+});

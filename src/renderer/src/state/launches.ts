@@ -7,7 +7,8 @@ import type { EngineEvent } from '../../../contract/events.ts';
 import type { ChainKey, ChainPhase, ChainResult, RunMode } from '../../../contract/types.ts';
 import { chainLabel } from '../../../contract/types.ts';
 
-export type ChainRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+/** 'no-data': succeeded without a row to write (nothing new in the span), shown apart from a success */
+export type ChainRunStatus = 'queued' | 'running' | 'succeeded' | 'no-data' | 'failed' | 'cancelled';
 
 export interface ChainRunView extends ChainKey {
   label: string;
@@ -26,6 +27,8 @@ export interface ChainRunView extends ChainKey {
 export interface LaunchView {
   launchId: string;
   mode: RunMode | null;
+  /** a range's span (epoch seconds), when known */
+  span: { from: number | null; to: number | null } | null;
   startedAtMs: number;
   chains: ChainRunView[];
   finished: boolean;
@@ -35,8 +38,31 @@ export interface LaunchView {
 
 export type LaunchAction =
   | { type: 'event'; event: EngineEvent; now: number }
-  | { type: 'launched'; launchId: string; chains: ChainKey[]; mode: RunMode; now: number }
+  /** events coalesced over one animation frame, oldest first */
+  | { type: 'events'; events: EngineEvent[]; now: number }
+  | {
+      type: 'launched';
+      launchId: string;
+      chains: ChainKey[];
+      mode: RunMode;
+      span: { from: number | null; to: number | null } | null;
+      now: number;
+    }
   | { type: 'cancel-requested'; launchId: string; chain?: ChainKey }
+  /**
+   * What the runs table knows of a launch this page did not start (a reload,
+   * another window): its mode, span and chains, from `listRuns`.
+   */
+  | {
+      type: 'restored';
+      launchId: string;
+      mode: RunMode;
+      span: { from: number | null; to: number | null } | null;
+      chains: ChainKey[];
+      /** the runs of the launch that have ended, as their results */
+      ended: ChainResult[];
+      startedAtMs: number;
+    }
   | { type: 'clear-finished' };
 
 function newChain(key: ChainKey): ChainRunView {
@@ -61,6 +87,7 @@ function newLaunch(launchId: string, now: number): LaunchView {
   return {
     launchId,
     mode: null,
+    span: null,
     startedAtMs: now,
     chains: [],
     finished: false,
@@ -85,15 +112,17 @@ function updateChain(
   return { ...withKey, chains: withKey.chains.map((c) => (c.label === label ? update(c) : c)) };
 }
 
+/** The result's counts are final, whatever the ending: progress events may lag behind them. */
 function applyResult(chain: ChainRunView, result: ChainResult): ChainRunView {
+  const succeeded = result.status === 'succeeded';
   return {
     ...chain,
-    status: result.status,
+    status: succeeded && result.rowsWritten === 0 ? 'no-data' : result.status,
     phase: result.phase ?? chain.phase,
     rowsRead: result.rowsRead,
     rowsWritten: result.rowsWritten,
-    done: result.status === 'succeeded' ? Math.max(chain.total, result.timestamps) : chain.done,
-    total: result.status === 'succeeded' ? Math.max(chain.total, result.timestamps) : chain.total,
+    done: result.timestamps,
+    total: succeeded ? result.timestamps : Math.max(chain.total, result.timestamps),
     etaSeconds: null,
     result,
   };
@@ -144,6 +173,27 @@ export function launchesReducer(launches: LaunchView[], action: LaunchAction): L
           chains: l.chains.map((c) => (c.label === label ? { ...c, cancelRequested: true } : c)),
         };
       });
+    case 'restored': {
+      const index = launches.findIndex((l) => l.launchId === action.launchId);
+      const current = index >= 0 ? launches[index]! : newLaunch(action.launchId, action.startedAtMs);
+      let restored = withChains(current, action.chains);
+      for (const result of action.ended) {
+        restored = updateChain(restored, result, (c) => (c.result ? c : applyResult(c, result)));
+      }
+      const next = {
+        ...restored,
+        mode: current.mode ?? action.mode,
+        span: current.span ?? action.span,
+        startedAtMs: Math.min(current.startedAtMs, action.startedAtMs),
+      };
+      if (index >= 0) return launches.map((l, i) => (i === index ? next : l));
+      return [next, ...launches];
+    }
+    case 'events':
+      return action.events.reduce(
+        (acc, event) => launchesReducer(acc, { type: 'event', event, now: action.now }),
+        launches,
+      );
     case 'launched':
     case 'event': {
       const launchId = action.type === 'launched' ? action.launchId : action.event.launchId;
@@ -151,7 +201,11 @@ export function launchesReducer(launches: LaunchView[], action: LaunchAction): L
       const current = index >= 0 ? launches[index]! : newLaunch(launchId, action.now);
       const next =
         action.type === 'launched'
-          ? { ...withChains(current, action.chains), mode: current.mode ?? action.mode }
+          ? {
+              ...withChains(current, action.chains),
+              mode: current.mode ?? action.mode,
+              span: current.span ?? action.span,
+            }
           : reduceEvent(current, action.event);
       if (index >= 0) return launches.map((l, i) => (i === index ? next : l));
       return [next, ...launches];
