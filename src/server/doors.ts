@@ -185,7 +185,9 @@ export function sameOrigin(request: FastifyRequest): boolean {
   if (origin === undefined) return true;
   try {
     const url = new URL(origin);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === request.headers.host;
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+    // the Host header read with the Origin's scheme, so that default ports compare equal
+    return url.host === new URL(`${url.protocol}//${request.headers.host ?? ''}`).host;
   } catch {
     return false;
   }

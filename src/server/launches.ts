@@ -277,7 +277,9 @@ export function createApiHost(service: CatenaService, board: LaunchBoard): ApiHo
       throw new HostRefusal('NOT_FOUND', `no launch ${launchId} on this host or in catena_runs`);
     }
     const newest = newestPerChain(runs);
-    const labels = new Set<string>([...(tracked?.chains.keys() ?? []), ...newest.keys()]);
+    // the launch's order: as launched, else as the runs started
+    const started = [...newest.values()].sort((a, b) => a.runId - b.runId).map(chainLabel);
+    const labels = new Set<string>([...(tracked?.chains.keys() ?? []), ...started]);
     const chains = [...labels].map((label) => {
       const t = tracked?.chains.get(label);
       const run = newest.get(label);
