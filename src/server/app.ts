@@ -133,6 +133,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     else defaultJson(request, String(body), done);
   });
 
+  // Any other type: an empty body is no body (`curl -X POST -d ''` of the legacy trigger), else 415.
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    if (String(body).trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    const type = request.headers['content-type'] ?? 'none';
+    const error = new Error(
+      `a body of type "${type}" is not understood: send JSON (content-type: application/json)`,
+    );
+    done(Object.assign(error, { statusCode: 415 }), undefined);
+  });
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status < 500) {

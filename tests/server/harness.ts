@@ -23,13 +23,13 @@ export const SMALL_A: ChainKey = { controlUnitCode: 'CU900', chain: 'A' };
 export const SMALL_B: ChainKey = { controlUnitCode: 'CU900', chain: 'B' };
 /** in active_stations with active = 0 */
 export const INACTIVE: ChainKey = { controlUnitCode: 'CU901', chain: 'A' };
-/** enough cells for two compute chunks: a cancel lands between them */
+/** enough cells for four compute chunks (50 000 cells each): a cancel lands between two of them */
 export const BIG: ChainKey = { controlUnitCode: 'CU902', chain: 'A' };
 
 export const SMALL_TIMESTAMPS = 40;
 export const SMALL_NODES = [1, 2, 3];
 const BIG_NODES = Array.from({ length: 25 }, (_, i) => i + 1);
-const BIG_TIMESTAMPS = 2_200;
+const BIG_TIMESTAMPS = 6_200;
 
 export type Kind = 'sqlite' | 'mysql';
 
@@ -49,8 +49,10 @@ export class WriteGate {
   /** writes that arrived while closed */
   held = 0;
 
+  /** holds the writes from now on (and counts them from 0) */
   close(): void {
     this.#open = false;
+    this.held = 0;
   }
 
   open(): void {
@@ -72,6 +74,8 @@ export interface Harness {
   gate: WriteGate;
   /** unexpected errors the server logged (a test fails on any) */
   unexpected: string[];
+  /** appends `count` timestamps of raw rows to a small chain (new data for an incremental run) */
+  moreRaw(key: ChainKey, count: number): Promise<void>;
   /** a second server on the same service (other options) */
   serve(options?: Partial<ServerOptions>): Promise<FastifyInstance>;
   /** resolves with the launch's launch-finished event */
@@ -125,6 +129,7 @@ export async function openHarness(kind: Kind, options: Partial<ServerOptions> = 
     return app;
   };
   const app = await serve();
+  const written = new Map<string, number>();
   return {
     kind,
     service,
@@ -132,6 +137,24 @@ export async function openHarness(kind: Kind, options: Partial<ServerOptions> = 
     gate,
     unexpected,
     serve,
+    moreRaw: async (key, count) => {
+      const label = `${key.controlUnitCode}-${key.chain}`;
+      const done = written.get(label) ?? SMALL_TIMESTAMPS;
+      const rows = raw(SMALL_NODES, done + count);
+      const keep = SMALL_NODES.length * done;
+      const slice = <T extends Float64Array | Int32Array>(a: T) => a.slice(keep) as T;
+      await service.store.writeRaw(key, {
+        length: rows.length - keep,
+        timestamp: slice(rows.timestamp),
+        nodeIndex: slice(rows.nodeIndex),
+        rawX: slice(rows.rawX),
+        rawY: slice(rows.rawY),
+        rawZ: slice(rows.rawZ),
+        rawT: slice(rows.rawT),
+        errorCode: slice(rows.errorCode),
+      });
+      written.set(label, done + count);
+    },
     finished: (launchId) =>
       new Promise((resolve) => {
         const done = () => events.find((e) => e.type === 'launch-finished' && e.launchId === launchId);

@@ -150,6 +150,7 @@ for (const { kind, available } of kinds) {
     });
 
     it('POST /trigger launches every active chain, skipping the running ones; all running is 409', async () => {
+      await h.moreRaw(SMALL_A, 5); // so that CU900-A has something to write (and is held) too
       h.gate.close();
       const first = await inject('POST', '/trigger/CU900/B');
       const runningId = body<{ launch_id: string }>(first).launch_id;
@@ -243,11 +244,11 @@ for (const { kind, available } of kinds) {
       expect(events.statusCode).toBe(200);
       conforms(methods.events.output, events);
 
-      const nodes = await inject('GET', '/api/v1/chains/CU900/A/nodes');
+      const nodes = await inject('GET', '/api/v1/chains/CU900/B/nodes');
       conforms(methods.chainNodes.output, nodes);
       expect(body<{ nodes: unknown[] }>(nodes).nodes).toHaveLength(SMALL_NODES.length);
 
-      const quality = await inject('GET', '/api/v1/chains/CU900/A/quality');
+      const quality = await inject('GET', '/api/v1/chains/CU900/B/quality');
       conforms(methods.quality.output, quality);
       expect(body<{ rows: number }[]>(quality).reduce((s, q) => s + q.rows, 0)).toBe(SMALL_ROWS);
 
@@ -256,18 +257,18 @@ for (const { kind, available } of kinds) {
     });
 
     it('series: as stored, or downsampled to points per node with samples; latest: the newest row of each node', async () => {
-      const all = await inject('GET', '/api/v1/chains/CU900/A/series');
+      const all = await inject('GET', '/api/v1/chains/CU900/B/series');
       expect(all.statusCode).toBe(200);
       conforms(apiMethods.chainSeries.output, all);
       expect(body(all)).toMatchObject({
-        ...SMALL_A,
+        ...SMALL_B,
         rowsRead: SMALL_ROWS,
         truncated: false,
         downsampling: null,
         series: { length: SMALL_ROWS },
       });
 
-      const down = await inject('GET', '/api/v1/chains/CU900/A/series?points=4&node=2');
+      const down = await inject('GET', '/api/v1/chains/CU900/B/series?points=4&node=2');
       conforms(apiMethods.chainSeries.output, down);
       const d = body<{
         downsampling: { points: number; bucketSeconds: number };
@@ -279,10 +280,10 @@ for (const { kind, available } of kinds) {
       expect(d.series.samples.reduce((a, b) => a + b, 0)).toBe(SMALL_TIMESTAMPS);
 
       const first = body<{ series: { timestamp: number[] } }>(all).series.timestamp[0]!;
-      const span = await inject('GET', `/api/v1/chains/CU900/A/series?from=${first}&to=${first + 600}`);
+      const span = await inject('GET', `/api/v1/chains/CU900/B/series?from=${first}&to=${first + 600}`);
       expect(body(span)).toMatchObject({ rowsRead: 2 * SMALL_NODES.length, from: first, to: first + 600 });
 
-      const latest = await inject('GET', '/api/v1/chains/CU900/A/latest');
+      const latest = await inject('GET', '/api/v1/chains/CU900/B/latest');
       expect(latest.statusCode).toBe(200);
       conforms(apiMethods.chainLatest.output, latest);
       const l = body<{ timestamp: number; nodes: { nodeIndex: number; timestamp: number }[] }>(latest);
@@ -364,6 +365,32 @@ for (const { kind, available } of kinds) {
         payload: '',
       });
       expect(empty.statusCode).toBe(404);
+      // the legacy trigger as curl -X POST -d '' sends it; another body type is named
+      const curl = await h.app.inject({
+        method: 'POST',
+        url: '/trigger/CU900/A',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: '',
+      });
+      expect(curl.statusCode).toBe(202);
+      await h.finished(body<{ launch_id: string }>(curl).launch_id);
+      const xml = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/launches',
+        headers: { 'content-type': 'application/xml' },
+        payload: '<launch/>',
+      });
+      expect(xml.statusCode).toBe(415);
+      expect(body(xml)).toMatchObject({
+        error: { code: 'BAD_REQUEST', message: expect.stringContaining('send JSON') },
+      });
+      const text = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/launches',
+        headers: { 'content-type': 'text/plain' },
+        payload: 'launch everything',
+      });
+      expect(text.statusCode).toBe(400);
       const nothing = await inject('GET', '/api/v2/chains');
       expect(nothing.statusCode).toBe(404);
       expect(body(nothing)).toMatchObject({ error: { code: 'NOT_FOUND' } });
