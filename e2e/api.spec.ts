@@ -4,6 +4,7 @@
  */
 import { expect, test } from '@playwright/test';
 import WebSocket from 'ws';
+import { CHROMIUM_ARGS } from '../playwright.config.ts';
 import { label, waitForLaunch } from './fixtures.ts';
 
 const KEY = { controlUnitCode: 'CU002', chain: 'A' };
@@ -127,4 +128,132 @@ test('POST /api/launch starts a run whose events stream on the WebSocket', async
   const columns = (await series.json()) as { length: number; timestamp: number[]; alphaX: (number | null)[] };
   expect(Array.isArray(columns.alphaX)).toBe(true);
   expect(columns.alphaX.length).toBe(columns.length);
+});
+
+// --- the service for other systems (REST, OpenAPI) and its doors
+
+const LEGACY = { controlUnitCode: 'CU003', chain: 'A' }; // 30 nodes: a run long enough to be seen running
+
+interface LegacyStatus {
+  status: string;
+  launch_id: string | null;
+  rows: number;
+  progress?: { phase: string | null };
+}
+
+test('POST /trigger/{unit}/{chain} answers at once; GET /status follows the run to completed; a second trigger is 409', async ({
+  request,
+}) => {
+  const started = performance.now();
+  const trigger = await request.post(`/trigger/${LEGACY.controlUnitCode}/${LEGACY.chain}`);
+  const elapsed = performance.now() - started;
+  expect(trigger.status()).toBe(202);
+  expect(elapsed).toBeLessThan(1_000);
+  const triggered = (await trigger.json()) as {
+    status: string;
+    unit_id: string;
+    chain: string;
+    launch_id: string;
+  };
+  expect(triggered).toEqual({
+    status: 'processing_started',
+    unit_id: 'CU003',
+    chain: 'A',
+    launch_id: expect.any(String),
+  });
+
+  const status = async () =>
+    (await (await request.get(`/status/${LEGACY.controlUnitCode}/${LEGACY.chain}`)).json()) as LegacyStatus;
+  const running = await status();
+  expect(running.status).toBe('running');
+  expect(running.launch_id).toBe(triggered.launch_id);
+  expect(running.progress).toBeDefined();
+
+  const again = await request.post(`/trigger/${LEGACY.controlUnitCode}/${LEGACY.chain}`);
+  expect(again.status()).toBe(409);
+  expect(await again.json()).toMatchObject({ status: 'already_running', launch_id: triggered.launch_id });
+
+  await expect.poll(async () => (await status()).status, { timeout: 60_000 }).toBe('completed');
+  const completed = await status();
+  expect(completed.rows).toBeGreaterThan(0);
+  expect(completed.launch_id).toBe(triggered.launch_id);
+
+  const launch = await request.get(`/api/v1/launches/${triggered.launch_id}`);
+  expect(await launch.json()).toMatchObject({
+    status: 'finished',
+    chains: [{ ...LEGACY, status: 'succeeded', rowsWritten: completed.rows }],
+  });
+  const latest = (await (await request.get('/api/v1/chains/CU003/A/latest')).json()) as { nodes: unknown[] };
+  expect(latest.nodes.length).toBeGreaterThan(20); // the enabled nodes (one of the 30 is disabled)
+  const series = await request.get('/api/v1/chains/CU003/A/series?node=1&points=50');
+  expect(await series.json()).toMatchObject({ downsampling: { points: 50 }, series: { length: 50 } });
+});
+
+test('the OpenAPI document lists the legacy and v1 routes, and /api/docs is a page to read', async ({
+  request,
+  page,
+}) => {
+  const doc = (await (await request.get('/api/docs/openapi.json')).json()) as {
+    openapi: string;
+    paths: Record<string, Record<string, unknown>>;
+  };
+  expect(doc.openapi).toBe('3.1.0');
+  expect(doc.paths['/trigger/{unitId}/{chain}']?.post).toBeDefined();
+  expect(doc.paths['/status/{unitId}/{chain}']?.get).toBeDefined();
+  expect(doc.paths['/api/v1/launches']?.post).toBeDefined();
+  expect(doc.paths['/api/v1/chains/{unit}/{chain}/series']?.get).toBeDefined();
+
+  await page.goto('/api/docs');
+  await expect(page.locator('#legacyTrigger')).toContainText('/trigger/{unitId}/{chain}');
+  await expect(page.locator('#getChainSeries')).toContainText('points');
+});
+
+test('a page of another origin cannot drive the service, nor can a DNS-rebinding one', async ({
+  page,
+  baseURL,
+  request,
+  playwright,
+}) => {
+  const base = new URL(baseURL ?? '');
+  const before = (await (await request.get('/api/v1/runs?limit=1')).json()) as { runId: number }[];
+
+  // another origin (the same server under another name): its POST is refused, nothing is launched
+  const other = `http://localhost:${base.port}`;
+  await page.goto(`${other}/api/health`);
+  const refused = await page.evaluate(async (target) => {
+    const response = await fetch(`${target}/api/launch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chains: 'all-active', mode: 'full' }),
+    }).catch(() => null);
+    return response === null ? 'blocked' : response.status;
+  }, baseURL);
+  expect(['blocked', 403]).toContain(refused);
+  const socket = await page.evaluate(
+    (target) =>
+      new Promise<string>((resolve) => {
+        const ws = new WebSocket(`${target.replace('http', 'ws')}/api/events`);
+        ws.onopen = () => resolve('open');
+        ws.onerror = () => resolve('refused');
+      }),
+    baseURL ?? '',
+  );
+  expect(socket).toBe('refused');
+  const after = (await (await request.get('/api/v1/runs?limit=1')).json()) as { runId: number }[];
+  expect(after[0]?.runId).toBe(before[0]?.runId);
+
+  // a name that resolves to this server (DNS rebinding): refused from the first page on
+  const browser = await playwright.chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP rebind.test 127.0.0.1'],
+  });
+  try {
+    const rebound = await browser.newPage();
+    const index = await rebound.goto(`http://rebind.test:${base.port}/`);
+    expect(index?.status()).toBe(403);
+    const api = await rebound.goto(`http://rebind.test:${base.port}/api/v1/chains`);
+    expect(api?.status()).toBe(403);
+  } finally {
+    await browser.close();
+  }
 });
