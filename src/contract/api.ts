@@ -636,7 +636,10 @@ export const apiMethods = {
         'host is cancelled there (409).',
       params: z.object({ id: z.string().min(1).max(64) }).strict(),
       query: z
-        .object({ unit: unitParam.optional(), chain: chainParam.optional() })
+        .object({
+          unit: unitParam.optional().describe('with chain: cancel only this chain of the launch'),
+          chain: chainParam.optional().describe('with unit: cancel only this chain of the launch'),
+        })
         .strict()
         .superRefine(chainPair),
       input: ({ params, query }) => ({
@@ -702,8 +705,12 @@ export const apiMethods = {
         .object({
           from: timeParam.optional(),
           to: timeParam.optional(),
-          node: wholeNumberParam(0, 100_000).optional(),
-          points: wholeNumberParam(2, SERIES_MAX_POINTS).optional(),
+          node: wholeNumberParam(0, 100_000, 'one node only: its nodeIndex').optional(),
+          points: wholeNumberParam(
+            2,
+            SERIES_MAX_POINTS,
+            'downsample to this many points per node',
+          ).optional(),
         })
         .strict(),
       input: ({ params, query }) => ({

@@ -66,10 +66,11 @@ export function fastifyPath(path: string): string {
 // --- parameters: what arrives as text, validated and converted
 
 /** A whole number in a query string or path. */
-export function wholeNumberParam(min: number, max: number) {
+export function wholeNumberParam(min: number, max: number, description = 'a whole number') {
   return z
     .string()
     .regex(/^\d+$/, 'must be a whole number')
+    .meta({ description: `${description} (${min} to ${max})` })
     .transform(Number)
     .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 }
@@ -123,8 +124,8 @@ export const chainPathParams = z.object({ unit: unitParam, chain: chainParam }).
 
 /** An optional chain in a query string: both `unit` and `chain`, or neither. */
 export const optionalChainQuery = {
-  unit: unitParam.optional(),
-  chain: chainParam.optional(),
+  unit: unitParam.optional().describe('with chain: one chain only (its control unit code)'),
+  chain: chainParam.optional().describe('with unit: one chain only (its letter)'),
 };
 
 /** Refuses `unit` without `chain` and the reverse. */

@@ -190,8 +190,8 @@ export const methods = {
       query: z
         .object({
           ...optionalChainQuery,
-          launchId: z.string().min(1).optional(),
-          limit: wholeNumberParam(1, 10_000).optional(),
+          launchId: z.string().min(1).optional().describe('the runs of one launch'),
+          limit: wholeNumberParam(1, 10_000, 'at most this many runs').optional(),
         })
         .strict()
         .superRefine(chainPair),
@@ -322,7 +322,7 @@ export const methods = {
           ...optionalChainQuery,
           from: timeParam.optional(),
           to: timeParam.optional(),
-          limit: wholeNumberParam(1, 100_000).optional(),
+          limit: wholeNumberParam(1, 100_000, 'at most this many events').optional(),
         })
         .strict()
         .superRefine(chainPair),

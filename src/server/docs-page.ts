@@ -142,7 +142,7 @@ const STYLE = `
 body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1d2430;background:#f6f7f9}
 header{background:#1d2430;color:#fff;padding:1.2em 2em}header h1{margin:0 0 .2em}
 header a{color:#9cc3ff}main{display:flex;gap:2em;padding:1em 2em}
-nav{flex:0 0 17em;position:sticky;top:1em;align-self:flex-start;max-height:95vh;overflow:auto;font-size:13px}
+nav{flex:0 0 21em;overflow-wrap:anywhere;position:sticky;top:1em;align-self:flex-start;max-height:95vh;overflow:auto;font-size:13px}
 nav a{display:block;color:#1d2430;text-decoration:none;padding:1px 0}nav a:hover{text-decoration:underline}
 nav h2{font-size:14px;margin:1em 0 .3em}.content{flex:1;min-width:0}
 .op{background:#fff;border:1px solid #dde1e7;border-radius:6px;padding:.6em 1.2em;margin:0 0 1em}
