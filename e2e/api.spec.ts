@@ -2,10 +2,12 @@
  * The HTTP/WebSocket contract as another program sees it: validated inputs,
  * errors as {code, message}, events on the WebSocket.
  */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import WebSocket from 'ws';
 import { CHROMIUM_ARGS } from '../playwright.config.ts';
-import { label, waitForLaunch } from './fixtures.ts';
+import { label, ROOT, waitForLaunch } from './fixtures.ts';
 
 const KEY = { controlUnitCode: 'CU002', chain: 'A' };
 
@@ -255,5 +257,61 @@ test('a page of another origin cannot drive the service, nor can a DNS-rebinding
     expect(api?.status()).toBe(403);
   } finally {
     await browser.close();
+  }
+});
+
+test('with an API token, the console asks for it once and then works (its requests and WebSocket carry the cookie)', async ({
+  browser,
+}) => {
+  const token = 'e2e-token-0123456789abcdef';
+  const node =
+    Number(process.versions.node.split('.')[0]) >= 24
+      ? process.execPath
+      : join(ROOT, 'node_modules', 'node', 'bin', 'node');
+  const host = spawn(
+    node,
+    [join(ROOT, 'src', 'server', 'main.ts'), '--db', `sqlite:${process.env.CATENA_E2E_DB}`, '--port', '0'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        CATENA_API_TOKEN: token,
+        CATENA_HOME: join(String(process.env.CATENA_E2E_DB), '..', 'catena-e2e-home'),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      host.stdout.on('data', (chunk) => {
+        out += String(chunk);
+        const m = /serving on (http:\/\/\S+\/)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      host.once('exit', (code) => reject(new Error(`the host exited (${code})`)));
+    });
+    const page = await browser.newPage();
+    // without the token: the login page, not the console; the API refuses
+    const first = await page.goto(url);
+    expect(first?.status()).toBe(401);
+    await page.getByLabel('API token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Open the console' }).click();
+    await expect(page.getByText('That is not the API token.')).toBeVisible();
+    await page.getByLabel('API token').fill(token);
+    await page.getByRole('button', { name: 'Open the console' }).click();
+    // the console, live: its fetch and its WebSocket went through with the cookie
+    await expect(page.getByTestId('conn-state')).toContainText('live');
+    await expect(page.getByTestId('stations-table').locator('tbody tr[data-chain]')).toHaveCount(6);
+    // no script of the page can read the cookie
+    expect(await page.evaluate('document.cookie')).toBe('');
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === 'catena_session')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+    });
+    await page.close();
+  } finally {
+    host.kill('SIGTERM');
   }
 });
