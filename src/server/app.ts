@@ -58,6 +58,9 @@ export interface ServerOptions {
   version?: string;
 }
 
+/** The host's own pages (docs, login) run no script and load nothing. */
+const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+
 /** Progress events are dropped for a client whose socket has this much unsent. */
 const SLOW_CLIENT_BYTES = 1 << 20;
 
@@ -186,7 +189,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         .send(errorBody({ code: 'UNAUTHORIZED', message }));
     }
     // the interface's page and files: the page that asks for the token
-    return reply.status(401).type('text/html; charset=utf-8').send(loginPage(null));
+    return reply
+      .status(401)
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', PAGE_CSP)
+      .send(loginPage(null));
   });
 
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
@@ -216,7 +223,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       }
       await sleep(300); // guessing is slow
       return form
-        ? reply.status(401).type('text/html; charset=utf-8').send(loginPage('That is not the API token.'))
+        ? reply
+            .status(401)
+            .type('text/html; charset=utf-8')
+            .header('content-security-policy', PAGE_CSP)
+            .send(loginPage('That is not the API token.'))
         : reply.status(401).send(errorBody({ code: 'UNAUTHORIZED', message: 'the API token is wrong' }));
     });
   });
@@ -239,7 +250,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/api/health', async () => ({ ok: true }));
 
   app.get('/api/docs/openapi.json', async () => openapi);
-  app.get('/api/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(docsHtml));
+  app.get('/api/docs', async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(docsHtml),
+  );
 
   registerRestRoutes(app, { service, host: apiHost, dispatch: dispatchOptions });
 

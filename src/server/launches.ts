@@ -200,11 +200,6 @@ function keyOf(key: ChainKey): ChainKey {
   return { controlUnitCode: key.controlUnitCode, chain: key.chain };
 }
 
-export interface ApiHostOptions {
-  /** this host's name in catena_runs (runs of other names are "another host") */
-  hostName?: string;
-}
-
 /** The ApiHost of the contract, from the core service. */
 export function createApiHost(service: CatenaService, board: LaunchBoard): ApiHost {
   /** Chains running on this host or elsewhere, among `keys`. */

@@ -220,6 +220,10 @@ describe('doors', () => {
       const response = await open.inject({ url: '/api/health' });
       expect(response.headers['x-frame-options']).toBe('DENY');
       expect(response.headers['x-content-type-options']).toBe('nosniff');
+      // the host's own pages run no script at all
+      for (const page of [await open.inject({ url: '/api/docs' }), await locked.inject({ url: '/' })]) {
+        expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+      }
     });
   });
 
