@@ -6,9 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ElaboratedColumns } from '../core/domain/columns.ts';
 import type { CatenaService } from '../core/service/types.ts';
+import { type ChainState, legacyStatus } from './api.ts';
 import { createDispatcher, type ExpectedError } from './dispatch.ts';
 import { httpStatusFor } from './errors.ts';
 import { engineEventSchema } from './events.ts';
+import { parseTimeParam, timeParam, wholeNumberParam } from './http.ts';
 import { methodNames, methods } from './methods.ts';
 import { encodeSeries } from './wire.ts';
 
@@ -145,6 +147,123 @@ describe('contract: the wire', () => {
     expect(httpStatusFor('CONNECTION_REFUSED')).toBe(503);
     expect(httpStatusFor('CHAIN_CONFIG')).toBe(422);
     expect(httpStatusFor('UNEXPECTED')).toBe(500);
+    expect(httpStatusFor('UNAUTHORIZED')).toBe(401);
+    expect(httpStatusFor('FORBIDDEN')).toBe(403);
+    expect(httpStatusFor('NOT_FOUND')).toBe(404);
+    expect(httpStatusFor('CHAIN_RUNNING')).toBe(409);
+    expect(httpStatusFor('LAUNCH_ENDED')).toBe(409);
+  });
+});
+
+describe('contract: REST parameters', () => {
+  it.each([
+    ['1790812800', 1_790_812_800],
+    ['2026-10-01', 1_790_812_800],
+    ['2026-10-01T00:00:00Z', 1_790_812_800],
+    ['2026-10-01 02:00:00+02:00', 1_790_812_800],
+    ['2026-10-01T00:00', 1_790_812_800], // no offset: UTC
+    ['2026-02-30', null],
+    ['yesterday', null],
+    ['', null],
+  ])('time %j → %s', (text, seconds) => {
+    expect(parseTimeParam(text)).toBe(seconds);
+  });
+
+  it('a time parameter must be whole epoch seconds between 1970 and 9999', () => {
+    expect(timeParam.safeParse('99999999999999').success).toBe(false);
+    expect(timeParam.safeParse('0').success).toBe(true);
+  });
+
+  it('a whole number parameter', () => {
+    const points = wholeNumberParam(2, 10);
+    expect(points.parse('3')).toBe(3);
+    for (const bad of ['1', '11', '2.5', '-3', 'x', '']) expect(points.safeParse(bad).success).toBe(false);
+  });
+});
+
+describe('contract: the legacy status', () => {
+  const key = { controlUnitCode: 'CU001', chain: 'A' };
+  const run = {
+    ...key,
+    runId: 7,
+    launchId: 'L1',
+    mode: 'incremental' as const,
+    spanFrom: null,
+    spanTo: null,
+    host: 'other-host',
+    status: 'succeeded' as const,
+    startedAt: 1_790_812_800,
+    endedAt: 1_790_812_862,
+    phase: null,
+    message: null,
+    errorCode: null,
+    heartbeatAt: 1_790_812_860,
+    configFingerprint: null,
+    committedTo: 1_790_812_000,
+    rowsRead: 120,
+    rowsWritten: 120,
+    timestamps: 40,
+    invalidRows: 0,
+    spikeRows: 0,
+    heldRows: 0,
+    ignoredRawRows: 0,
+    eventsCreated: 0,
+  };
+  const state = (patch: Partial<ChainState>): ChainState => ({ key, local: null, run: null, ...patch });
+
+  it.each([
+    ['succeeded', 'completed'],
+    ['failed', 'failed'],
+    ['interrupted', 'failed'],
+    ['cancelled', 'cancelled'],
+  ] as const)('a run %s is "%s", timed by its end', (status, legacy) => {
+    const answer = legacyStatus(state({ run: { ...run, status } }));
+    expect(answer).toMatchObject({ status: legacy, run_id: 7, rows: 120, timestamp: '2026-10-01T00:01:02Z' });
+    expect(answer).not.toHaveProperty('progress');
+  });
+
+  it('no run: "never"; a run of another host: running with its heartbeat', () => {
+    expect(legacyStatus(state({}))).toMatchObject({ status: 'never', timestamp: null, run_id: null });
+    const remote = legacyStatus(
+      state({ run: { ...run, status: 'running', endedAt: null, phase: 'elaborating' } }),
+    );
+    expect(remote).toMatchObject({
+      status: 'running',
+      timestamp: '2026-10-01T00:01:00Z',
+      progress: {
+        phase: 'elaborating',
+        rows_written: 120,
+        committed_to: '2026-09-30T23:46:40Z',
+        host: 'other-host',
+      },
+    });
+  });
+
+  it("this host's queued chain is running, phase queued; with progress, the percentage", () => {
+    const queued = legacyStatus(state({ local: { launchId: 'L2', progress: null }, run: run }));
+    expect(queued).toMatchObject({
+      status: 'running',
+      launch_id: 'L2',
+      run_id: null,
+      progress: { phase: 'queued' },
+    });
+    const progress = {
+      phase: 'elaborating' as const,
+      timestampsDone: 1,
+      timestampsTotal: 3,
+      rowsRead: 3,
+      rowsWritten: 3,
+      rate: 1,
+      etaSeconds: 2,
+    };
+    const running = legacyStatus(
+      state({ local: { launchId: 'L1', progress }, run: { ...run, status: 'running' } }),
+    );
+    expect(running).toMatchObject({
+      run_id: 7,
+      rows: 3,
+      progress: { percent: 33.3, eta_seconds: 2, host: null },
+    });
   });
 });
 

@@ -39,10 +39,17 @@ export function httpStatusFor(code: WireError['code']): number {
     case 'CONFIG_INVALID':
     case 'PROFILE_INVALID':
       return 400;
+    case 'UNAUTHORIZED':
+      return 401;
+    case 'FORBIDDEN':
+      return 403;
     case 'UNKNOWN_METHOD':
+    case 'NOT_FOUND':
     case 'CHAIN_NOT_FOUND':
       return 404;
     case 'CHAIN_LOCKED':
+    case 'CHAIN_RUNNING':
+    case 'LAUNCH_ENDED':
     case 'CANCELLED':
       return 409;
     case 'CONNECTION_UNKNOWN_HOST':
@@ -60,4 +67,42 @@ export function httpStatusFor(code: WireError['code']): number {
     default:
       return 422;
   }
+}
+
+/**
+ * A refusal decided by a host (not the core): a code of TRANSPORT_ERROR_CODES
+ * or the core's, the operator's sentence, and fields that the HTTP answer
+ * carries next to `error` (e.g. the running launch's id of a 409).
+ */
+export class HostRefusal extends Error {
+  readonly code: WireErrorCode;
+  readonly subject: ErrorSubject;
+  readonly extra: Readonly<Record<string, unknown>>;
+
+  constructor(
+    code: WireErrorCode,
+    message: string,
+    options: { subject?: ErrorSubject; extra?: Record<string, unknown> } = {},
+  ) {
+    super(message);
+    this.name = 'HostRefusal';
+    this.code = code;
+    this.subject = options.subject ?? {};
+    this.extra = options.extra ?? {};
+  }
+
+  /** the same refusal with other fields next to `error` */
+  withExtra(extra: Record<string, unknown>): HostRefusal {
+    return new HostRefusal(this.code, this.message, { subject: this.subject, extra });
+  }
+
+  toWire(): WireError {
+    return Object.keys(this.subject).length > 0
+      ? { code: this.code, message: this.message, subject: this.subject }
+      : { code: this.code, message: this.message };
+  }
+}
+
+export function isHostRefusal(error: unknown): error is HostRefusal {
+  return error instanceof HostRefusal;
 }

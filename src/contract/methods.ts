@@ -4,31 +4,85 @@
  * (which also fixes the output type, JSON-safe by construction). The preload
  * bridge, the Electron IPC handlers, the HTTP/WebSocket server and both
  * clients of the renderer are generic over this table: adding a method is
- * one entry here.
+ * one entry here. A method may also declare a REST route (`http`): the server
+ * registers it and the OpenAPI document lists it, from the same schemas.
  *
  * Runtime-free apart from zod: `CatenaService` is a type-only import and the
  * `call` functions only call the service object a host hands them.
  */
 import { z } from 'zod';
 import type { CatenaService } from '../core/service/types.ts';
+import {
+  chainFromQuery,
+  chainPair,
+  chainPathParams,
+  type HttpBinding,
+  optionalChainQuery,
+  route,
+  timeParam,
+  wholeNumberParam,
+} from './http.ts';
+import {
+  alarmEventSchema,
+  chainNodesSchema,
+  chainSummarySchema,
+  launchedSchema,
+  nodeFlagCountsSchema,
+  runRecordSchema,
+  storeInfoSchema,
+  wireSeriesSchema,
+} from './outputs.ts';
 import { chainKeySchema, epochSeconds, runModeSchema } from './schemas.ts';
 import { encodeSeries } from './wire.ts';
 
-interface MethodSpec<I extends z.ZodType, O> {
+export interface MethodSpec<I extends z.ZodType, O, S = CatenaService> {
   /** one line for the API's index and the docs */
   summary: string;
   input: I;
-  call(service: CatenaService, input: z.output<I>): O | Promise<O>;
+  /** what the method answers (the OpenAPI document; the API's tests check answers against it) */
+  output: z.ZodType<O>;
+  call(service: S, input: z.output<I>): O | Promise<O>;
+  /** the method as a REST route, besides `POST /api/<method>` */
+  http?: HttpBinding<z.input<I>>;
 }
 
 function method<I extends z.ZodType, O>(spec: MethodSpec<I, O>): MethodSpec<I, O> {
   return spec;
 }
 
-const noInput = z.object({}).strict().optional();
+export const noInput = z.object({}).strict().optional();
 const limit = (max: number) => z.number().int().min(1).max(max);
 
-const launchInput = z
+const KEY_EXAMPLE = { controlUnitCode: 'CU001', chain: 'A' };
+const RUN_EXAMPLE = {
+  ...KEY_EXAMPLE,
+  runId: 42,
+  launchId: '9b2f6c1e-4d0a-4f7e-8a51-0c3e2d1b7a90',
+  mode: 'incremental' as const,
+  spanFrom: 1_790_812_800,
+  spanTo: 1_790_899_200,
+  host: 'catena-server',
+  status: 'succeeded' as const,
+  startedAt: 1_790_899_260,
+  endedAt: 1_790_899_262,
+  phase: null,
+  message: null,
+  errorCode: null,
+  heartbeatAt: 1_790_899_262,
+  configFingerprint: 'c0ffee12',
+  committedTo: 1_790_899_200,
+  rowsRead: 1_450,
+  rowsWritten: 1_450,
+  timestamps: 145,
+  invalidRows: 0,
+  spikeRows: 2,
+  heldRows: 0,
+  ignoredRawRows: 0,
+  eventsCreated: 0,
+};
+
+/** The input of a launch (`POST /api/launch`, `POST /api/v1/launches`). */
+export const launchInput = z
   .object({
     chains: z.union([z.array(chainKeySchema).min(1, 'select at least one chain'), z.literal('all-active')]),
     mode: runModeSchema,
@@ -51,21 +105,68 @@ export const methods = {
   info: method({
     summary: 'the database this host is connected to',
     input: noInput,
+    output: storeInfoSchema,
     call: (service) => service.info(),
+    http: route({
+      verb: 'GET',
+      path: '/api/v1/info',
+      operationId: 'getInfo',
+      tag: 'chains',
+      input: () => undefined,
+      examples: [
+        {
+          summary: 'a MariaDB database',
+          response: {
+            kind: 'mysql',
+            location: 'mysql://catena@db.example:3306/monitoring',
+            serverVersion: '11.4.2',
+          },
+        },
+      ],
+    }),
   }),
   listChains: method({
     summary: 'every chain of active_stations with counts and times',
     input: noInput,
+    output: z.array(chainSummarySchema),
     call: (service) => service.listChains(),
+    http: route({
+      verb: 'GET',
+      path: '/api/v1/chains',
+      operationId: 'listChains',
+      tag: 'chains',
+      input: () => undefined,
+      examples: [
+        {
+          summary: 'one chain',
+          response: [
+            {
+              ...KEY_EXAMPLE,
+              siteName: 'Frana di Roccalta',
+              active: true,
+              fixedEnd: 'bottom',
+              nodeCount: 12,
+              enabledNodeCount: 12,
+              rawRowCount: 34_560,
+              firstRawAt: 1_785_542_400,
+              lastRawAt: 1_790_899_200,
+              lastElaboratedAt: 1_790_899_200,
+            },
+          ],
+        },
+      ],
+    }),
   }),
   launch: method({
     summary: 'starts an elaboration of some chains; progress comes as events',
     input: launchInput,
+    output: launchedSchema,
     call: (service, input) => service.launch(input),
   }),
   cancel: method({
     summary: 'cancels a launch, or one chain of it',
     input: z.object({ launchId: z.string().min(1), chain: chainKeySchema.optional() }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
     call: (service, input) => ({ cancelled: service.cancel(input.launchId, input.chain) }),
   }),
   listRuns: method({
@@ -78,7 +179,35 @@ export const methods = {
       })
       .strict()
       .optional(),
+    output: z.array(runRecordSchema),
     call: (service, input) => service.listRuns(input),
+    http: route({
+      verb: 'GET',
+      path: '/api/v1/runs',
+      operationId: 'listRuns',
+      tag: 'launches',
+      summary: 'history of chain runs, newest first (200 unless limit says otherwise)',
+      query: z
+        .object({
+          ...optionalChainQuery,
+          launchId: z.string().min(1).optional().describe('the runs of one launch'),
+          limit: wholeNumberParam(1, 10_000, 'at most this many runs').optional(),
+        })
+        .strict()
+        .superRefine(chainPair),
+      input: ({ query }) => ({
+        key: chainFromQuery(query),
+        launchId: query.launchId,
+        limit: query.limit,
+      }),
+      examples: [
+        {
+          summary: 'the last run of CU001-A',
+          query: { unit: 'CU001', chain: 'A', limit: '1' },
+          response: [RUN_EXAMPLE],
+        },
+      ],
+    }),
   }),
   series: method({
     summary: 'elaborated rows of a chain (one node or all), NaN as null',
@@ -91,12 +220,38 @@ export const methods = {
         limit: limit(2_000_000).optional(),
       })
       .strict(),
+    output: wireSeriesSchema,
     call: async (service, input) => encodeSeries(await service.series(input)),
   }),
   chainNodes: method({
     summary: "a chain's nodes (depth, length, enabled, 3-axis) with its fixed end and site",
     input: z.object({ key: chainKeySchema }).strict(),
+    output: chainNodesSchema,
     call: (service, input) => service.chainNodes(input.key),
+    http: route({
+      verb: 'GET',
+      path: '/api/v1/chains/{unit}/{chain}/nodes',
+      operationId: 'getChainNodes',
+      tag: 'chains',
+      params: chainPathParams,
+      input: ({ params }) => ({ key: { controlUnitCode: params.unit, chain: params.chain } }),
+      errors: { 404: 'the chain is not in active_stations' },
+      examples: [
+        {
+          summary: 'a two-node chain',
+          params: { unit: 'CU001', chain: 'A' },
+          response: {
+            ...KEY_EXAMPLE,
+            siteName: 'Frana di Roccalta',
+            fixedEnd: 'bottom',
+            nodes: [
+              { nodeIndex: 1, depthM: 2, lengthMm: 1000, enabled: true, threeAxis: false },
+              { nodeIndex: 2, depthM: 3, lengthMm: null, enabled: true, threeAxis: true },
+            ],
+          },
+        },
+      ],
+    }),
   }),
   quality: method({
     summary: 'elaborated rows per node counted by flag bit over a span',
@@ -107,7 +262,42 @@ export const methods = {
         to: epochSeconds.nullable().optional(),
       })
       .strict(),
+    output: z.array(nodeFlagCountsSchema),
     call: (service, input) => service.quality(input),
+    http: route({
+      verb: 'GET',
+      path: '/api/v1/chains/{unit}/{chain}/quality',
+      operationId: 'getChainQuality',
+      tag: 'chains',
+      params: chainPathParams,
+      query: z.object({ from: timeParam.optional(), to: timeParam.optional() }).strict(),
+      input: ({ params, query }) => ({
+        key: { controlUnitCode: params.unit, chain: params.chain },
+        from: query.from,
+        to: query.to,
+      }),
+      examples: [
+        {
+          summary: 'flag counts of October 2026',
+          params: { unit: 'CU001', chain: 'A' },
+          query: { from: '2026-10-01', to: '2026-10-31T23:59:59Z' },
+          response: [
+            {
+              nodeIndex: 1,
+              rows: 4_464,
+              invalid: 3,
+              spikeX: 1,
+              spikeY: 0,
+              held: 2,
+              noReference: 0,
+              gravity: 0,
+              firstAt: 1_790_812_800,
+              lastAt: 1_793_491_200,
+            },
+          ],
+        },
+      ],
+    }),
   }),
   events: method({
     summary: 'alarm events, newest first',
@@ -119,7 +309,53 @@ export const methods = {
         limit: limit(100_000).optional(),
       })
       .strict(),
+    output: z.array(alarmEventSchema),
     call: (service, input) => service.events(input),
+    http: route({
+      verb: 'GET',
+      path: '/api/v1/events',
+      operationId: 'listAlarmEvents',
+      tag: 'chains',
+      summary: 'alarm events (rsn_alarm_events), newest first (1000 unless limit says otherwise)',
+      query: z
+        .object({
+          ...optionalChainQuery,
+          from: timeParam.optional(),
+          to: timeParam.optional(),
+          limit: wholeNumberParam(1, 100_000, 'at most this many events').optional(),
+        })
+        .strict()
+        .superRefine(chainPair),
+      input: ({ query }) => ({
+        key: chainFromQuery(query),
+        from: query.from,
+        to: query.to,
+        limit: query.limit,
+      }),
+      examples: [
+        {
+          summary: 'the alarm events of CU001-A since October',
+          query: { unit: 'CU001', chain: 'A', from: '2026-10-01' },
+          response: [
+            {
+              ...KEY_EXAMPLE,
+              metric: 'cumulative_mm',
+              timestamp: 1_790_899_200,
+              level: 1,
+              previousLevel: 0,
+              nodeIndex: 7,
+              value: 12.4,
+              runId: 42,
+              createdAt: 1_790_899_262,
+              notifiedAt: null,
+              acknowledgedAt: null,
+              acknowledgedBy: null,
+              ackNote: null,
+            },
+          ],
+        },
+      ],
+    }),
   }),
 } as const;
 

@@ -14,9 +14,12 @@ export const epochSeconds = z
   .min(0, 'must not be before 1970')
   .max(253_402_300_799, 'must not be after 9999');
 
+export const controlUnitCodeSchema = z.string().trim().min(1, 'control unit code is empty').max(32);
+export const chainNameSchema = z.string().trim().min(1, 'chain is empty').max(16);
+
 export const chainKeySchema = z.object({
-  controlUnitCode: z.string().trim().min(1, 'control unit code is empty').max(32),
-  chain: z.string().trim().min(1, 'chain is empty').max(16),
+  controlUnitCode: controlUnitCodeSchema,
+  chain: chainNameSchema,
 });
 
 export const runModeSchema = z.enum(['incremental', 'range', 'full']);
@@ -30,7 +33,22 @@ export const errorSubjectSchema = z.object({
 }) satisfies z.ZodType<ErrorSubject>;
 
 /** Codes that the transports add to the core's ErrorCode. */
-export const TRANSPORT_ERROR_CODES = ['BAD_REQUEST', 'UNKNOWN_METHOD', 'UNEXPECTED', 'TRANSPORT'] as const;
+export const TRANSPORT_ERROR_CODES = [
+  'BAD_REQUEST',
+  'UNKNOWN_METHOD',
+  'UNEXPECTED',
+  'TRANSPORT',
+  /** no such route or resource (e.g. an unknown launch id) */
+  'NOT_FOUND',
+  /** the request needs the API token (missing or wrong) */
+  'UNAUTHORIZED',
+  /** refused whatever the token: a foreign Origin, an unknown Host */
+  'FORBIDDEN',
+  /** a chain named in a launch or trigger is already being elaborated */
+  'CHAIN_RUNNING',
+  /** the launch has already ended (nothing to cancel) */
+  'LAUNCH_ENDED',
+] as const;
 
 export const wireErrorSchema = z.object({
   code: z.string(),

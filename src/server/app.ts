@@ -1,21 +1,44 @@
 /**
- * The HTTP/WebSocket host: the contract's methods as `POST /api/<method>`
- * (JSON body = the method's input, validated by the contract's zod schema),
- * the engine's events on the WebSocket `/api/events`, and the built renderer
- * at `/`, so a browser shows the same screens as the desktop app.
+ * The HTTP/WebSocket host:
+ *
+ * - the contract's methods as `POST /api/<method>` (JSON body = the method's
+ *   input, validated by the contract's zod schema), for the interface;
+ * - the REST routes that the contract's tables declare: the legacy
+ *   `/trigger` and `/status` of the original notes, and `/api/v1` (rest.ts);
+ * - the engine's events on the WebSocket `/api/events`;
+ * - the OpenAPI document generated from the same schemas at
+ *   `/api/docs/openapi.json`, readable at `/api/docs`;
+ * - the built renderer at `/`, so a browser shows the same screens as the
+ *   desktop app.
+ *
+ * Who may drive it is decided first, for every request (doors.ts): the Host
+ * name, the Origin, and the API token when there is one.
  */
 import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type RouteOptions,
+} from 'fastify';
 import type { WebSocket } from 'ws';
+import { apiMethods } from '../contract/api.ts';
 import { badRequest, createDispatcher, formatIssues, toWireError } from '../contract/dispatch.ts';
-import { httpStatusFor, type WireError } from '../contract/errors.ts';
+import { httpStatusFor } from '../contract/errors.ts';
 import { clientMessageSchema, type ServerMessage } from '../contract/events.ts';
 import { methodNames, methods } from '../contract/methods.ts';
+import { buildOpenApi } from '../contract/openapi.ts';
 import { isCatenaError } from '../core/errors.ts';
 import { createHostLog } from '../core/log.ts';
 import type { CatenaService } from '../core/service/types.ts';
+import { docsPage } from './docs-page.ts';
+import { bindingProblem, Doors, isApiPath, tokenProblem } from './doors.ts';
+import { createApiHost, LaunchBoard } from './launches.ts';
+import { loginPage } from './login-page.ts';
+import { errorBody, registerRestRoutes } from './rest.ts';
 
 export interface ServerOptions {
   service: CatenaService;
@@ -25,41 +48,111 @@ export interface ServerOptions {
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** where unexpected errors are logged (default: logDir()/server.log) */
   logUnexpected?: (error: unknown, context: string) => string;
+  /** the address the server listens on (default 127.0.0.1): the Host names it answers to derive from it */
+  listenHost?: string;
+  /** more names the Host header may carry (a DNS name of this server, a reverse proxy's) */
+  allowedHosts?: readonly string[];
+  /** the API token (CATENA_API_TOKEN); required when listenHost is not loopback */
+  apiToken?: string | null;
+  /** the version shown in the OpenAPI document */
+  version?: string;
 }
+
+/** The host's own pages (docs, login) run no script and load nothing. */
+const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
 
 /** Progress events are dropped for a client whose socket has this much unsent. */
 const SLOW_CLIENT_BYTES = 1 << 20;
 
-/**
- * A page of another origin must not drive the service through the
- * operator's browser: requests that carry an Origin must come from this host.
- */
-function sameOrigin(request: FastifyRequest): boolean {
-  const origin = request.headers.origin;
-  if (origin === undefined) return true;
-  try {
-    return new URL(origin).host === request.headers.host;
-  } catch {
-    return false;
-  }
+/** A route registered without documentation says why (see the OpenAPI test). */
+export interface RouteConfig {
+  undocumented?: string;
 }
 
-function errorBody(error: WireError): { error: WireError } {
-  return { error };
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  config: RouteConfig;
+}
+
+const registered = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+
+/** Every route of a server built by buildServer (HEAD routes included). */
+export function registeredRoutes(app: FastifyInstance): RegisteredRoute[] {
+  return registered.get(app) ?? [];
+}
+
+/** Why these options cannot be served, or null. */
+export function serverOptionsProblem(options: Pick<ServerOptions, 'listenHost' | 'apiToken'>): string | null {
+  const token = options.apiToken ?? null;
+  if (token !== null) {
+    const problem = tokenProblem(token);
+    if (problem) return problem;
+  }
+  return bindingProblem(options.listenHost ?? '127.0.0.1', token);
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const problem = serverOptionsProblem(options);
+  if (problem) throw new Error(problem);
   const { service } = options;
   const logUnexpected = options.logUnexpected ?? createHostLog('server').unexpected;
   const dispatchOptions = { isExpected: isCatenaError, logUnexpected };
   const dispatch = createDispatcher(service, dispatchOptions);
+  const doors = new Doors({
+    listenHost: options.listenHost ?? '127.0.0.1',
+    allowedHosts: options.allowedHosts,
+    token: options.apiToken ?? null,
+  });
+  const board = new LaunchBoard(service);
+  const apiHost = createApiHost(service, board);
+  const openapi = buildOpenApi({ version: options.version ?? '0.0.0' });
+  const docsHtml = docsPage(openapi);
 
-  const app = Fastify({ logger: { level: options.logLevel ?? 'warn' }, bodyLimit: 1 << 20 });
+  const app = Fastify({
+    logger: { level: options.logLevel ?? 'warn' },
+    bodyLimit: 1 << 20,
+    // a malformed URL (bad percent-encoding, too long a parameter): 400 with a message, as every malformed request
+    frameworkErrors: (error, _request, reply) => {
+      void (reply as unknown as FastifyReply)
+        .status(400)
+        .send(errorBody(badRequest(`malformed URL: ${error.message}`)));
+    },
+  });
+  const routes: RegisteredRoute[] = [];
+  registered.set(app, routes);
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const verbs = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of verbs) {
+      routes.push({ method, url: route.url, config: (route.config ?? {}) as RouteConfig });
+    }
+  });
+  app.addHook('onClose', async () => board.close());
+
+  // An empty JSON body is no input (DELETE and bodiless POSTs from clients that always set the type).
+  const defaultJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') done(null, undefined);
+    else defaultJson(request, String(body), done);
+  });
+
+  // Any other type: an empty body is no body (`curl -X POST -d ''` of the legacy trigger), else 415.
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    if (String(body).trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    const type = request.headers['content-type'] ?? 'none';
+    const error = new Error(
+      `a body of type "${type}" is not understood: send JSON (content-type: application/json)`,
+    );
+    done(Object.assign(error, { statusCode: 415 }), undefined);
+  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status < 500) {
-      // malformed JSON, empty JSON body, unsupported content type, too large
+      // malformed JSON, unsupported content type, too large
       void reply.status(status).send(errorBody(badRequest(error.message)));
       return;
     }
@@ -68,12 +161,76 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    if (request.url.startsWith('/api') && !sameOrigin(request)) {
-      await reply.status(403).send(errorBody(badRequest('requests from another origin are refused')));
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    // not no-referrer: with it a form post of this origin says "Origin: null" and is refused
+    reply.header('referrer-policy', 'same-origin');
+    const refusal = doors.refuseForeign(request);
+    if (refusal) {
+      return reply.status(403).send(errorBody({ code: 'FORBIDDEN', message: refusal.message }));
     }
+    const credential = doors.credential(request);
+    const api = isApiPath(request.url);
+    if (credential === 'bearer' && !api) {
+      // a browser let in by a header (e.g. a proxy) gets the cookie the console's requests carry
+      reply.header('set-cookie', doors.sessionCookie(request.protocol === 'https'));
+    }
+    if (credential !== null) return;
+    const path = request.url.split('?', 1)[0];
+    if (path === '/session') return; // entering the token
+    if (api) {
+      const message =
+        request.headers.authorization === undefined
+          ? 'this server needs its API token: send "Authorization: Bearer <token>" (CATENA_API_TOKEN)'
+          : 'the API token is wrong';
+      return reply
+        .status(401)
+        .header('www-authenticate', 'Bearer realm="catena"')
+        .send(errorBody({ code: 'UNAUTHORIZED', message }));
+    }
+    // the interface's page and files: the page that asks for the token
+    return reply
+      .status(401)
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', PAGE_CSP)
+      .send(loginPage(null));
   });
 
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+
+  // entering the token once: the session cookie (HttpOnly, SameSite=Strict)
+  await app.register(async (scope) => {
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 4096 },
+      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+    );
+    scope.post('/session', async (request, reply) => {
+      const form = String(request.headers['content-type'] ?? '').startsWith(
+        'application/x-www-form-urlencoded',
+      );
+      if (doors.token === null) {
+        return reply
+          .status(404)
+          .send(
+            errorBody({ code: 'NOT_FOUND', message: 'this server has no API token: nothing to log in to' }),
+          );
+      }
+      const token = (request.body as { token?: unknown } | undefined)?.token;
+      if (typeof token === 'string' && doors.tokenMatches(token)) {
+        reply.header('set-cookie', doors.sessionCookie(request.protocol === 'https'));
+        return form ? reply.redirect('/', 303) : reply.status(204).send();
+      }
+      await sleep(300); // guessing is slow
+      return form
+        ? reply
+            .status(401)
+            .type('text/html; charset=utf-8')
+            .header('content-security-policy', PAGE_CSP)
+            .send(loginPage('That is not the API token.'))
+        : reply.status(401).send(errorBody({ code: 'UNAUTHORIZED', message: 'the API token is wrong' }));
+    });
+  });
 
   app.get('/api', async () => ({
     methods: methodNames.map((name) => ({
@@ -81,10 +238,23 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       route: `POST /api/${name}`,
       summary: methods[name].summary,
     })),
+    routes: [...Object.values(methods), ...Object.values(apiMethods)].flatMap((spec) =>
+      spec.http
+        ? [{ route: `${spec.http.verb} ${spec.http.path}`, summary: spec.http.summary ?? spec.summary }]
+        : [],
+    ),
     events: 'GET /api/events (WebSocket): EngineEvent JSON messages; send {"type":"ping"} for a pong',
+    docs: { page: '/api/docs', openapi: '/api/docs/openapi.json' },
   }));
 
   app.get('/api/health', async () => ({ ok: true }));
+
+  app.get('/api/docs/openapi.json', async () => openapi);
+  app.get('/api/docs', async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(docsHtml),
+  );
+
+  registerRestRoutes(app, { service, host: apiHost, dispatch: dispatchOptions });
 
   app.post<{ Params: { method: string } }>('/api/:method', async (request, reply) => {
     const input = request.body === undefined || request.body === null ? undefined : request.body;
@@ -129,29 +299,39 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       reply.status(426).send(errorBody(badRequest('/api/events is a WebSocket: connect with ws://'))),
   });
 
-  app.get<{ Params: { method: string } }>('/api/:method', async (request, reply) =>
-    reply
-      .status(405)
-      .send(
-        errorBody(badRequest(`use POST /api/${request.params.method} with a JSON body (the method's input)`)),
-      ),
+  app.get<{ Params: { method: string } }>(
+    '/api/:method',
+    { config: { undocumented: 'tells a GET of a method to use POST (405)' } satisfies RouteConfig },
+    async (request, reply) =>
+      reply
+        .status(405)
+        .send(
+          errorBody(
+            badRequest(`use POST /api/${request.params.method} with a JSON body (the method's input)`),
+          ),
+        ),
   );
 
   const staticDir = options.staticDir;
   if (staticDir && existsSync(staticDir)) {
     await app.register(fastifyStatic, { root: staticDir, prefix: '/', index: ['index.html'] });
   } else {
-    app.get('/', async (_request, reply) =>
-      reply
-        .type('text/html; charset=utf-8')
-        .send(
-          '<!doctype html><title>Catena</title><p>The interface is not built: run <code>npm run build</code>, then reload. The API is at <a href="/api">/api</a>.</p>',
-        ),
+    app.get(
+      '/',
+      { config: { undocumented: 'the interface (not built)' } satisfies RouteConfig },
+      async (_request, reply) =>
+        reply
+          .type('text/html; charset=utf-8')
+          .send(
+            '<!doctype html><title>Catena</title><p>The interface is not built: run <code>npm run build</code>, then reload. The API is at <a href="/api">/api</a>.</p>',
+          ),
     );
   }
 
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send(errorBody({ code: 'UNKNOWN_METHOD', message: `nothing at ${request.url}` }));
+    void reply
+      .status(404)
+      .send(errorBody({ code: 'NOT_FOUND', message: `nothing at ${request.method} ${request.url}` }));
   });
 
   return app;

@@ -1,0 +1,189 @@
+/**
+ * Zod schemas of what the methods answer, for the OpenAPI document and the
+ * API's tests. The core's types stay the source of truth: each schema carries
+ * a compile-time proof that it describes exactly the core's type, so a
+ * changed type breaks the build here instead of the document lying.
+ *
+ * Named schemas carry an `id` in zod's metadata: the OpenAPI document lists
+ * them under `components.schemas`.
+ */
+import { z } from 'zod';
+import { METRICS } from '../core/domain/alarms.ts';
+import type { ChainKey } from '../core/domain/chain.ts';
+import type { ChainNodes } from '../core/service/types.ts';
+import type {
+  ChainSummary,
+  NodeFlagCounts,
+  RunRecord,
+  StoredAlarmEvent,
+  StoreInfo,
+} from '../core/store/port.ts';
+import { chainKeySchema, runModeSchema, wireErrorSchema } from './schemas.ts';
+import type { WireSeries } from './wire.ts';
+
+/** The schema as a named component of the OpenAPI document. */
+export function named<T extends z.ZodType>(schema: T, id: string, description?: string): T {
+  return schema.meta(description === undefined ? { id } : { id, description });
+}
+
+/** Compile-time proof that a schema and a core type describe the same values. */
+type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+const nullableNumber = z.number().nullable();
+const nullableString = z.string().nullable();
+const epochOrNull = z.number().nullable().describe('epoch seconds (UTC), or null');
+
+export const storeInfoSchema = named(
+  z.object({
+    kind: z.enum(['mysql', 'sqlite']),
+    location: z.string().describe('database URL, without the password'),
+    serverVersion: z.string(),
+  }),
+  'StoreInfo',
+);
+
+export const chainSummarySchema = named(
+  chainKeySchema.extend({
+    siteName: nullableString,
+    active: z.boolean(),
+    fixedEnd: nullableString.describe('`bottom` | `top` as stored; null = bottom'),
+    nodeCount: z.number(),
+    enabledNodeCount: z.number(),
+    rawRowCount: z.number(),
+    firstRawAt: epochOrNull,
+    lastRawAt: epochOrNull,
+    lastElaboratedAt: epochOrNull,
+  }),
+  'ChainSummary',
+  'a chain of active_stations with counts and times',
+);
+
+const runCountsShape = {
+  rowsRead: z.number(),
+  rowsWritten: z.number(),
+  timestamps: z.number(),
+  invalidRows: z.number(),
+  spikeRows: z.number(),
+  heldRows: z.number(),
+  ignoredRawRows: z.number(),
+  eventsCreated: z.number(),
+};
+
+export const runStatusSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+
+export const runRecordSchema = named(
+  chainKeySchema.extend({
+    ...runCountsShape,
+    runId: z.number(),
+    launchId: z.string(),
+    mode: runModeSchema,
+    spanFrom: epochOrNull,
+    spanTo: epochOrNull,
+    host: z.string().describe('the workstation or server that ran it'),
+    status: runStatusSchema,
+    startedAt: z.number(),
+    endedAt: epochOrNull,
+    phase: nullableString,
+    message: nullableString,
+    errorCode: nullableString,
+    heartbeatAt: epochOrNull,
+    configFingerprint: nullableString,
+    committedTo: epochOrNull.describe('the last timestamp the run committed'),
+  }),
+  'RunRecord',
+  'one chain run of catena_runs',
+);
+
+export const alarmEventSchema = named(
+  chainKeySchema.extend({
+    metric: z.enum(METRICS),
+    timestamp: z.number(),
+    level: z.number(),
+    previousLevel: z.number(),
+    nodeIndex: nullableNumber,
+    value: nullableNumber,
+    runId: nullableNumber,
+    createdAt: z.number(),
+    notifiedAt: epochOrNull,
+    acknowledgedAt: epochOrNull,
+    acknowledgedBy: nullableString,
+    ackNote: nullableString,
+  }),
+  'AlarmEvent',
+  'a change of a chain’s alarm level for one metric (rsn_alarm_events)',
+);
+
+export const nodeFlagCountsSchema = named(
+  z.object({
+    nodeIndex: z.number(),
+    rows: z.number(),
+    invalid: z.number(),
+    spikeX: z.number(),
+    spikeY: z.number(),
+    held: z.number(),
+    noReference: z.number(),
+    gravity: z.number(),
+    firstAt: z.number(),
+    lastAt: z.number(),
+  }),
+  'NodeFlagCounts',
+);
+
+export const chainNodesSchema = named(
+  chainKeySchema.extend({
+    siteName: nullableString,
+    fixedEnd: nullableString,
+    nodes: z.array(
+      z.object({
+        nodeIndex: z.number(),
+        depthM: nullableNumber,
+        lengthMm: nullableNumber,
+        enabled: z.boolean(),
+        threeAxis: z.boolean(),
+      }),
+    ),
+  }),
+  'ChainNodes',
+);
+
+const floats = z.array(nullableNumber);
+const ints = z.array(z.number());
+
+export const wireSeriesSchema = named(
+  z.object({
+    length: z.number().describe('rows; every column has this many values'),
+    timestamp: floats,
+    nodeIndex: ints,
+    alphaX: floats,
+    alphaY: floats,
+    temperature: floats,
+    dispX: floats,
+    dispY: floats,
+    cumX: floats,
+    cumY: floats,
+    cumR: floats,
+    velR: floats,
+    flags: ints,
+  }),
+  'Series',
+  'elaborated rows as columns, oldest first, ordered by (timestamp, nodeIndex); null for SQL NULL',
+);
+
+export const launchedSchema = z.object({ launchId: z.string(), chains: z.array(chainKeySchema) });
+
+export const errorBodySchema = named(
+  z.looseObject({ error: wireErrorSchema }),
+  'ErrorBody',
+  'every refusal and failure: a stable code and a sentence for the operator (never a stack or SQL)',
+);
+
+export const OUTPUT_SCHEMAS_MATCH: [
+  Mutual<z.output<typeof storeInfoSchema>, StoreInfo>,
+  Mutual<z.output<typeof chainSummarySchema>, ChainSummary>,
+  Mutual<z.output<typeof runRecordSchema>, RunRecord>,
+  Mutual<z.output<typeof alarmEventSchema>, StoredAlarmEvent>,
+  Mutual<z.output<typeof nodeFlagCountsSchema>, NodeFlagCounts>,
+  Mutual<z.output<typeof chainNodesSchema>, ChainNodes>,
+  Mutual<z.output<typeof wireSeriesSchema>, WireSeries>,
+  Mutual<z.output<typeof launchedSchema>, { launchId: string; chains: ChainKey[] }>,
+] = [true, true, true, true, true, true, true, true];
