@@ -30,7 +30,14 @@ import { chainKeySchema, epochSeconds, runModeSchema, wireErrorSchema } from './
 
 // --- what the host answers
 
-const chainPhaseSchema = z.enum(['queued', 'configuring', 'reference', 'elaborating', 'finishing']);
+const chainPhaseSchema = z.enum([
+  'queued',
+  'configuring',
+  'reference',
+  'elaborating',
+  'retrying',
+  'finishing',
+]);
 
 export const chainProgressSchema = named(
   z.object({

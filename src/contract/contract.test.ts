@@ -200,6 +200,7 @@ describe('contract: the legacy status', () => {
     heartbeatAt: 1_790_812_860,
     configFingerprint: null,
     committedTo: 1_790_812_000,
+    resumesRunId: null,
     rowsRead: 120,
     rowsWritten: 120,
     timestamps: 40,

@@ -25,7 +25,7 @@ import {
 import {
   alarmEventSchema,
   chainNodesSchema,
-  chainSummarySchema,
+  chainOverviewSchema,
   launchedSchema,
   nodeFlagCountsSchema,
   runRecordSchema,
@@ -71,6 +71,7 @@ const RUN_EXAMPLE = {
   heartbeatAt: 1_790_899_262,
   configFingerprint: 'c0ffee12',
   committedTo: 1_790_899_200,
+  resumesRunId: null,
   rowsRead: 1_450,
   rowsWritten: 1_450,
   timestamps: 145,
@@ -128,7 +129,7 @@ export const methods = {
   listChains: method({
     summary: 'every chain of active_stations with counts and times',
     input: noInput,
-    output: z.array(chainSummarySchema),
+    output: z.array(chainOverviewSchema),
     call: (service) => service.listChains(),
     http: route({
       verb: 'GET',
@@ -151,6 +152,8 @@ export const methods = {
               firstRawAt: 1_785_542_400,
               lastRawAt: 1_790_899_200,
               lastElaboratedAt: 1_790_899_200,
+              outputs: 'current',
+              pendingRun: null,
             },
           ],
         },

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { METRICS } from '../core/domain/alarms.ts';
 import type { ChainKey } from '../core/domain/chain.ts';
-import type { ChainNodes } from '../core/service/types.ts';
+import type { ChainNodes, ChainOverview } from '../core/service/types.ts';
 import type {
   ChainSummary,
   NodeFlagCounts,
@@ -71,6 +71,29 @@ const runCountsShape = {
 
 export const runStatusSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 
+export const chainOverviewSchema = named(
+  chainSummarySchema.extend({
+    outputs: z
+      .enum(['current', 'changed', 'unknown', 'invalid', 'none'])
+      .describe(
+        'whether the stored outputs come from the current configuration: `changed` = re-elaboration needed; ' +
+          '`unknown` = written before runs recorded their configuration; `invalid` = the configuration does not ' +
+          'validate now; `none` = nothing elaborated yet',
+      ),
+    pendingRun: z
+      .object({
+        runId: z.number(),
+        mode: runModeSchema,
+        status: z.enum(['running', 'succeeded', 'failed', 'cancelled', 'interrupted']),
+        committedTo: epochOrNull,
+      })
+      .nullable()
+      .describe('an interrupted full or range run, which the next incremental run finishes'),
+  }),
+  'ChainOverview',
+  'a chain of active_stations with counts, times and the state of its stored outputs',
+);
+
 export const runRecordSchema = named(
   chainKeySchema.extend({
     ...runCountsShape,
@@ -89,6 +112,7 @@ export const runRecordSchema = named(
     heartbeatAt: epochOrNull,
     configFingerprint: nullableString,
     committedTo: epochOrNull.describe('the last timestamp the run committed'),
+    resumesRunId: nullableNumber.describe('the interrupted full or range run this run finished'),
   }),
   'RunRecord',
   'one chain run of catena_runs',
@@ -180,10 +204,11 @@ export const errorBodySchema = named(
 export const OUTPUT_SCHEMAS_MATCH: [
   Mutual<z.output<typeof storeInfoSchema>, StoreInfo>,
   Mutual<z.output<typeof chainSummarySchema>, ChainSummary>,
+  Mutual<z.output<typeof chainOverviewSchema>, ChainOverview>,
   Mutual<z.output<typeof runRecordSchema>, RunRecord>,
   Mutual<z.output<typeof alarmEventSchema>, StoredAlarmEvent>,
   Mutual<z.output<typeof nodeFlagCountsSchema>, NodeFlagCounts>,
   Mutual<z.output<typeof chainNodesSchema>, ChainNodes>,
   Mutual<z.output<typeof wireSeriesSchema>, WireSeries>,
   Mutual<z.output<typeof launchedSchema>, { launchId: string; chains: ChainKey[] }>,
-] = [true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true];

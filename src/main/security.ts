@@ -21,7 +21,10 @@ export function isAllowedExternal(url: string): boolean {
  * window showing our page (the bundled index.html, or the dev server's origin
  * in development) — not an iframe, not a page it navigated to.
  */
-export function isOurRenderer(frameUrl: string | undefined, page: { file: string } | { devOrigin: string }): boolean {
+export function isOurRenderer(
+  frameUrl: string | undefined,
+  page: { file: string } | { devOrigin: string },
+): boolean {
   if (!frameUrl) return false;
   try {
     const url = new URL(frameUrl);

@@ -12,8 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { ChainKey } from '../../src/core/domain/chain.ts';
+import { Engine } from '../../src/core/engine/engine.ts';
 import type { EngineEvent } from '../../src/core/engine/events.ts';
-import { type OpenedService, openCatenaService } from '../../src/core/service/service.ts';
+import { createService } from '../../src/core/service/service.ts';
+import type { CatenaService } from '../../src/core/service/types.ts';
+import { openStore } from '../../src/core/store/open.ts';
 import type { Store } from '../../src/core/store/port.ts';
 import { buildServer, type ServerOptions } from '../../src/server/app.ts';
 import { node, raw, station } from '../support/fixture.ts';
@@ -69,7 +72,9 @@ export class WriteGate {
 
 export interface Harness {
   kind: Kind;
-  service: OpenedService;
+  service: CatenaService;
+  /** the service's store (its writes held by `gate`) */
+  store: Store;
   app: FastifyInstance;
   gate: WriteGate;
   /** unexpected errors the server logged (a test fails on any) */
@@ -95,20 +100,21 @@ export async function openHarness(kind: Kind, options: Partial<ServerOptions> = 
     url = db.url;
     cleanup = db.drop;
   }
-  const service = await openCatenaService({ db: url, host: 'api-test-host' });
-  await addChain(service.store, SMALL_A, SMALL_NODES, SMALL_TIMESTAMPS);
-  await addChain(service.store, SMALL_B, SMALL_NODES, SMALL_TIMESTAMPS);
-  await addChain(service.store, INACTIVE, SMALL_NODES, SMALL_TIMESTAMPS, 0);
-  await addChain(service.store, BIG, BIG_NODES, BIG_TIMESTAMPS);
+  // The service as openCatenaService builds it, with the store in hand to hold its writes.
+  const store = await openStore(url, { migrate: true });
+  await addChain(store, SMALL_A, SMALL_NODES, SMALL_TIMESTAMPS);
+  await addChain(store, SMALL_B, SMALL_NODES, SMALL_TIMESTAMPS);
+  await addChain(store, INACTIVE, SMALL_NODES, SMALL_TIMESTAMPS, 0);
+  await addChain(store, BIG, BIG_NODES, BIG_TIMESTAMPS);
 
   const gate = new WriteGate();
-  const store = service.store;
   const write = store.writeChunk.bind(store);
   store.writeChunk = async (chunk) => {
     await gate.pass();
     return write(chunk);
   };
 
+  const service = createService(store, new Engine({ store, host: 'api-test-host' }));
   const events: EngineEvent[] = [];
   const offEvents = service.onEvent((e) => events.push(e));
   const unexpected: string[] = [];
@@ -133,6 +139,7 @@ export async function openHarness(kind: Kind, options: Partial<ServerOptions> = 
   return {
     kind,
     service,
+    store,
     app,
     gate,
     unexpected,
@@ -143,7 +150,7 @@ export async function openHarness(kind: Kind, options: Partial<ServerOptions> = 
       const rows = raw(SMALL_NODES, done + count);
       const keep = SMALL_NODES.length * done;
       const slice = <T extends Float64Array | Int32Array>(a: T) => a.slice(keep) as T;
-      await service.store.writeRaw(key, {
+      await store.writeRaw(key, {
         length: rows.length - keep,
         timestamp: slice(rows.timestamp),
         nodeIndex: slice(rows.nodeIndex),

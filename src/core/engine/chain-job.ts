@@ -276,7 +276,14 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
     });
   } finally {
     await heartbeat?.stop();
-    await lock?.release().catch(() => {});
+    const held = lock;
+    // A lock left behind would refuse this chain for a whole lease: its release is retried like any write.
+    if (held) {
+      await withRetries(() => held.release(), {
+        policy: ctx.retry,
+        signal: new AbortController().signal,
+      }).catch(() => {});
+    }
   }
 }
 

@@ -185,6 +185,8 @@ export class MysqlDriver implements Driver<MysqlConnection> {
   readonly #statementTimeoutMs: number;
   readonly #probeConfig: ConnectionOptions;
   #probing: Promise<boolean> | null = null;
+  /** when a connection was last found dead: every connection idle since then is pinged before use */
+  #lostAt = 0;
 
   private constructor(pool: Pool, options: MysqlDriverOptions, probeConfig: ConnectionOptions) {
     this.#pool = pool;
@@ -255,6 +257,7 @@ export class MysqlDriver implements Driver<MysqlConnection> {
         });
       } catch (error) {
         conn.destroy();
+        if (isLostConnection(error)) this.#lostAt = Date.now();
         if (attempt < LOST_RETRIES && isLostConnection(error)) continue;
         throw error;
       }
@@ -294,7 +297,8 @@ export class MysqlDriver implements Driver<MysqlConnection> {
   async #check(conn: PoolConnection): Promise<void> {
     const key = conn.connection;
     const last = this.#lastUsed.get(key);
-    if (last !== undefined && Date.now() - last > IDLE_CHECK_MS) {
+    // After a server restart every pooled connection is dead: one found dead makes the others suspect.
+    if (last !== undefined && (Date.now() - last > IDLE_CHECK_MS || last <= this.#lostAt)) {
       await bounded(conn.ping(), this.#connectTimeoutMs, 'a ping', () => {});
     }
     if (!this.#initialized.has(key)) {
@@ -308,6 +312,9 @@ export class MysqlDriver implements Driver<MysqlConnection> {
     const conn = await this.#acquire();
     try {
       return await fn(conn);
+    } catch (error) {
+      if (isLostConnection(error)) this.#lostAt = Date.now();
+      throw error;
     } finally {
       this.#lastUsed.set(conn.connection.connection, Date.now());
       conn.connection.release();
