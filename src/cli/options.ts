@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { ChainKey } from '../core/domain/chain.ts';
 import { CatenaError } from '../core/errors.ts';
+import { hasPassword, withDatabasePassword } from '../core/store/password.ts';
 import { parseDbTime } from '../core/time.ts';
 
 /** `--db`, else CATENA_DB; the demo database when neither is given and `fallback` is set. */
@@ -10,10 +11,17 @@ export function resolveDb(db: string | undefined, fallback?: string): string {
   if (!url) {
     throw new CatenaError(
       'PROFILE_INVALID',
-      'no database given: pass --db mysql://user:pass@host:3306/db (or sqlite:/path/file.db), or set CATENA_DB',
+      'no database given: pass --db mysql://user@host:3306/db with the password in CATENA_DB_PASSWORD ' +
+        '(or sqlite:/path/file.db), or set CATENA_DB',
     );
   }
-  return url;
+  if (db !== undefined && hasPassword(db)) {
+    process.stderr.write(
+      'catena: warning: the password in --db is visible to every user of this computer (ps); ' +
+        'give the URL without it and set CATENA_DB_PASSWORD (or CATENA_DB_PASSWORD_FILE) instead\n',
+    );
+  }
+  return withDatabasePassword(url, process.env);
 }
 
 /** `CU001:A` or `CU001-A`. */

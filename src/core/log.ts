@@ -12,6 +12,8 @@ export interface HostLog {
   readonly file: string;
   /** logs the error with its stack; returns the log file's path */
   unexpected(error: unknown, context: string): string;
+  /** logs a notable decision (a refused request, a refused link) */
+  info(message: string): void;
 }
 
 export interface HostLogOptions {
@@ -30,15 +32,21 @@ export function createHostLog(name: string, options: HostLogOptions = {}): HostL
     unexpected(error, context) {
       const detail =
         error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
-      const line = `${new Date().toISOString()} ERROR ${context}: ${detail}\n`;
-      if (echo) process.stderr.write(line);
-      try {
-        mkdirSync(dir, { recursive: true });
-        appendFileSync(file, line);
-      } catch (writeError) {
-        process.stderr.write(`catena: cannot write the log file ${file}: ${String(writeError)}\n`);
-      }
+      append(`${new Date().toISOString()} ERROR ${context}: ${detail}\n`);
       return file;
     },
+    info(message) {
+      append(`${new Date().toISOString()} INFO ${message}\n`);
+    },
   };
+
+  function append(line: string): void {
+    if (echo) process.stderr.write(line);
+    try {
+      mkdirSync(dir, { recursive: true });
+      appendFileSync(file, line);
+    } catch (writeError) {
+      process.stderr.write(`catena: cannot write the log file ${file}: ${String(writeError)}\n`);
+    }
+  }
 }

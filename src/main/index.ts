@@ -6,7 +6,7 @@
  */
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, type IpcMainInvokeEvent, ipcMain, shell } from 'electron';
+import { app, BrowserWindow, type IpcMainInvokeEvent, ipcMain, session, shell } from 'electron';
 import { IPC_EVENT, IPC_INVOKE } from '../contract/bridge.ts';
 import { createDispatcher } from '../contract/dispatch.ts';
 import type { EngineEvent } from '../contract/events.ts';
@@ -14,13 +14,16 @@ import { isCatenaError } from '../core/errors.ts';
 import { createHostLog } from '../core/log.ts';
 import { openCatenaService } from '../core/service/service.ts';
 import type { CatenaService } from '../core/service/types.ts';
+import { withDatabasePassword } from '../core/store/password.ts';
+import { isAllowedExternal, isOurRenderer } from './security.ts';
 
 const log = createHostLog('desktop');
 const logUnexpected = log.unexpected;
 
 function databaseArgument(): string | undefined {
   const flag = process.argv.find((arg) => arg.startsWith('--db='));
-  return flag ? flag.slice('--db='.length) : (process.env.CATENA_DB ?? undefined);
+  const url = flag ? flag.slice('--db='.length) : (process.env.CATENA_DB ?? undefined);
+  return url === undefined ? undefined : withDatabasePassword(url, process.env);
 }
 
 const db = databaseArgument();
@@ -46,8 +49,18 @@ const dispatch = createDispatcher(servicePromise, { isExpected: isCatenaError, l
 
 let mainWindow: BrowserWindow | null = null;
 
+/** The page the window shows: the bundled renderer, or the dev server in development. */
+function ourPage(): { file: string } | { devOrigin: string } {
+  const devUrl = process.env.ELECTRON_RENDERER_URL;
+  if (!app.isPackaged && devUrl) return { devOrigin: devUrl };
+  return { file: fileURLToPath(new URL('../renderer/index.html', import.meta.url)) };
+}
+
+/** Our window, and in it the top frame showing our page (never an iframe or a page it was steered to). */
 function fromOurWindow(event: IpcMainInvokeEvent): boolean {
-  return mainWindow !== null && event.sender === mainWindow.webContents;
+  if (mainWindow === null || event.sender !== mainWindow.webContents) return false;
+  const frame = event.senderFrame;
+  return frame !== null && frame.parent === null && isOurRenderer(frame.url, ourPage());
 }
 
 ipcMain.handle(IPC_INVOKE, async (event, method: unknown, input: unknown) => {
@@ -83,9 +96,10 @@ function createWindow(): BrowserWindow {
     },
   });
   window.once('ready-to-show', () => window.show());
-  // links open in the system browser, never inside the app
+  // links open in the system browser, never inside the app, and only to allowed sites
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https:')) void shell.openExternal(url);
+    if (isAllowedExternal(url)) void shell.openExternal(url);
+    else log.info(`refused to open ${url.slice(0, 200)}: not an allowed site`);
     return { action: 'deny' };
   });
   window.webContents.on('will-navigate', (event) => event.preventDefault());
@@ -107,6 +121,9 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   void app.whenReady().then(() => {
+    // The console needs no camera, microphone, notifications or geolocation: every request is refused.
+    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+    session.defaultSession.setPermissionCheckHandler(() => false);
     mainWindow = createWindow();
     mainWindow.on('closed', () => {
       mainWindow = null;
