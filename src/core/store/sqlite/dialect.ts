@@ -4,20 +4,18 @@
  * write lock is the whole file, so a transaction (BEGIN IMMEDIATE) is the
  * row lock and the migration lock.
  */
-import { bindKeyedRow, TimeFormatter } from '../columns.ts';
 import type { Dialect, DialectSizes, KeyedRows } from '../dialect.ts';
-import type { Driver, Executor, SqlValue } from '../executor.ts';
+import type { Driver, Executor } from '../executor.ts';
 import type { SchemaState } from '../migrations.ts';
 import { CATENA_TABLES, INPUT_TABLES, SCHEMA_MIGRATIONS } from '../schema.ts';
-import { insertSql } from '../sql.ts';
 import { sqliteDdl } from './ddl.ts';
+import type { SqliteExecutor } from './driver.ts';
 import { classifySqliteError, isBusy } from './errors.ts';
 
 /** Measured (docs/PERFORMANCE.md): 64 rows per INSERT beat 1, 16 and 256. */
-const INSERT_ROWS = 64;
 const SIZES: DialectSizes = { readRows: 5_000, rawWriteRows: 20_000, elaboratedWriteRows: 5_000 };
 
-export class SqliteDialect implements Dialect<Executor> {
+export class SqliteDialect implements Dialect<SqliteExecutor> {
   readonly kind = 'sqlite';
   readonly ddl = sqliteDdl;
   readonly sizes = SIZES;
@@ -51,24 +49,9 @@ export class SqliteDialect implements Dialect<Executor> {
     return ` ON CONFLICT (${key.join(', ')}) DO NOTHING`;
   }
 
-  /** INSERT OR REPLACE in statements of INSERT_ROWS rows, sent to the worker as one batch. */
-  async writeRows(tx: Executor, rows: KeyedRows): Promise<void> {
-    const { columns, start, end } = rows;
-    const width = columns.length;
-    const time = new TimeFormatter();
-    const bind = (from: number, count: number): SqlValue[] => {
-      const params: SqlValue[] = new Array(count * width);
-      for (let r = 0; r < count; r++) bindKeyedRow(params, r * width, rows, time, from + r);
-      return params;
-    };
-    const full = Math.floor((end - start) / INSERT_ROWS);
-    const many: SqlValue[][] = [];
-    for (let b = 0; b < full; b++) many.push(bind(start + b * INSERT_ROWS, INSERT_ROWS));
-    const replace = (count: number) =>
-      insertSql(rows.table, columns, count).replace(/^INSERT/, 'INSERT OR REPLACE');
-    if (many.length > 0) await tx.runBatch(replace(INSERT_ROWS), many);
-    const rest = end - start - full * INSERT_ROWS;
-    if (rest > 0) await tx.run(replace(rest), bind(start + full * INSERT_ROWS, rest));
+  /** INSERT OR REPLACE, bound and run in the worker thread (driver.ts, worker.ts). */
+  writeRows(tx: SqliteExecutor, rows: KeyedRows): Promise<void> {
+    return tx.writeKeyed(rows);
   }
 
   async inspect(exec: Executor): Promise<SchemaState['tables']> {
@@ -89,7 +72,7 @@ export class SqliteDialect implements Dialect<Executor> {
   }
 
   /** DDL is transactional in SQLite: the migration is one BEGIN IMMEDIATE transaction. */
-  migrating<R>(driver: Driver<Executor>, fn: (exec: Executor) => Promise<R>): Promise<R> {
+  migrating<R>(driver: Driver<SqliteExecutor>, fn: (exec: SqliteExecutor) => Promise<R>): Promise<R> {
     return driver.transaction(fn);
   }
 

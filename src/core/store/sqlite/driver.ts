@@ -10,6 +10,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Worker } from 'node:worker_threads';
 import { CatenaError } from '../../errors.ts';
+import type { KeyedRows } from '../dialect.ts';
 import type { Driver, Executor, RunResult, SqlRow, SqlValue } from '../executor.ts';
 import {
   deserializeError,
@@ -36,10 +37,11 @@ type Call = (
   sql: string,
   params?: readonly SqlValue[],
   sets?: readonly (readonly SqlValue[])[],
+  rows?: KeyedRows,
 ) => Promise<unknown>;
 
 /** The executor of a transaction or session: statements go straight to the worker. */
-class SqliteExecutor implements Executor {
+export class SqliteExecutor implements Executor {
   readonly #call: Call;
   constructor(call: Call) {
     this.#call = call;
@@ -56,9 +58,23 @@ class SqliteExecutor implements Executor {
   async runBatch(sql: string, paramSets: readonly (readonly SqlValue[])[]): Promise<void> {
     await this.#call('runBatch', sql, undefined, paramSets);
   }
+  /** A bulk upsert, bound and run in the worker; only rows [start, end) of each column travel. */
+  async writeKeyed(rows: KeyedRows): Promise<void> {
+    const { start, end } = rows;
+    const cut = <T extends Float64Array | Int32Array>(column: T) => column.slice(start, end) as T;
+    await this.#call('writeKeyed', '', undefined, undefined, {
+      ...rows,
+      timestamp: cut(rows.timestamp),
+      nodeIndex: cut(rows.nodeIndex),
+      values: rows.values.map(cut),
+      tail: rows.tail.map((t) => (typeof t === 'number' ? t : cut(t))),
+      start: 0,
+      end: end - start,
+    });
+  }
 }
 
-export class SqliteDriver implements Driver<Executor> {
+export class SqliteDriver implements Driver<SqliteExecutor> {
   readonly version: string;
   readonly #worker: Worker;
   readonly #pending = new Map<number, Pending>();
@@ -71,7 +87,9 @@ export class SqliteDriver implements Driver<Executor> {
   private constructor(worker: Worker, version: string) {
     this.#worker = worker;
     this.version = version;
-    this.#direct = new SqliteExecutor((op, sql, params, sets) => this.#call(op, sql, params, sets));
+    this.#direct = new SqliteExecutor((op, sql, params, sets, rows) =>
+      this.#call(op, sql, params, sets, rows),
+    );
     worker.on('message', (reply: WorkerReply) => this.#settle(reply));
     worker.on('error', (error) => this.#stop(error));
     worker.on('exit', (code) => this.#stop(new Error(`the SQLite worker exited with code ${code}`)));
@@ -127,10 +145,11 @@ export class SqliteDriver implements Driver<Executor> {
     sql: string,
     params?: readonly SqlValue[],
     paramSets?: readonly (readonly SqlValue[])[],
+    rows?: KeyedRows,
   ) {
     if (this.#stopped) return Promise.reject(this.#stopped);
     const id = this.#nextId++;
-    const request: WorkerRequest = { id, op, sql, params, paramSets };
+    const request: WorkerRequest = { id, op, sql, params, paramSets, rows };
     return new Promise<unknown>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       this.#worker.postMessage(request);
@@ -157,12 +176,12 @@ export class SqliteDriver implements Driver<Executor> {
     }
   }
 
-  session<R>(fn: (exec: Executor) => Promise<R>): Promise<R> {
+  session<R>(fn: (exec: SqliteExecutor) => Promise<R>): Promise<R> {
     return this.#exclusive(() => fn(this.#direct));
   }
 
   /** BEGIN IMMEDIATE takes the write lock at once, so two writers never deadlock: the second waits (busy timeout). */
-  transaction<R>(fn: (tx: Executor) => Promise<R>): Promise<R> {
+  transaction<R>(fn: (tx: SqliteExecutor) => Promise<R>): Promise<R> {
     return this.#exclusive(async () => {
       await this.#direct.run('BEGIN IMMEDIATE');
       try {

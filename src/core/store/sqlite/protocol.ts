@@ -1,4 +1,5 @@
 /** The messages between the SQLite driver (driver.ts) and its worker thread (worker.ts). */
+import type { KeyedRows } from '../dialect.ts';
 import type { SqlValue } from '../executor.ts';
 
 export interface WorkerSetup {
@@ -6,7 +7,7 @@ export interface WorkerSetup {
   busyTimeoutMs: number;
 }
 
-export type WorkerOp = 'all' | 'allArrays' | 'run' | 'runBatch' | 'rollback' | 'close';
+export type WorkerOp = 'all' | 'allArrays' | 'run' | 'runBatch' | 'writeKeyed' | 'rollback' | 'close';
 
 export interface WorkerRequest {
   id: number;
@@ -14,6 +15,8 @@ export interface WorkerRequest {
   sql: string;
   params?: readonly SqlValue[];
   paramSets?: readonly (readonly SqlValue[])[];
+  /** `writeKeyed`: rows as typed-array columns, bound to statements in the worker */
+  rows?: KeyedRows;
 }
 
 /** A driver error as plain data: node:sqlite's fields survive the thread boundary, so classification still works. */

@@ -8,6 +8,10 @@
  */
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
+import { bindKeyedRow, TimeFormatter } from '../columns.ts';
+import type { KeyedRows } from '../dialect.ts';
+import type { SqlValue } from '../executor.ts';
+import { insertSql } from '../sql.ts';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './protocol.ts';
 import { serializeError } from './protocol.ts';
 
@@ -57,12 +61,44 @@ function handle(db: DatabaseSync, request: WorkerRequest): unknown {
       for (const set of request.paramSets ?? []) prepared.run(...(set as SQLInputValue[]));
       return null;
     }
+    case 'writeKeyed':
+      writeKeyed(db, request.rows!);
+      return null;
     case 'rollback':
       if (db.isTransaction) db.exec('ROLLBACK');
       return null;
     case 'close':
       if (db.isOpen) db.close();
       return null;
+  }
+}
+
+/** Rows per INSERT OR REPLACE statement (prepared once per width). */
+const INSERT_ROWS = 64;
+
+/**
+ * The bulk write, here rather than on the host's thread: binding tens of
+ * thousands of values and formatting their times would otherwise run on the
+ * event loop of the process that draws the interface.
+ */
+function writeKeyed(db: DatabaseSync, rows: KeyedRows): void {
+  const { columns, start, end } = rows;
+  const width = columns.length;
+  const time = new TimeFormatter();
+  const replace = (count: number) =>
+    insertSql(rows.table, columns, count).replace(/^INSERT/, 'INSERT OR REPLACE');
+  const params: SqlValue[] = new Array(INSERT_ROWS * width);
+  const full = statement(db, replace(INSERT_ROWS), false);
+  let r = start;
+  for (; r + INSERT_ROWS <= end; r += INSERT_ROWS) {
+    for (let k = 0; k < INSERT_ROWS; k++) bindKeyedRow(params, k * width, rows, time, r + k);
+    full.run(...(params as SQLInputValue[]));
+  }
+  const rest = end - r;
+  if (rest > 0) {
+    const tail: SqlValue[] = new Array(rest * width);
+    for (let k = 0; k < rest; k++) bindKeyedRow(tail, k * width, rows, time, r + k);
+    statement(db, replace(rest), false).run(...(tail as SQLInputValue[]));
   }
 }
 
