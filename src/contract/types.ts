@@ -14,7 +14,7 @@ export {
 } from '../core/domain/flags.ts';
 export type { RunCounts, RunMode } from '../core/domain/runs.ts';
 export type { ChainPhase, ChainResult, ChainStatus, LaunchRequest } from '../core/engine/events.ts';
-export type { ChainNode, ChainNodes } from '../core/service/types.ts';
+export type { ChainNode, ChainNodes, ChainOverview } from '../core/service/types.ts';
 export type {
   ChainSummary,
   NodeFlagCounts,

@@ -1,5 +1,5 @@
 import { type KeyboardEvent, memo, useRef, useState } from 'react';
-import type { ChainKey } from '../../../contract/types.ts';
+import type { ChainKey, ChainOverview } from '../../../contract/types.ts';
 import { fmtDate, fmtInt, fmtTime } from '../format.ts';
 import {
   DEFAULT_STALE_AFTER_HOURS,
@@ -333,6 +333,7 @@ function StationRow(props: {
             <span className="nowrap">{fmtTime(c.lastElaboratedAt).slice(11)}</span>
           </>
         )}
+        <OutputsNote chain={c} />
       </td>
       <td data-col="run" title={run?.message ?? ''}>
         {run ? (
@@ -349,4 +350,47 @@ function StationRow(props: {
       </td>
     </tr>
   );
+}
+
+/**
+ * Whether the stored outputs are those of the chain's configuration now: a
+ * calibration changed since they were written, or an interrupted full or
+ * range run left part of them from another run.
+ */
+function OutputsNote({ chain }: { chain: ChainOverview }) {
+  if (chain.pendingRun) {
+    const { mode, runId, status } = chain.pendingRun;
+    return (
+      <span
+        className="badge badge-warn nowrap"
+        data-outputs="pending"
+        title={`${mode} run ${runId} ${status} before it ended; the next incremental run finishes it`}
+      >
+        run to finish
+      </span>
+    );
+  }
+  if (chain.outputs === 'changed') {
+    return (
+      <span
+        className="badge badge-warn nowrap"
+        data-outputs="changed"
+        title="the calibration or parameters changed since these rows were written: run a full elaboration"
+      >
+        re-elaboration needed
+      </span>
+    );
+  }
+  if (chain.outputs === 'invalid') {
+    return (
+      <span
+        className="badge badge-failed nowrap"
+        data-outputs="invalid"
+        title="the configuration does not validate now"
+      >
+        configuration invalid
+      </span>
+    );
+  }
+  return null;
 }

@@ -3,7 +3,7 @@
  * per metric, data freshness, last run), folded from what the contract gives
  * (listChains, listRuns, events). Pure functions, tested through the e2e suite.
  */
-import type { ChainSummary, Metric, RunRecord, StoredAlarmEvent } from '../../../contract/types.ts';
+import type { ChainOverview, Metric, RunRecord, StoredAlarmEvent } from '../../../contract/types.ts';
 import { chainLabel } from '../../../contract/types.ts';
 
 /** The alarm metrics, in the order of ELABORATION.md §4 (the columns of the table). */
@@ -86,7 +86,7 @@ export const NO_FILTER: OverviewFilter = { site: '', unit: '', state: 'all' };
 
 export interface OverviewRow {
   label: string;
-  summary: ChainSummary;
+  summary: ChainOverview;
   /** null while the chain's events are loading; levels per metric of METRICS */
   levels: ChainLevels | null;
   /** the highest known level over the metrics (0 when none is known) */
@@ -104,13 +104,13 @@ export interface OverviewRow {
 }
 
 export function overviewRow(
-  summary: ChainSummary,
+  summary: ChainOverview,
   levels: ChainLevels | null,
   lastRun: RunRecord | undefined,
   nowSeconds: number,
 ): OverviewRow {
   // listChains may carry the chain's own limit one day (see DEFAULT_STALE_AFTER_HOURS)
-  const own = (summary as ChainSummary & { staleAfterHours?: number | null }).staleAfterHours;
+  const own = (summary as ChainOverview & { staleAfterHours?: number | null }).staleAfterHours;
   const staleAfterHours = typeof own === 'number' && own > 0 ? own : DEFAULT_STALE_AFTER_HOURS;
   const dataAge = summary.lastRawAt === null ? null : Math.max(0, nowSeconds - summary.lastRawAt);
   const known = (levels?.levels ?? []).filter((l): l is number => l !== null);
