@@ -540,6 +540,7 @@ async function writeOutput(
       eventsTo: to,
       events,
       lock: run.lock,
+      signal: ctx.signal,
     });
     counts.rowsWritten += written.rowsWritten;
     counts.eventsCreated += written.newEvents.length;

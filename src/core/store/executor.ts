@@ -35,11 +35,13 @@ export interface Executor {
 export interface Driver<T extends Executor = Executor> extends Executor {
   /**
    * Runs `fn` in one transaction and commits, or rolls back when it throws.
+   * When `signal` aborts, the statement running on the server is interrupted
+   * (MySQL's KILL QUERY; a wait on a lock included) and the transaction rolls back.
    * Statements of `fn` must go through `tx`: on a single-connection database
    * a statement through the driver itself would wait for the transaction to
    * end, so the driver refuses it at once instead.
    */
-  transaction<R>(fn: (tx: T) => Promise<R>): Promise<R>;
+  transaction<R>(fn: (tx: T) => Promise<R>, signal?: AbortSignal): Promise<R>;
   /** Several statements on one connection, outside a transaction (DDL, named locks). */
   session<R>(fn: (exec: T) => Promise<R>): Promise<R>;
   close(): Promise<void>;

@@ -63,6 +63,8 @@ export interface WriteChunk extends ChainKey {
    * longer held (expired and taken by another run).
    */
   lock?: ChainLock;
+  /** the operator's cancel: interrupts the write on the server, even one waiting for a lock */
+  signal?: AbortSignal;
 }
 
 export interface EventAcknowledgement {

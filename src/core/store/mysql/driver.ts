@@ -264,6 +264,12 @@ export class MysqlDriver implements Driver<MysqlConnection> {
     }
   }
 
+  /** KILL QUERY from another connection: the statement fails with ER_QUERY_INTERRUPTED, the connection lives on. */
+  async #killQuery(threadId: number | null): Promise<void> {
+    if (threadId === null) return;
+    await this.#pool.query(`KILL QUERY ${Number(threadId)}`).catch(() => {});
+  }
+
   /**
    * Whether the server answers a new connection within the connect timeout;
    * one probe at a time, shared by every statement that waits.
@@ -333,10 +339,14 @@ export class MysqlDriver implements Driver<MysqlConnection> {
     }
   }
 
-  async transaction<R>(fn: (tx: MysqlConnection) => Promise<R>): Promise<R> {
+  async transaction<R>(fn: (tx: MysqlConnection) => Promise<R>, signal?: AbortSignal): Promise<R> {
     for (let attempt = 0; ; attempt++) {
+      signal?.throwIfAborted();
       try {
         return await this.session(async (conn) => {
+          // The operator's cancel reaches the server: the running statement (a lock wait too) is interrupted.
+          const interrupt = () => void this.#killQuery(conn.connection.threadId);
+          signal?.addEventListener('abort', interrupt, { once: true });
           await conn.bounded(conn.connection.beginTransaction());
           try {
             const result = await fn(conn);
@@ -346,7 +356,9 @@ export class MysqlDriver implements Driver<MysqlConnection> {
             return result;
           } catch (error) {
             if (!(error instanceof CommitFailed)) await conn.connection.rollback().catch(() => {});
-            throw error;
+            throw signal?.aborted ? signal.reason : error;
+          } finally {
+            signal?.removeEventListener('abort', interrupt);
           }
         });
       } catch (error) {

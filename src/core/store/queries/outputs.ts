@@ -54,7 +54,7 @@ export async function writeChunk(ctx: SqlContext, chunk: WriteChunk): Promise<Wr
       await insertEvents(tx, key, chunk.runId, plan.rows);
       await recordCommitted(ctx, tx, chunk);
       return { rowsWritten: chunk.rows.length, newEvents: plan.newEvents };
-    }),
+    }, chunk.signal),
   );
 }
 

@@ -181,11 +181,14 @@ export class SqliteDriver implements Driver<SqliteExecutor> {
   }
 
   /** BEGIN IMMEDIATE takes the write lock at once, so two writers never deadlock: the second waits (busy timeout). */
-  transaction<R>(fn: (tx: SqliteExecutor) => Promise<R>): Promise<R> {
+  /** `signal` is checked before BEGIN and before COMMIT: SQLite statements are local and bounded by the busy timeout. */
+  transaction<R>(fn: (tx: SqliteExecutor) => Promise<R>, signal?: AbortSignal): Promise<R> {
     return this.#exclusive(async () => {
+      signal?.throwIfAborted();
       await this.#direct.run('BEGIN IMMEDIATE');
       try {
         const result = await fn(this.#direct);
+        signal?.throwIfAborted();
         await this.#direct.run('COMMIT');
         return result;
       } catch (error) {
