@@ -60,6 +60,7 @@ export function httpStatusFor(code: WireError['code']): number {
     case 'CONNECTION_PRIVILEGES':
     case 'CONNECTION_TLS':
     case 'CONNECTION_LOST':
+    case 'STORE_BUSY':
       return 503;
     case 'UNEXPECTED':
     case 'TRANSPORT':

@@ -285,6 +285,34 @@ describe.runIf(mariadbAvailable)('openStore on MariaDB: bad connection inputs', 
       await store.close();
     }
   });
+
+  it('a full wait queue refuses more statements at once with STORE_BUSY (HTTP 503), and the queued ones finish', async () => {
+    const store = await openStore(db.url, { migrate: true, connectionLimit: 1, queueLimit: 2 });
+    const locker = await mysql.createConnection({ uri: db.url });
+    try {
+      await locker.query('LOCK TABLES active_stations WRITE');
+      // one statement holds the only connection (waiting for the lock), two wait in the queue, three are refused
+      const outcomes = Array.from({ length: 6 }, () =>
+        store.listChains().then(
+          () => 'done',
+          (e: unknown) => e,
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      await locker.query('UNLOCK TABLES');
+      const settled = await Promise.all(outcomes);
+      const refused = settled.filter((o) => o instanceof CatenaError) as CatenaError[];
+      expect(settled.filter((o) => o === 'done')).toHaveLength(3);
+      expect(refused.map((e) => e.code)).toEqual(['STORE_BUSY', 'STORE_BUSY', 'STORE_BUSY']);
+      expect(refused[0]!.message).toMatch(
+        /too many requests waiting for the database server .* try again in a moment/,
+      );
+      expect(refused[0]!.transient).toBe(true);
+    } finally {
+      await locker.end();
+      await store.close();
+    }
+  });
 });
 
 describe('openStore on SQLite: bad files', () => {

@@ -33,6 +33,8 @@ export interface OpenOptions {
   connectTimeoutMs?: number;
   /** MySQL: connections in the pool at most (default 8) */
   connectionLimit?: number;
+  /** MySQL: statements waiting for a pooled connection at most (default 1000); more are refused with STORE_BUSY */
+  queueLimit?: number;
   /** MySQL: bulk write method; `auto` (default) uses LOAD DATA LOCAL when the server allows it */
   bulkMethod?: 'auto' | 'load-data' | 'insert';
   /** MySQL: seconds a statement waits for a table or row lock before failing (default 60) */
@@ -64,6 +66,7 @@ export async function openStore(
       ? await connectMysql(parsed, {
           connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
           connectionLimit: options.connectionLimit ?? 8,
+          queueLimit: options.queueLimit,
           bulkMethod: options.bulkMethod ?? 'auto',
           lockWaitSeconds: options.lockWaitSeconds ?? 60,
           leaseSeconds: options.leaseSeconds,

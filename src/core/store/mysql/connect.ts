@@ -10,6 +10,7 @@ export interface MysqlOpenOptions {
   connectTimeoutMs: number;
   /** pool size (connections opened at most) */
   connectionLimit: number;
+  queueLimit?: number;
   /** `auto`: LOAD DATA LOCAL when the server allows it, else multi-row INSERT */
   bulkMethod: 'auto' | BulkMethod;
   lockWaitSeconds: number;
@@ -32,6 +33,7 @@ export async function connectMysql(
   const driver = MysqlDriver.create(profile, {
     connectTimeoutMs: options.connectTimeoutMs,
     connectionLimit: options.connectionLimit,
+    queueLimit: options.queueLimit,
     localInfile: options.localInfile ?? options.bulkMethod !== 'insert',
     lockWaitSeconds: options.lockWaitSeconds,
   });

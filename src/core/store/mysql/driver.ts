@@ -29,6 +29,8 @@ import { isDeadlock, LOST_CODES } from './errors.ts';
 export interface MysqlDriverOptions {
   connectTimeoutMs: number;
   connectionLimit: number;
+  /** statements waiting for a pooled connection at most; past it a request is refused at once (STORE_BUSY) */
+  queueLimit?: number;
   /** advertise LOAD DATA LOCAL to the server */
   localInfile: boolean;
   /** seconds a statement waits for a table lock (lock_wait_timeout) and a row lock (innodb_lock_wait_timeout) */
@@ -42,6 +44,8 @@ const LOST_RETRIES = 2;
 /** A pooled connection unused this long is pinged before it is trusted with a statement. */
 const IDLE_CHECK_MS = 2_000;
 const DEFAULT_STATEMENT_TIMEOUT_MS = 600_000;
+/** Waiting statements beyond this are refused: a flood of requests must not queue without end. */
+const DEFAULT_QUEUE_LIMIT = 1_000;
 
 /** The server did not answer in time: the driver gave the connection up (classified as CONNECTION_TIMEOUT). */
 export class ServerTimeout extends Error {
@@ -214,7 +218,7 @@ export class MysqlDriver implements Driver<MysqlConnection> {
       maxIdle: options.connectionLimit,
       idleTimeout: 60_000,
       waitForConnections: true,
-      queueLimit: 0,
+      queueLimit: options.queueLimit ?? DEFAULT_QUEUE_LIMIT,
       enableKeepAlive: true,
       keepAliveInitialDelay: 10_000,
       charset: 'UTF8MB4_GENERAL_CI',
@@ -243,12 +247,17 @@ export class MysqlDriver implements Driver<MysqlConnection> {
 
   async #acquire(): Promise<MysqlConnection> {
     for (let attempt = 0; ; attempt++) {
-      const conn = await bounded(
-        this.#pool.getConnection(),
-        this.#connectTimeoutMs,
-        'a new connection',
-        () => {},
-      );
+      // Not bounded by a timer: a connection that arrived after it would never be released. A new
+      // connection is bounded by connectTimeout, the wait for a busy one by the statements ahead and queueLimit.
+      const conn = await this.#pool.getConnection().catch((error: unknown) => {
+        // mysql2 says so only in words
+        if (error instanceof Error && /queue limit reached/i.test(error.message)) {
+          throw Object.assign(new Error('every pooled connection is busy and the wait queue is full'), {
+            code: 'CATENA_POOL_FULL',
+          });
+        }
+        throw error;
+      });
       try {
         await this.#check(conn);
         return new MysqlConnection(conn, this.#statementTimeoutMs, {

@@ -116,6 +116,13 @@ export function classifyMysqlError(error: unknown, ctx: MysqlContext, doing: str
         `and listening on port ${ctx.port}, and that the port in the connection profile is right.`,
     );
   }
+  if (code === 'CATENA_POOL_FULL') {
+    return make(
+      'STORE_BUSY',
+      `Catena has too many requests waiting for the database server ${server} while ${doing}; ` +
+        'try again in a moment (if it lasts, fewer chains at once or a larger connection pool help).',
+    );
+  }
   if (code === 'CATENA_SERVER_TIMEOUT') {
     const ms = Number((error as { ms?: unknown }).ms);
     return make(
