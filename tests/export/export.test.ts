@@ -18,7 +18,7 @@ import { DIALECTS, type Opened, removeTmp, tmpFile } from '../store/targets.ts';
 import { A, A_NODES, B, seed } from './seed.ts';
 
 /** RFC 4180 parsing, enough for the files we write. */
-export function parseCsv(text: string): string[][] {
+function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
