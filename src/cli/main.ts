@@ -7,6 +7,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerElaborate } from './commands/elaborate.ts';
 import { registerExport } from './commands/export.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerSnapshot } from './commands/snapshot.ts';
 import { registerStations } from './commands/stations.ts';
 import { reportFailure } from './errors.ts';
 
@@ -20,6 +21,7 @@ registerMigrate(program);
 registerStations(program);
 registerElaborate(program);
 registerExport(program);
+registerSnapshot(program);
 
 try {
   await program.parseAsync(process.argv);

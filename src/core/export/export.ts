@@ -170,6 +170,13 @@ export const EVENTS_HEADER = (zone: TimeZoneChoice): string[] => [
   'ackNote',
 ];
 
+/** A page of events, oldest first: every event of the chain within [from, to] (null = unbounded). */
+export interface EventPage {
+  events: StoredAlarmEvent[];
+  from: number | null;
+  to: number | null;
+}
+
 /** Events at one timestamp are at most one per metric, so a page larger than this always advances. */
 const MIN_EVENT_PAGE = 8;
 
@@ -186,7 +193,7 @@ export async function* pageEvents(
   to: number | null,
   pageRows = 5000,
   signal?: AbortSignal,
-): AsyncGenerator<StoredAlarmEvent[]> {
+): AsyncGenerator<EventPage> {
   const limit = Math.max(MIN_EVENT_PAGE, pageRows);
   const windows: [number | null, number | null][] = [];
   let hi = to;
@@ -206,7 +213,7 @@ export async function* pageEvents(
     if (lo !== null && up !== null && lo > up) continue;
     const page = await store.listEvents({ key, from: lo, to: up, limit });
     page.reverse();
-    if (page.length > 0) yield page;
+    yield { events: page, from: lo, to: up };
   }
 }
 
@@ -221,7 +228,7 @@ const events: KindWriter = {
       request.pageRows,
       request.signal,
     )) {
-      for (const e of page) {
+      for (const e of page.events) {
         await sink.row([
           e.controlUnitCode,
           e.chain,
