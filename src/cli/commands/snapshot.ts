@@ -54,9 +54,12 @@ export function registerSnapshot(program: Command): void {
           progress.close();
           for (const c of result.chains) {
             const raw = options.withRaw ? `, ${c.rawRows} raw rows` : '';
-            const since = c.elaboratedFrom === null ? '' : ` from ${formatIsoTime(c.elaboratedFrom)}`;
+            const rows =
+              c.elaboratedRows === 0 || c.elaboratedFrom === null
+                ? 'no new elaborated rows'
+                : `${c.elaboratedRows} elaborated rows from ${formatIsoTime(c.elaboratedFrom)}`;
             process.stdout.write(
-              `${chainLabel(c).padEnd(10)} ${c.elaboratedRows} elaborated rows${since}, ${c.events} events, ${c.runsCopied} new runs${raw}\n`,
+              `${chainLabel(c).padEnd(10)} ${rows}, ${c.events} events, ${c.runsCopied} new runs${raw}\n`,
             );
           }
           const seconds = ((performance.now() - started) / 1000).toFixed(1);
