@@ -196,6 +196,42 @@ describe.each(DIALECTS)('snapshot of $name', (target) => {
     }
   });
 
+  it.skipIf(!target.available)(
+    'a pass cancelled midway leaves what it copied; the next goes on and ends equal',
+    async () => {
+      const path = tmpFile('snapshot-cancel');
+      const snap = await openSnapshot(path);
+      try {
+        const controller = new AbortController();
+        const cancelled = takeSnapshot(db.store, snap, {
+          chains: [A],
+          pageRows: 40,
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (p.step === 'elaborated' && p.rows >= 200) controller.abort(new Error('stop'));
+          },
+        });
+        await expect(cancelled).rejects.toThrow('stop');
+        const partial = await snap.readElaborated({ ...A, from: null, to: null });
+        expect(partial.length).toBeGreaterThanOrEqual(200);
+        expect(partial.length).toBeLessThan(
+          (await db.store.readElaborated({ ...A, from: null, to: null })).length,
+        );
+        const passes = (await snap.listRuns({ key: A })).filter((r) =>
+          r.launchId.startsWith(SNAPSHOT_LAUNCH_PREFIX),
+        );
+        expect(passes.map((r) => r.status)).toEqual(['cancelled']);
+        const next = await takeSnapshot(db.store, snap, { chains: [A], pageRows: 40 });
+        // The cancelled pass had not recorded the source's runs yet: their spans (from T0) are copied again.
+      expect(next.chains[0]!.elaboratedFrom).toBe(T0);
+      expect(next.chains[0]!.runsCopied).toBeGreaterThan(0);
+        await expectSameChain(db.store, snap, A);
+      } finally {
+        await snap.close();
+      }
+    },
+  );
+
   it.skipIf(!target.available)('an unknown chain fails before anything is written', async () => {
     const path = tmpFile('snapshot-none');
     const snap = await openSnapshot(path);

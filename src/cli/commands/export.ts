@@ -1,5 +1,8 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
 import type { ChainKey } from '../../core/domain/chain.ts';
+import { CatenaError } from '../../core/errors.ts';
 import { EXPORT_KINDS, type ExportKind, runExport } from '../../core/export/export.ts';
 import { openStore } from '../../core/store/open.ts';
 import { parseChain, parsePositiveInt, parseTime, resolveDb } from '../options.ts';
@@ -40,6 +43,25 @@ export function bar(fraction: number | null, width = 24): string {
   return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${(f * 100).toFixed(0).padStart(3)}%`;
 }
 
+/**
+ * Runs `work` with a signal that Ctrl-C (or a service manager's stop) aborts
+ * with CANCELLED and `message`, which the CLI prints as its one sentence.
+ */
+export async function interruptible<T>(
+  message: string,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const interrupt = () => controller.abort(new CatenaError('CANCELLED', message));
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.once(signal, interrupt);
+  try {
+    return await work(controller.signal);
+  } finally {
+    for (const signal of signals) process.off(signal, interrupt);
+  }
+}
+
 function parseNode(value: string, previous: number[] = []): number[] {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0)
@@ -74,25 +96,30 @@ export function registerExport(program: Command): void {
     .option('--local-time', "times in this machine's time zone (ISO 8601 with offset) instead of UTC")
     .option('--page-rows <n>', 'rows per database read (default 20000)', parsePositiveInt)
     .action(async (what: ExportKind, options: ExportOptions) => {
+      const out = resolve(options.out);
+      mkdirSync(dirname(out), { recursive: true });
       const store = await openStore(resolveDb(options.db), { requireSchema: true });
       const progress = new ProgressLine();
       try {
         const started = performance.now();
-        const result = await runExport(store, {
-          kind: what,
-          chains: options.chain ?? [],
-          format: options.format,
-          out: options.out,
-          from: options.from ?? null,
-          to: options.to ?? null,
-          nodes: options.node,
-          time: options.localTime ? 'local' : 'utc',
-          pageRows: options.pageRows,
-          onProgress: (p) =>
-            progress.update(
-              `${what} ${p.chain.controlUnitCode}-${p.chain.chain} (${p.chainNumber}/${p.chains}) ${bar(p.fraction)} ${p.rows} rows`,
-            ),
-        });
+        const result = await interruptible(`export cancelled; ${out} is incomplete`, (signal) =>
+          runExport(store, {
+            kind: what,
+            chains: options.chain ?? [],
+            format: options.format,
+            out,
+            signal,
+            from: options.from ?? null,
+            to: options.to ?? null,
+            nodes: options.node,
+            time: options.localTime ? 'local' : 'utc',
+            pageRows: options.pageRows,
+            onProgress: (p) =>
+              progress.update(
+                `${what} ${p.chain.controlUnitCode}-${p.chain.chain} (${p.chainNumber}/${p.chains}) ${bar(p.fraction)} ${p.rows} rows`,
+              ),
+          }),
+        );
         progress.close();
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         process.stderr.write(`${result.rows} rows written to ${result.out} in ${seconds} s\n`);

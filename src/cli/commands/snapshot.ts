@@ -2,11 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type ChainKey, chainLabel } from '../../core/domain/chain.ts';
+import { CatenaError } from '../../core/errors.ts';
 import { takeSnapshot } from '../../core/export/snapshot.ts';
 import { openStore } from '../../core/store/open.ts';
+import { parseProfile } from '../../core/store/profile.ts';
 import { formatIsoTime } from '../../core/time.ts';
 import { parseChain, parsePositiveInt, parseTime, resolveDb } from '../options.ts';
-import { bar, ProgressLine } from './export.ts';
+import { bar, interruptible, ProgressLine } from './export.ts';
 
 interface SnapshotOptions {
   db?: string;
@@ -34,23 +36,35 @@ export function registerSnapshot(program: Command): void {
     .action(async (options: SnapshotOptions) => {
       const out = resolve(options.out);
       mkdirSync(dirname(out), { recursive: true });
-      const source = await openStore(resolveDb(options.db), { requireSchema: true });
+      const db = resolveDb(options.db);
+      const profile = parseProfile(db);
+      if (profile.kind === 'sqlite' && resolve(profile.path) === out) {
+        throw new CatenaError(
+          'PROFILE_INVALID',
+          `the snapshot file ${out} is the source database; choose another --out`,
+        );
+      }
+      const source = await openStore(profile, { requireSchema: true });
       const progress = new ProgressLine();
       try {
         const target = await openStore(`sqlite:${out}`, { migrate: true });
         try {
           const started = performance.now();
-          const result = await takeSnapshot(source, target, {
-            chains: options.chain,
-            from: options.from ?? null,
-            to: options.to ?? null,
-            withRaw: options.withRaw === true,
-            pageRows: options.pageRows,
-            onProgress: (p) =>
-              progress.update(
-                `${chainLabel(p.chain)} (${p.chainNumber}/${p.chains}) ${p.step.padEnd(13)} ${bar(p.fraction)} ${p.rows} rows`,
-              ),
-          });
+          const cancelled = `snapshot cancelled; what was copied stays in ${out}, and the next snapshot goes on from there`;
+          const result = await interruptible(cancelled, (signal) =>
+            takeSnapshot(source, target, {
+              signal,
+              chains: options.chain,
+              from: options.from ?? null,
+              to: options.to ?? null,
+              withRaw: options.withRaw === true,
+              pageRows: options.pageRows,
+              onProgress: (p) =>
+                progress.update(
+                  `${chainLabel(p.chain)} (${p.chainNumber}/${p.chains}) ${p.step.padEnd(13)} ${bar(p.fraction)} ${p.rows} rows`,
+                ),
+            }),
+          );
           progress.close();
           for (const c of result.chains) {
             const raw = options.withRaw ? `, ${c.rawRows} raw rows` : '';

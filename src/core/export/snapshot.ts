@@ -141,10 +141,9 @@ async function snapshotChain(
     setup.thresholds.map(({ id: _id, ...t }) => t),
   );
 
-  // Run history: the runs not copied yet (a chain has one run per launch).
-  report('runs', 0, null);
-  const copied = await copyRuns(source, target, key);
-  out.runsCopied = copied.newRuns.length;
+  // Run history: which runs are not copied yet (a chain has one run per launch). They are
+  // written last, so that a pass cut short sees them again as new the next time.
+  const runs = await planRuns(source, target, key);
 
   // This pass, recorded as a run of the snapshot.
   const runId = await target.startRun({
@@ -159,7 +158,7 @@ async function snapshotChain(
     // Elaborated rows: from the snapshot's last row on, or earlier when the source re-elaborated since.
     const last = await target.lastElaboratedAt(key);
     let resume: number | null = last === null ? null : last + 1;
-    for (const run of copied.newRuns) {
+    for (const run of runs.changed) {
       if (run.mode !== 'incremental' && run.rowsWritten > 0 && resume !== null) {
         resume = run.spanFrom === null ? null : Math.min(resume, run.spanFrom);
       }
@@ -213,6 +212,9 @@ async function snapshotChain(
         report('raw', out.rawRows, (reached - spanFrom + 1) / Math.max(1, spanTo - spanFrom + 1));
       }
     }
+    report('runs', 0, null);
+    out.runsCopied = await applyRuns(target, key, runs);
+    report('runs', out.runsCopied, 1);
     await target.endRun(runId, {
       status: 'succeeded',
       phase: null,
@@ -298,26 +300,48 @@ async function copyEventMarks(
   }
 }
 
-/**
- * Copies the source runs the snapshot lacks (matched on launchId: one run per
- * chain per launch), oldest first, and ends again the copies of runs that
- * were still running at the previous pass and have ended since.
- */
-async function copyRuns(source: Store, target: Store, key: ChainKey): Promise<{ newRuns: RunRecord[] }> {
+interface RunPlan {
+  sourceRuns: RunRecord[];
+  /** the snapshot's copies of source runs, by launchId */
+  copies: Map<string, RunRecord>;
+  /** source runs the snapshot lacks, oldest first */
+  newRuns: RunRecord[];
+  /**
+   * runs that may have written rows since the previous pass: the new ones, and
+   * those that were running then (their copy has not ended) and have ended or
+   * still run
+   */
+  changed: RunRecord[];
+}
+
+/** The source runs the snapshot lacks (matched on launchId: one run per chain per launch). */
+async function planRuns(source: Store, target: Store, key: ChainKey): Promise<RunPlan> {
   const sourceRuns = await chainRuns(source, key, null, null);
   const targetRuns = (await chainRuns(target, key, null, null)).filter(
     (r) => !r.launchId.startsWith(SNAPSHOT_LAUNCH_PREFIX),
   );
-  const byLaunch = new Map(targetRuns.map((r) => [r.launchId, r]));
+  const copies = new Map(targetRuns.map((r) => [r.launchId, r]));
+  const changed = sourceRuns.filter((r) => {
+    const copy = copies.get(r.launchId);
+    return !copy || (!isEnded(copy) && (isEnded(r) || r.status === 'running'));
+  });
+  return { sourceRuns, copies, newRuns: sourceRuns.filter((r) => !copies.has(r.launchId)), changed };
+}
+
+/**
+ * Copies the runs the snapshot lacks, oldest first, and ends the copies of
+ * runs that were still running at the previous pass and have ended since.
+ * Returns how many runs were copied.
+ */
+async function applyRuns(target: Store, key: ChainKey, plan: RunPlan): Promise<number> {
   // source runId → snapshot runId, for resumesRunId
   const ids = new Map<number, number>();
-  for (const r of sourceRuns) {
-    const copy = byLaunch.get(r.launchId);
+  for (const r of plan.sourceRuns) {
+    const copy = plan.copies.get(r.launchId);
     if (copy) ids.set(r.runId, copy.runId);
   }
-  const newRuns: RunRecord[] = [];
-  for (const r of sourceRuns) {
-    const existing = byLaunch.get(r.launchId);
+  for (const r of plan.sourceRuns) {
+    const existing = plan.copies.get(r.launchId);
     if (existing) {
       if ((existing.status === 'running' || existing.status === 'interrupted') && isEnded(r)) {
         await target.endRun(existing.runId, runEnd(r));
@@ -349,9 +373,8 @@ async function copyRuns(source: Store, target: Store, key: ChainKey): Promise<{ 
         phase: r.phase ?? '',
         configFingerprint: r.configFingerprint,
       });
-    newRuns.push(r);
   }
-  return { newRuns };
+  return plan.newRuns.length;
 }
 
 function isEnded(r: RunRecord): boolean {
