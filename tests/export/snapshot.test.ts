@@ -223,8 +223,8 @@ describe.each(DIALECTS)('snapshot of $name', (target) => {
         expect(passes.map((r) => r.status)).toEqual(['cancelled']);
         const next = await takeSnapshot(db.store, snap, { chains: [A], pageRows: 40 });
         // The cancelled pass had not recorded the source's runs yet: their spans (from T0) are copied again.
-      expect(next.chains[0]!.elaboratedFrom).toBe(T0);
-      expect(next.chains[0]!.runsCopied).toBeGreaterThan(0);
+        expect(next.chains[0]!.elaboratedFrom).toBe(T0);
+        expect(next.chains[0]!.runsCopied).toBeGreaterThan(0);
         await expectSameChain(db.store, snap, A);
       } finally {
         await snap.close();
