@@ -172,6 +172,24 @@ describe.each(DIALECTS)('exports on $name', (target) => {
     });
     expect(rows).toEqual(expected);
     expect(new Set(rows.map((r) => r[3]))).toEqual(new Set(['2', '4']));
+    // One node: read by the database's filter.
+    await runExport(db.store, {
+      kind: 'series',
+      chains: [A],
+      format: 'csv',
+      out,
+      from,
+      to,
+      nodes: [3],
+      pageRows: 5,
+    });
+    const [, ...node3] = parseCsv(readFileSync(out, 'utf8'));
+    expect(node3).toEqual(
+      (await expectedSeries(db.store, [A], [3])).filter((r) => {
+        const t = Date.parse(r[2]!) / 1000;
+        return t >= from && t <= to;
+      }),
+    );
   });
 
   it.skipIf(!target.available)('local time: ISO 8601 with the offset, the same instant', async () => {

@@ -128,6 +128,8 @@ const series: KindWriter = {
       from: request.from ?? null,
       to: request.to ?? null,
       pageRows: request.pageRows ?? DEFAULT_PAGE_ROWS,
+      // one node: the database filters it
+      ...(nodes.size === 1 ? { nodeIndex: [...nodes][0]! } : {}),
       signal: request.signal,
     });
     for await (const page of pages) {

@@ -17,6 +17,8 @@ export interface PageOptions {
   to: number | null;
   /** rows per page, about (default 20 000) */
   pageRows?: number;
+  /** only this node's rows */
+  nodeIndex?: number;
   signal?: AbortSignal;
 }
 
@@ -39,7 +41,7 @@ export async function* pageElaborated(
   options: PageOptions,
 ): AsyncGenerator<ElaboratedPage> {
   const pageRows = Math.max(2, options.pageRows ?? DEFAULT_PAGE_ROWS);
-  const extent = await extentOf(store, key, options.from, options.to);
+  const extent = await extentOf(store, key, options.from, options.to, options.nodeIndex);
   if (!extent) return;
   const { first, last, rows } = extent;
   const rate = rows / Math.max(1, last - first + 1);
@@ -49,7 +51,12 @@ export async function* pageElaborated(
   while (t <= last) {
     options.signal?.throwIfAborted();
     const to = Math.min(last, t + width - 1);
-    const query = { ...key, from: t, to };
+    const query = {
+      ...key,
+      from: t,
+      to,
+      ...(options.nodeIndex === undefined ? {} : { nodeIndex: options.nodeIndex }),
+    };
     let page = await store.readElaborated({ ...query, limit: pageRows });
     if (page.length >= pageRows) {
       if (to > t) {
@@ -70,8 +77,11 @@ async function extentOf(
   key: ChainKey,
   from: number | null,
   to: number | null,
+  nodeIndex: number | undefined,
 ): Promise<{ first: number; last: number; rows: number } | null> {
-  const counts = await store.flagCounts({ key, from, to });
+  const counts = (await store.flagCounts({ key, from, to })).filter(
+    (c) => nodeIndex === undefined || c.nodeIndex === nodeIndex,
+  );
   if (counts.length === 0) return null;
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
