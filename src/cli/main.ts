@@ -5,7 +5,9 @@
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.ts';
 import { registerElaborate } from './commands/elaborate.ts';
+import { registerExport } from './commands/export.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerSnapshot } from './commands/snapshot.ts';
 import { registerStations } from './commands/stations.ts';
 import { reportFailure } from './errors.ts';
 
@@ -18,6 +20,8 @@ registerDemo(program);
 registerMigrate(program);
 registerStations(program);
 registerElaborate(program);
+registerExport(program);
+registerSnapshot(program);
 
 try {
   await program.parseAsync(process.argv);

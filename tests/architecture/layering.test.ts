@@ -103,6 +103,13 @@ const GROUPS: Group[] = [
     mayTypes: ['core/engine'],
     forbid: [...HOST_PACKAGES, /^mysql2/, /^node:sqlite$/],
   },
+  // Exports and offline snapshots: read through the store port, write files.
+  {
+    name: 'core/export',
+    path: /^core\/export\//,
+    may: [...CORE_BASE, 'core/store', 'core/export'],
+    forbid: [...HOST_PACKAGES, /^mysql2/, /^node:sqlite$/],
+  },
   {
     name: 'core/service',
     path: /^core\/service\//,
@@ -114,6 +121,7 @@ const GROUPS: Group[] = [
       'core/store/open',
       'core/engine',
       'core/notify',
+      'core/export',
       'core/service',
     ],
     forbid: [...HOST_PACKAGES, /^mysql2/, /^node:sqlite$/],
@@ -245,6 +253,9 @@ describe('layering', () => {
     ['core/engine/engine.ts', '../service/service.ts', 'the engine importing the service'],
     ['core/errors.ts', '../store/port.ts', 'the base importing the store'],
     ['contract/methods.ts', '../core/store/port.ts', 'the contract importing core values'],
+    ['core/export/export.ts', '../engine/engine.ts', 'an export importing the engine'],
+    ['core/export/export.ts', '../service/service.ts', 'an export importing the service'],
+    ['core/store/sql.ts', '../export/export.ts', 'the store importing the exports'],
   ])('flags %s importing %s (%s)', (file, specifier) => {
     expect(violation({ file, specifier, typeOnly: false })).not.toBeNull();
   });
@@ -264,6 +275,8 @@ describe('layering', () => {
     ['core/store/open.ts', './sqlite/store.ts'],
     ['contract/types.ts', '../core/domain/chain.ts'],
     ['core/service/service.ts', '../demo/install.ts'],
+    ['core/export/export.ts', '../store/port.ts'],
+    ['core/service/service.ts', '../export/export.ts'],
   ])('allows %s importing %s', (file, specifier) => {
     expect(violation({ file, specifier, typeOnly: false })).toBeNull();
   });
