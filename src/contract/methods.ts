@@ -154,6 +154,8 @@ export const methods = {
               lastElaboratedAt: 1_790_899_200,
               outputs: 'current',
               pendingRun: null,
+              staleAfterHours: 1,
+              stale: false,
             },
           ],
         },

@@ -89,6 +89,12 @@ export const chainOverviewSchema = named(
       })
       .nullable()
       .describe('an interrupted full or range run, which the next incremental run finishes'),
+    staleAfterHours: z
+      .number()
+      .describe(
+        "the chain's staleAfterHours, or its default: twice the median sampling interval, at least 1 h",
+      ),
+    stale: z.boolean().describe("no raw row for longer than staleAfterHours, on the database's clock"),
   }),
   'ChainOverview',
   'a chain of active_stations with counts, times and the state of its stored outputs',

@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import { installDemoSite } from '../demo/install.ts';
 import type { ChainKey } from '../domain/chain.ts';
 import { chainLabel } from '../domain/chain.ts';
+import type { ChainSetup } from '../domain/configuration.ts';
 import { buildChainModel } from '../elaboration/config.ts';
 import { Engine } from '../engine/engine.ts';
 import type { EngineEvent, LaunchFinishedEvent, LaunchRequest } from '../engine/events.ts';
@@ -121,42 +122,73 @@ const OVERVIEW_LANES = 4;
 
 async function chainOverviews(store: Store): Promise<ChainOverview[]> {
   const chains = await store.listChains();
+  // Staleness on the database's clock, which every workstation shares.
+  const now = await store.databaseNow();
   const out: ChainOverview[] = new Array(chains.length);
   let next = 0;
   const lane = async () => {
     while (next < chains.length) {
       const index = next++;
-      out[index] = await chainOverview(store, chains[index]!);
+      out[index] = await chainOverview(store, chains[index]!, now);
     }
   };
   await Promise.all(Array.from({ length: Math.min(OVERVIEW_LANES, chains.length) }, lane));
   return out;
 }
 
-async function chainOverview(store: Store, summary: ChainSummary): Promise<ChainOverview> {
+async function chainOverview(store: Store, summary: ChainSummary, now: number): Promise<ChainOverview> {
   const history = await store.chainHistory(summary);
   const pending = pendingRewrite(history);
   const pendingRun = pending
     ? { runId: pending.runId, mode: pending.mode, status: pending.status, committedTo: pending.committedTo }
     : null;
-  return { ...summary, outputs: await outputsState(store, summary, history.fingerprints), pendingRun };
+  // A row that cannot be read fails its chain's launch with the reason; here it only makes the state unknown.
+  const setup = await store.readChainSetup(summary).catch(() => null);
+  const staleAfterHours =
+    setup?.station.staleAfterHours ?? (await defaultStaleAfterHours(store, summary, setup));
+  return {
+    ...summary,
+    outputs: outputsState(summary, setup, history.fingerprints),
+    pendingRun,
+    staleAfterHours,
+    stale: summary.lastRawAt === null || now - summary.lastRawAt > staleAfterHours * 3600,
+  };
 }
 
-async function outputsState(
-  store: Store,
+function outputsState(
   summary: ChainSummary,
+  setup: ChainSetup | null,
   fingerprints: string[],
-): Promise<ChainOverview['outputs']> {
+): ChainOverview['outputs'] {
   if (summary.lastElaboratedAt === null) return 'none';
-  const setup = await store.readChainSetup(summary);
   let current: string;
   try {
-    current = configFingerprint(buildChainModel(setup!));
+    if (!setup) return 'invalid';
+    current = configFingerprint(buildChainModel(setup));
   } catch {
     return 'invalid';
   }
   if (fingerprints.length === 0) return 'unknown';
   return fingerprints.every((f) => f === current) ? 'current' : 'changed';
+}
+
+/** DATA_MODEL.md v2: twice the chain's median sampling interval (over its last two days), at least 1 h. */
+async function defaultStaleAfterHours(
+  store: Store,
+  summary: ChainSummary,
+  setup: ChainSetup | null,
+): Promise<number> {
+  const last = summary.lastRawAt;
+  const nodes = setup?.nodes.map((n) => n.nodeIndex) ?? [];
+  if (last === null || nodes.length === 0) return 1;
+  const times = await store.chainTimestamps({ ...summary, from: last - 2 * 86_400, to: last }, nodes);
+  const steps: number[] = [];
+  for (let i = 1; i < times.length; i++) steps.push(times[i]! - times[i - 1]!);
+  if (steps.length === 0) return 1;
+  steps.sort((x, y) => x - y);
+  const mid = steps.length >> 1;
+  const median = steps.length % 2 === 1 ? steps[mid]! : (steps[mid - 1]! + steps[mid]!) / 2;
+  return Math.max(1, (2 * median) / 3600);
 }
 
 async function chainNodes(store: Store, key: ChainKey): Promise<ChainNodes> {

@@ -24,6 +24,10 @@ export interface ChainOverview extends ChainSummary {
   outputs: 'current' | 'changed' | 'unknown' | 'invalid' | 'none';
   /** an interrupted full or range run, which the next incremental run finishes */
   pendingRun: { runId: number; mode: RunMode; status: RunStatus; committedTo: number | null } | null;
+  /** the chain's `staleAfterHours`, or its default: twice the median sampling interval, at least 1 h */
+  staleAfterHours: number;
+  /** no raw row for longer than staleAfterHours, on the database's clock (or no raw row at all) */
+  stale: boolean;
 }
 
 /** A node of rsn_nodes as the results screens show it. */

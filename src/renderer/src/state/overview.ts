@@ -109,8 +109,8 @@ export function overviewRow(
   lastRun: RunRecord | undefined,
   nowSeconds: number,
 ): OverviewRow {
-  // listChains may carry the chain's own limit one day (see DEFAULT_STALE_AFTER_HOURS)
-  const own = (summary as ChainOverview & { staleAfterHours?: number | null }).staleAfterHours;
+  // The service gives the chain's limit (its own, or twice its median sampling interval)
+  const own = summary.staleAfterHours;
   const staleAfterHours = typeof own === 'number' && own > 0 ? own : DEFAULT_STALE_AFTER_HOURS;
   const dataAge = summary.lastRawAt === null ? null : Math.max(0, nowSeconds - summary.lastRawAt);
   const known = (levels?.levels ?? []).filter((l): l is number => l !== null);
