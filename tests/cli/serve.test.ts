@@ -16,7 +16,7 @@ import { openCatenaService } from '../../src/core/service/service.ts';
 const root = resolve(import.meta.dirname, '../..');
 const tmp = mkdtempSync(join(tmpdir(), 'catena-serve-'));
 const db = `sqlite:${join(tmp, 'demo.db')}`;
-const env = { ...process.env, CATENA_HOME: join(tmp, 'home') };
+const env: NodeJS.ProcessEnv = { ...process.env, CATENA_HOME: join(tmp, 'home') };
 for (const name of ['CATENA_DB', 'CATENA_HOST', 'CATENA_PORT', 'CATENA_SCHEDULE', 'CATENA_API_TOKEN']) {
   delete env[name];
 }
