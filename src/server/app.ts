@@ -42,6 +42,7 @@ import { createApiHost, LaunchBoard } from './launches.ts';
 import { loginPage } from './login-page.ts';
 import { errorBody, registerRestRoutes } from './rest.ts';
 import { NO_SCHEDULE, type Scheduler } from './scheduler.ts';
+import { StreamHub } from './stream.ts';
 
 export interface ServerOptions {
   service: CatenaService;
@@ -142,7 +143,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       routes.push({ method, url: route.url, config: (route.config ?? {}) as RouteConfig });
     }
   });
+  const hub = new StreamHub(service, apiHost, {
+    slowClientBytes: options.slowClientBytes ?? SLOW_CLIENT_BYTES,
+    debounceMs: options.liveDebounceMs ?? 250,
+    logUnexpected,
+  });
   app.addHook('onClose', async () => {
+    hub.close();
     scheduler?.stop();
     board.close();
   });
@@ -278,6 +285,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         : [],
     ),
     events: 'GET /api/events (WebSocket): EngineEvent JSON messages; send {"type":"ping"} for a pong',
+    stream:
+      'GET /api/v1/stream (WebSocket): send {"subscribe":"launches"}, {"subscribe":"alarms"} or {"subscribe":"live","chains":["CU001:A"]}',
     docs: { page: '/api/docs', openapi: '/api/docs/openapi.json' },
   }));
 
@@ -331,6 +340,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // a plain GET (no upgrade) is told what this route is
     handler: async (_request, reply) =>
       reply.status(426).send(errorBody(badRequest('/api/events is a WebSocket: connect with ws://'))),
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/api/v1/stream',
+    wsHandler: (socket) => hub.accept(socket),
+    handler: async (_request, reply) =>
+      reply.status(426).send(errorBody(badRequest('/api/v1/stream is a WebSocket: connect with ws://'))),
   });
 
   app.get<{ Params: { method: string } }>(
