@@ -37,10 +37,12 @@ export const LIVE_CHAINS_MAX = 100;
 const liveChains = z.array(chainRefSchema).min(1, 'name at least one chain').max(LIVE_CHAINS_MAX);
 const topic = z.enum(['launches', 'alarms', 'live']);
 
+export const liveSubscriptionSchema = z.object({ subscribe: z.literal('live'), chains: liveChains }).strict();
+
 export const streamClientMessageSchema = z.union([
   z.object({ subscribe: z.literal('launches') }).strict(),
   z.object({ subscribe: z.literal('alarms') }).strict(),
-  z.object({ subscribe: z.literal('live'), chains: liveChains }).strict(),
+  liveSubscriptionSchema,
   z.object({ unsubscribe: topic, chains: liveChains.optional() }).strict(),
   z.object({ type: z.literal('ping') }).strict(),
 ]);

@@ -127,6 +127,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // requestLog: fastify's two lines per request give way to the one of the onResponse hook below
     ...(options.requestLog ? { logController: new LogController({ disableRequestLogging: true }) } : {}),
     bodyLimit: 1 << 20,
+    // closing (SIGTERM) ends every connection, a refused WebSocket upgrade's kept-alive socket included
+    forceCloseConnections: true,
     // a malformed URL (bad percent-encoding, too long a parameter): 400 with a message, as every malformed request
     frameworkErrors: (error, _request, reply) => {
       void (reply as unknown as FastifyReply)
@@ -152,6 +154,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     hub.close();
     scheduler?.stop();
     board.close();
+  });
+  // A refused WebSocket upgrade (401, 403, 426…) has no HTTP connection to keep alive: its socket is
+  // ended, or it would stay open and hold the server's close (SIGTERM) until the client leaves.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.headers.upgrade !== undefined && reply.statusCode !== 101) request.raw.socket?.end();
   });
   if (options.requestLog) {
     app.addHook('onResponse', async (request, reply) => {

@@ -22,6 +22,7 @@ import type { ApiHost } from '../contract/api.ts';
 import { badRequest, formatIssues, toWireError } from '../contract/dispatch.ts';
 import {
   type LiveMessage,
+  liveSubscriptionSchema,
   type StreamClientMessage,
   type StreamServerMessage,
   streamClientMessageSchema,
@@ -112,6 +113,15 @@ export class StreamHub {
       }
       const parsed = streamClientMessageSchema.safeParse(payload);
       if (!parsed.success) {
+        // a live subscription names what is wrong with it (a union's error would not)
+        const live = liveSubscriptionSchema.safeParse(payload);
+        if (!live.success && (payload as { subscribe?: unknown } | null)?.subscribe === 'live') {
+          this.#send(client, {
+            type: 'error',
+            error: badRequest(`invalid message: ${formatIssues(live.error)}`),
+          });
+          return;
+        }
         this.#send(client, {
           type: 'error',
           error: badRequest(
@@ -156,14 +166,18 @@ export class StreamHub {
       return;
     }
     // live: every chain must exist (CHAIN_NOT_FOUND otherwise, nothing subscribed)
-    const chains: LiveChain[] = [];
-    for (const key of message.chains) chains.push(await this.#liveChain(key));
+    const read: LiveChain[] = [];
+    for (const key of message.chains) read.push(await this.#liveChain(key));
     if (this.#closed || !this.#clients.has(client)) return;
-    for (const chain of chains) {
-      const label = chainLabel(chain.key);
+    const chains: LiveChain[] = [];
+    for (const fresh of read) {
+      const label = chainLabel(fresh.key);
+      // another subscription of the chain may have been read meanwhile: one state per chain
+      const chain = this.#live.get(label) ?? fresh;
+      this.#live.set(label, chain);
       chain.subscribers.add(client);
       client.live.add(label);
-      this.#live.set(label, chain);
+      chains.push(chain);
     }
     this.stats.liveChains = this.#live.size;
     this.#send(client, { type: 'subscribed', topic: 'live', chains: chains.map((c) => c.key) });
@@ -231,9 +245,9 @@ export class StreamHub {
       const { result } = event;
       const chain = this.#live.get(chainLabel(result));
       if (chain) {
-        const seen = chain.written.get(event.launchId) ?? 0;
         chain.written.delete(event.launchId);
-        if (result.rowsWritten > seen) this.#schedule(chain);
+        // the run's last commit may land after its last progress: one more read when it wrote anything
+        if (result.rowsWritten > 0) this.#schedule(chain);
       }
       if (result.eventsCreated > 0) void this.#pushAlarms(event.launchId, result);
     }
