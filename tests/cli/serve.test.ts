@@ -12,10 +12,12 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { openCatenaService } from '../../src/core/service/service.ts';
+import { createTestDatabase, mariadbAvailable } from '../support/mariadb.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const tmp = mkdtempSync(join(tmpdir(), 'catena-serve-'));
-const db = `sqlite:${join(tmp, 'demo.db')}`;
+const sqliteDb = `sqlite:${join(tmp, 'demo.db')}`;
+const db = sqliteDb;
 const env: NodeJS.ProcessEnv = { ...process.env, CATENA_HOME: join(tmp, 'home') };
 for (const name of ['CATENA_DB', 'CATENA_HOST', 'CATENA_PORT', 'CATENA_SCHEDULE', 'CATENA_API_TOKEN']) {
   delete env[name];
@@ -77,57 +79,79 @@ function jsonLines(text: string): Record<string, unknown>[] {
 }
 
 describe('catena serve', () => {
-  it('SIGTERM mid-launch: the runs are recorded cancelled, none running, and it exits 0', async () => {
-    const served = await serve(['--port', '0'], { CATENA_DB: db });
-    let exited = false;
-    try {
-      // the first progress of the launch comes through the events socket: SIGTERM then
-      const socket = new WebSocket(`${served.url.replace('http', 'ws')}api/events`);
-      await new Promise((ok, fail) => {
-        socket.once('open', ok);
-        socket.once('error', fail);
-      });
-      const progressed = new Promise<void>((ok) => {
-        socket.on('message', (data) => {
-          const event = JSON.parse(String(data)) as { type: string };
-          if (event.type === 'chain-progress') ok();
+  it.each([
+    { kind: 'sqlite', available: true },
+    { kind: 'mysql', available: mariadbAvailable },
+  ])(
+    'SIGTERM mid-launch on $kind: the runs are recorded cancelled, none running, and it exits 0',
+    async ({ kind, available }) => {
+      if (!available) return;
+      let db = sqliteDb;
+      let drop = async () => {};
+      if (kind === 'mysql') {
+        const scratch = await createTestDatabase('catena_serve');
+        db = scratch.url;
+        drop = scratch.drop;
+        const demo = spawnSync(process.execPath, [join(root, 'bin', 'catena.js'), 'demo', '--db', db], {
+          encoding: 'utf8',
+          env,
+          timeout: 240_000,
         });
-      });
-      const response = await fetch(`${served.url}api/v1/launches`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ chains: 'all-active', mode: 'full', concurrency: 1 }),
-      });
-      expect(response.status).toBe(202);
-      const { launchId } = (await response.json()) as { launchId: string };
-      await progressed;
-      served.child.kill('SIGTERM');
-      const { code } = await served.exit;
-      exited = true;
-      socket.terminate();
-      expect(code, served.stderr()).toBe(0);
-
-      const logs = jsonLines(served.stdout());
-      expect(
-        logs.some((l) => l.event === 'request' && l.url === '/api/v1/launches' && l.statusCode === 202),
-      ).toBe(true);
-      const finished = logs.find((l) => l.event === 'launch-finished' && l.launchId === launchId);
-      expect(finished).toBeDefined();
-      expect(finished!.cancelled).toBeGreaterThan(0);
-
-      const service = await openCatenaService({ db, requireSchema: true });
-      try {
-        const runs = await service.listRuns({ launchId });
-        expect(runs.length).toBeGreaterThan(0);
-        expect(runs.filter((r) => r.status === 'running')).toEqual([]);
-        expect(runs.some((r) => r.status === 'cancelled')).toBe(true);
-      } finally {
-        await service.close();
+        expect(demo.status, demo.stderr).toBe(0);
       }
-    } finally {
-      if (!exited) served.child.kill('SIGKILL');
-    }
-  }, 120_000);
+      const served = await serve(['--port', '0'], { CATENA_DB: db });
+      let exited = false;
+      try {
+        // the first progress of the launch comes through the events socket: SIGTERM then
+        const socket = new WebSocket(`${served.url.replace('http', 'ws')}api/events`);
+        await new Promise((ok, fail) => {
+          socket.once('open', ok);
+          socket.once('error', fail);
+        });
+        const progressed = new Promise<void>((ok) => {
+          socket.on('message', (data) => {
+            const event = JSON.parse(String(data)) as { type: string };
+            if (event.type === 'chain-progress') ok();
+          });
+        });
+        const response = await fetch(`${served.url}api/v1/launches`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ chains: 'all-active', mode: 'full', concurrency: 1 }),
+        });
+        expect(response.status).toBe(202);
+        const { launchId } = (await response.json()) as { launchId: string };
+        await progressed;
+        served.child.kill('SIGTERM');
+        const { code } = await served.exit;
+        exited = true;
+        socket.terminate();
+        expect(code, served.stderr()).toBe(0);
+
+        const logs = jsonLines(served.stdout());
+        expect(
+          logs.some((l) => l.event === 'request' && l.url === '/api/v1/launches' && l.statusCode === 202),
+        ).toBe(true);
+        const finished = logs.find((l) => l.event === 'launch-finished' && l.launchId === launchId);
+        expect(finished).toBeDefined();
+        expect(finished!.cancelled).toBeGreaterThan(0);
+
+        const service = await openCatenaService({ db, requireSchema: true });
+        try {
+          const runs = await service.listRuns({ launchId });
+          expect(runs.length).toBeGreaterThan(0);
+          expect(runs.filter((r) => r.status === 'running')).toEqual([]);
+          expect(runs.some((r) => r.status === 'cancelled')).toBe(true);
+        } finally {
+          await service.close();
+        }
+      } finally {
+        if (!exited) served.child.kill('SIGKILL');
+        await drop();
+      }
+    },
+    300_000,
+  );
 
   it('takes its configuration from the environment and answers its schedule', async () => {
     const served = await serve([], { CATENA_DB: db, CATENA_PORT: '0', CATENA_SCHEDULE: '0 0 1 1 *' });

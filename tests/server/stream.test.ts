@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import type { ChainKey } from '../../src/core/domain/chain.ts';
 import type { ServerOptions } from '../../src/server/app.ts';
 import { node } from '../support/fixture.ts';
+import { mariadbAvailable } from '../support/mariadb.ts';
 import { body, type Harness, openHarness, SMALL_A, SMALL_B, SMALL_NODES, until } from './harness.ts';
 
 type Message = Record<string, unknown> & { type: string };
@@ -22,7 +23,16 @@ interface Client {
 
 const TOKEN = 'stream-test-token-0123456789';
 
-describe('WebSocket /api/v1/stream', () => {
+const kinds = [
+  { kind: 'sqlite' as const, available: true },
+  { kind: 'mysql' as const, available: mariadbAvailable },
+];
+
+describe.each(kinds)('WebSocket /api/v1/stream on $kind', ({ kind, available }) => {
+  if (!available) {
+    it.skip('needs MariaDB at 127.0.0.1:3306', () => {});
+    return;
+  }
   let h: Harness;
   let base: string;
   const sockets: WebSocket[] = [];
@@ -97,7 +107,7 @@ describe('WebSocket /api/v1/stream', () => {
   }
 
   beforeEach(async () => {
-    h = await openHarness('sqlite');
+    h = await openHarness(kind);
     base = await listen();
   });
   afterEach(async () => {
