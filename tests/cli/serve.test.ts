@@ -132,6 +132,9 @@ describe('catena serve', () => {
         expect(
           logs.some((l) => l.event === 'request' && l.url === '/api/v1/launches' && l.statusCode === 202),
         ).toBe(true);
+        // one line per request: fastify's own "incoming request" / "request completed" pair gives way to it
+        expect(logs.filter((l) => l.msg === 'incoming request' || l.msg === 'request completed')).toEqual([]);
+        expect(logs.filter((l) => l.event === 'launch-started' && l.launchId === launchId)).toHaveLength(1);
         const finished = logs.find((l) => l.event === 'launch-finished' && l.launchId === launchId);
         expect(finished).toBeDefined();
         expect(finished!.cancelled).toBeGreaterThan(0);
