@@ -7,6 +7,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerElaborate } from './commands/elaborate.ts';
 import { registerExport } from './commands/export.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerSnapshot } from './commands/snapshot.ts';
 import { registerStations } from './commands/stations.ts';
 import { reportFailure } from './errors.ts';
@@ -22,6 +23,7 @@ registerStations(program);
 registerElaborate(program);
 registerExport(program);
 registerSnapshot(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -189,6 +189,36 @@ export const latestViewSchema = named(
 );
 export type LatestView = z.output<typeof latestViewSchema>;
 
+export const scheduledLaunchSchema = z.object({
+  launchId: z
+    .string()
+    .nullable()
+    .describe('null when the tick started nothing (every active chain was running)'),
+  at: epochSeconds.describe('when the tick fired'),
+  chains: z.array(chainKeySchema),
+  skipped: z.array(runningChainSchema).describe('chains left out because they were already being elaborated'),
+  finishedAt: epochSeconds.nullable().describe('null while the launch runs'),
+  outcome: z
+    .enum(['running', 'succeeded', 'failed', 'cancelled', 'skipped'])
+    .describe('`failed` when any chain failed, `skipped` when nothing was started'),
+});
+
+export const scheduleViewSchema = named(
+  z.object({
+    enabled: z.boolean().describe('false when the host was started without --schedule'),
+    cron: z.string().nullable(),
+    timezone: z.string().nullable().describe('the time zone the cron expression is read in'),
+    nextRun: epochSeconds.nullable(),
+    running: z.string().nullable().describe('the scheduled launch running now'),
+    last: scheduledLaunchSchema.nullable().describe('the last scheduled launch'),
+    ticks: z.number().describe('ticks since the host started'),
+    skippedTicks: z.number().describe('ticks skipped because the previous scheduled launch still ran'),
+    lastSkippedAt: epochSeconds.nullable(),
+  }),
+  'Schedule',
+);
+export type ScheduleView = z.output<typeof scheduleViewSchema>;
+
 /**
  * What a host gives the API, built from the core service by the server
  * (src/server/launches.ts).
@@ -209,6 +239,8 @@ export interface ApiHost {
   chainState(key: ChainKey): Promise<ChainState>;
   series(request: SeriesRequest): Promise<SeriesView>;
   latest(key: ChainKey): Promise<LatestView>;
+  /** the scheduler's state (enabled false without one) */
+  schedule(): ScheduleView;
 }
 
 function apiMethod<I extends z.ZodType, O>(
@@ -799,6 +831,61 @@ export const apiMethods = {
                 flags: 0,
               },
             ],
+          },
+        },
+      ],
+    }),
+  }),
+
+  getSchedule: apiMethod({
+    summary: 'the schedule of incremental launches, its next run and its last launch',
+    input: noInput,
+    output: scheduleViewSchema,
+    call: async (host) => host.schedule(),
+    http: route({
+      verb: 'GET',
+      path: '/api/v1/schedule',
+      operationId: 'getSchedule',
+      tag: 'launches',
+      description:
+        'With `--schedule CRON` (or CATENA_SCHEDULE) the host starts an incremental launch of every active ' +
+        'chain on that cron. A tick while the previous scheduled launch still runs is skipped (and logged); ' +
+        'chains another launch is elaborating are left out and listed in `skipped`.',
+      input: () => undefined,
+      examples: [
+        {
+          summary: 'every ten minutes',
+          response: {
+            enabled: true,
+            cron: '*/10 * * * *',
+            timezone: 'UTC',
+            nextRun: 1_790_899_800,
+            running: null,
+            last: {
+              launchId: LAUNCH_ID,
+              at: 1_790_899_200,
+              chains: [CU001_A],
+              skipped: [],
+              finishedAt: 1_790_899_212,
+              outcome: 'succeeded',
+            },
+            ticks: 1,
+            skippedTicks: 0,
+            lastSkippedAt: null,
+          },
+        },
+        {
+          summary: 'no schedule',
+          response: {
+            enabled: false,
+            cron: null,
+            timezone: null,
+            nextRun: null,
+            running: null,
+            last: null,
+            ticks: 0,
+            skippedTicks: 0,
+            lastSkippedAt: null,
           },
         },
       ],

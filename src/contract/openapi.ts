@@ -264,6 +264,25 @@ export function buildOpenApi(options: OpenApiOptions): OpenApiDocument {
       426: { description: 'a plain GET: connect with ws://', content: json(errorBody) },
     },
   });
+  add('/api/v1/stream', 'GET', {
+    operationId: 'stream',
+    tags: ['service'],
+    summary: 'WebSocket: subscriptions to launches (progress), alarms and live values of chosen chains',
+    description:
+      'Upgrade to a WebSocket (same Host, Origin and token checks as the rest of the API). Send ' +
+      '`{"subscribe":"launches"}` for the engine’s events, `{"subscribe":"alarms"}` for the alarm events ' +
+      'runs create, `{"subscribe":"live","chains":["CU001:A"]}` for the newest elaborated row of every node ' +
+      '(`{"type":"live",…}` at once, then after every committed batch: one database read per commit, shared ' +
+      'by every subscriber); `{"unsubscribe":…}` undoes one. The server answers `subscribed`, then the ' +
+      'messages; an invalid message is answered `{"type":"error"}`. Progress and live values are not sent ' +
+      'to a client that does not keep up.',
+    responses: {
+      101: { description: 'Switching Protocols: the WebSocket is open' },
+      401: ref('Unauthorized'),
+      403: ref('Forbidden'),
+      426: { description: 'a plain GET: connect with ws://', content: json(errorBody) },
+    },
+  });
   add('/api/docs', 'GET', {
     operationId: 'docs',
     tags: ['service'],

@@ -19,13 +19,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, {
+  type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
   type FastifyReply,
+  LogController,
   type RouteOptions,
 } from 'fastify';
 import type { WebSocket } from 'ws';
-import { apiMethods } from '../contract/api.ts';
+import { type ApiHost, apiMethods } from '../contract/api.ts';
 import { badRequest, createDispatcher, formatIssues, toWireError } from '../contract/dispatch.ts';
 import { httpStatusFor } from '../contract/errors.ts';
 import { clientMessageSchema, type ServerMessage } from '../contract/events.ts';
@@ -39,6 +41,8 @@ import { bindingProblem, Doors, isApiPath, tokenProblem } from './doors.ts';
 import { createApiHost, LaunchBoard } from './launches.ts';
 import { loginPage } from './login-page.ts';
 import { errorBody, registerRestRoutes } from './rest.ts';
+import { NO_SCHEDULE, type Scheduler } from './scheduler.ts';
+import { StreamHub } from './stream.ts';
 
 export interface ServerOptions {
   service: CatenaService;
@@ -56,6 +60,14 @@ export interface ServerOptions {
   apiToken?: string | null;
   /** the version shown in the OpenAPI document */
   version?: string;
+  /** one JSON log line per request (method, url, status, time); default: fastify's own request logging at its level */
+  requestLog?: boolean;
+  /** builds the scheduler on this server's API host (`--schedule`); none = GET /api/v1/schedule says disabled */
+  schedule?: ((host: ApiHost, log: FastifyBaseLogger) => Scheduler) | null;
+  /** bufferedAmount above which a WebSocket client is dropped from progress and live values (default 1 MiB) */
+  slowClientBytes?: number;
+  /** how long live values of a chain wait for more commits before the one read (default 250 ms) */
+  liveDebounceMs?: number;
 }
 
 /** The host's own pages (docs, login) run no script and load nothing. */
@@ -105,13 +117,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     token: options.apiToken ?? null,
   });
   const board = new LaunchBoard(service);
-  const apiHost = createApiHost(service, board);
+  let scheduler: Scheduler | null = null;
+  const apiHost = createApiHost(service, board, () => scheduler?.view() ?? NO_SCHEDULE);
   const openapi = buildOpenApi({ version: options.version ?? '0.0.0' });
   const docsHtml = docsPage(openapi);
 
   const app = Fastify({
     logger: { level: options.logLevel ?? 'warn' },
+    // requestLog: fastify's two lines per request give way to the one of the onResponse hook below
+    ...(options.requestLog ? { logController: new LogController({ disableRequestLogging: true }) } : {}),
     bodyLimit: 1 << 20,
+    // closing (SIGTERM) ends every connection, a refused WebSocket upgrade's kept-alive socket included
+    forceCloseConnections: true,
     // a malformed URL (bad percent-encoding, too long a parameter): 400 with a message, as every malformed request
     frameworkErrors: (error, _request, reply) => {
       void (reply as unknown as FastifyReply)
@@ -119,6 +136,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         .send(errorBody(badRequest(`malformed URL: ${error.message}`)));
     },
   });
+  scheduler = options.schedule ? options.schedule(apiHost, app.log) : null;
   const routes: RegisteredRoute[] = [];
   registered.set(app, routes);
   app.addHook('onRoute', (route: RouteOptions) => {
@@ -127,7 +145,37 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       routes.push({ method, url: route.url, config: (route.config ?? {}) as RouteConfig });
     }
   });
-  app.addHook('onClose', async () => board.close());
+  const hub = new StreamHub(service, apiHost, {
+    slowClientBytes: options.slowClientBytes ?? SLOW_CLIENT_BYTES,
+    debounceMs: options.liveDebounceMs ?? 250,
+    logUnexpected,
+  });
+  app.addHook('onClose', async () => {
+    hub.close();
+    scheduler?.stop();
+    board.close();
+  });
+  // A refused WebSocket upgrade (401, 403, 426…) has no HTTP connection to keep alive: its socket is
+  // ended, or it would stay open and hold the server's close (SIGTERM) until the client leaves.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.headers.upgrade !== undefined && reply.statusCode !== 101) request.raw.socket?.end();
+  });
+  if (options.requestLog) {
+    app.addHook('onResponse', async (request, reply) => {
+      app.log.info(
+        {
+          event: 'request',
+          reqId: request.id,
+          method: request.method,
+          url: request.url,
+          statusCode: reply.statusCode,
+          responseTimeMs: Math.round(reply.elapsedTime * 10) / 10,
+          remoteAddress: request.ip,
+        },
+        'request',
+      );
+    });
+  }
 
   // An empty JSON body is no input (DELETE and bodiless POSTs from clients that always set the type).
   const defaultJson = app.getDefaultJsonParser('error', 'error');
@@ -244,6 +292,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         : [],
     ),
     events: 'GET /api/events (WebSocket): EngineEvent JSON messages; send {"type":"ping"} for a pong',
+    stream:
+      'GET /api/v1/stream (WebSocket): send {"subscribe":"launches"}, {"subscribe":"alarms"} or {"subscribe":"live","chains":["CU001:A"]}',
     docs: { page: '/api/docs', openapi: '/api/docs/openapi.json' },
   }));
 
@@ -297,6 +347,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // a plain GET (no upgrade) is told what this route is
     handler: async (_request, reply) =>
       reply.status(426).send(errorBody(badRequest('/api/events is a WebSocket: connect with ws://'))),
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/api/v1/stream',
+    wsHandler: (socket) => hub.accept(socket),
+    handler: async (_request, reply) =>
+      reply.status(426).send(errorBody(badRequest('/api/v1/stream is a WebSocket: connect with ws://'))),
   });
 
   app.get<{ Params: { method: string } }>(

@@ -15,6 +15,7 @@ import type {
   ChainProgress,
   LaunchView,
   RunningChain,
+  ScheduleView,
   SeriesView,
   StartedLaunch,
 } from '../contract/api.ts';
@@ -25,6 +26,7 @@ import { chainLabel } from '../core/domain/chain.ts';
 import type { ChainResult, EngineEvent, LaunchRequest } from '../core/engine/events.ts';
 import type { CatenaService } from '../core/service/types.ts';
 import type { RunRecord } from '../core/store/port.ts';
+import { NO_SCHEDULE } from './scheduler.ts';
 import { downsample, latestRows, type SeriesColumns } from './series.ts';
 
 interface TrackedChain {
@@ -201,7 +203,11 @@ function keyOf(key: ChainKey): ChainKey {
 }
 
 /** The ApiHost of the contract, from the core service. */
-export function createApiHost(service: CatenaService, board: LaunchBoard): ApiHost {
+export function createApiHost(
+  service: CatenaService,
+  board: LaunchBoard,
+  schedule: () => ScheduleView = () => NO_SCHEDULE,
+): ApiHost {
   /** Chains running on this host or elsewhere, among `keys`. */
   async function runningAmong(keys: ChainKey[]): Promise<RunningChain[]> {
     const running: RunningChain[] = [];
@@ -342,6 +348,7 @@ export function createApiHost(service: CatenaService, board: LaunchBoard): ApiHo
 
   return {
     service,
+    schedule,
     start,
     launch,
     cancel,
