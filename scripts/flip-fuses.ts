@@ -9,7 +9,7 @@ import { FUSES } from '../electron.fuses.ts';
 
 const target = process.argv[2];
 if (!target || !existsSync(target)) {
-  process.stderr.write('usage: npm run package:fuses -- <path to the packaged app\'s Electron executable>\n');
+  process.stderr.write("usage: npm run package:fuses -- <path to the packaged app's Electron executable>\n");
   process.exit(2);
 }
 await flipFuses(target, FUSES);
