@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerDemo } from './commands/demo.ts';
 import { registerElaborate } from './commands/elaborate.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerNotify } from './commands/notify.ts';
 import { registerStations } from './commands/stations.ts';
 import { reportFailure } from './errors.ts';
 
@@ -18,6 +19,7 @@ registerDemo(program);
 registerMigrate(program);
 registerStations(program);
 registerElaborate(program);
+registerNotify(program);
 
 try {
   await program.parseAsync(process.argv);

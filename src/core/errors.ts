@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'CHAIN_LOCKED'
   | 'CHAIN_LOCK_LOST'
   | 'LAUNCH_NOT_FOUND'
+  | 'RULE_NOT_FOUND'
   | 'DATA_INVALID'
   | 'CANCELLED'
   | 'STORE_ERROR';

@@ -8,7 +8,7 @@ export { matches } from './rules.ts';
 
 /** The channels from the environment: CATENA_SMTP_URL (+ CATENA_SMTP_FROM), CATENA_WEBHOOK_SECRET. */
 export function channelsFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
+  env: Record<string, string | undefined> = process.env,
 ): Partial<Record<NotifyChannel, Channel>> {
   const channels: Partial<Record<NotifyChannel, Channel>> = {
     webhook: webhookChannel({ secret: env.CATENA_WEBHOOK_SECRET || null }),
