@@ -266,7 +266,7 @@ describe('notifier on sqlite', () => {
       target: http.url,
     }));
     await opened.store.claimDeliveries(claims, 'dead-process');
-    expect(await notifier().resume()).toBe(0); // fresh claims (default lease of 300 s) are left alone
+    expect(await notifier().resume()).toBe(0); // fresh claims (default lease of 60 s) are left alone
     const [x, y] = [notifier({ resumeAfterSeconds: 0 }), notifier({ resumeAfterSeconds: 0 })];
     const counts = await Promise.all([x.resume(), y.resume()]);
     expect(counts[0] + counts[1]).toBe(2);
@@ -277,6 +277,21 @@ describe('notifier on sqlite', () => {
     // and the same events raised again are not claimed again
     expect(await notifier().notify(A, [event()])).toBe(0);
   });
+
+  it("a live notifier renews its claims, so another process's resume does not take them over", async () => {
+    const http = await startHttp({ delayMs: 4_500 });
+    closers.push(http.close);
+    await opened.store.addNotifyRule(input({ target: http.url }));
+    const slow = notifier({
+      resumeAfterSeconds: 3,
+      channels: { webhook: webhookChannel({ secret: SECRET, timeoutMs: 10_000 }) },
+    });
+    await slow.notify(A, [event()]);
+    await new Promise((resolve) => setTimeout(resolve, 3_800));
+    expect(await notifier({ resumeAfterSeconds: 3 }).resume()).toBe(0);
+    expect(await slow.idle(5_000)).toMatchObject({ sent: 1, pending: 0 });
+    expect(http.hits).toHaveLength(1);
+  }, 20_000);
 
   it('a full launch delivers every new event once per target; a second launch delivers nothing', async () => {
     const http = await startHttp();

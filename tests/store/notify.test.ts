@@ -162,6 +162,10 @@ describeStore('notifications', (db) => {
       lastError: 'x',
     });
     expect(await db.store.takeOverDeliveries('late', 3600)).toEqual([]);
+    // renewing keeps them fresh (MySQL does not count a row already renewed this second, so no count here)
+    await db.store.renewDeliveryClaims('dead');
+    expect(await db.store.takeOverDeliveries('late', 3600)).toEqual([]);
+    expect(await db.store.renewDeliveryClaims('nobody')).toBe(0);
     const [x, y] = await Promise.all([
       db.store.takeOverDeliveries('x', 0),
       db.store.takeOverDeliveries('y', 0),

@@ -29,14 +29,25 @@ export interface RetryOptions {
 export interface NotifierOptions {
   store: Pick<
     Store,
-    'listNotifyRules' | 'claimDeliveries' | 'updateDelivery' | 'takeOverDeliveries' | 'readChainSetup'
+    | 'listNotifyRules'
+    | 'claimDeliveries'
+    | 'updateDelivery'
+    | 'renewDeliveryClaims'
+    | 'takeOverDeliveries'
+    | 'readChainSetup'
   >;
   channels: Partial<Record<NotifyChannel, Channel>>;
   /** deliveries sent at once (default 8) */
   concurrency?: number;
   retry?: Partial<RetryOptions>;
-  /** a claim still unsent after this long belongs to a process that died; resume() takes it over (default 300 s) */
+  /**
+   * A claim not renewed for this long belongs to a process that died;
+   * resume() takes it over (default 60 s). A live notifier renews its
+   * unfinished claims every third of it.
+   */
   resumeAfterSeconds?: number;
+  /** long-running hosts: call resume() this often (default: never; only when the host calls it) */
+  resumeEverySeconds?: number;
   /** the console's base URL for links (CATENA_CONSOLE_URL) */
   consoleUrl?: string | null;
   /** warnings for the host's log */
@@ -72,10 +83,39 @@ export class Notifier {
   #stats: NotifierStats = { claimed: 0, sent: 0, failed: 0, pending: 0 };
   #warnedMissing = new Set<NotifyChannel>();
 
+  #renewTimer: ReturnType<typeof setInterval> | null = null;
+  #resumeTimer: ReturnType<typeof setInterval> | null = null;
+
   constructor(options: NotifierOptions) {
     this.#options = options;
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#concurrency = Math.max(1, options.concurrency ?? 8);
+    if (options.resumeEverySeconds) {
+      this.#resumeTimer = setInterval(() => {
+        this.resume().catch((error: unknown) => this.#warn(`resuming notifications: ${message(error)}`));
+      }, options.resumeEverySeconds * 1000);
+      this.#resumeTimer.unref();
+    }
+  }
+
+  get #leaseSeconds(): number {
+    return this.#options.resumeAfterSeconds ?? 60;
+  }
+
+  /** While deliveries are unfinished, their claims are renewed so no other process takes them over. */
+  #renewWhileBusy(): void {
+    if (this.#busy() && !this.#renewTimer && !this.#closing.signal.aborted) {
+      const every = Math.max(1_000, (this.#leaseSeconds * 1000) / 3);
+      this.#renewTimer = setInterval(() => {
+        this.#options.store
+          .renewDeliveryClaims(this.#token)
+          .catch((error: unknown) => this.#warn(`renewing notification claims: ${message(error)}`));
+      }, every);
+      this.#renewTimer.unref();
+    } else if (!this.#busy() && this.#renewTimer) {
+      clearInterval(this.#renewTimer);
+      this.#renewTimer = null;
+    }
   }
 
   /** This process's claim token (the delivery log's claimToken). */
@@ -123,10 +163,7 @@ export class Notifier {
     if (this.#closing.signal.aborted) return 0;
     this.#intake++;
     try {
-      const stale = await this.#options.store.takeOverDeliveries(
-        this.#token,
-        this.#options.resumeAfterSeconds ?? 300,
-      );
+      const stale = await this.#options.store.takeOverDeliveries(this.#token, this.#leaseSeconds);
       for (const d of stale) this.#enqueue({ claim: d, attempts: d.attempts });
       return stale.length;
     } finally {
@@ -187,6 +224,10 @@ export class Notifier {
     const stats = await this.idle(graceMs);
     this.#closing.abort();
     this.#queue.length = 0;
+    if (this.#renewTimer) clearInterval(this.#renewTimer);
+    if (this.#resumeTimer) clearInterval(this.#resumeTimer);
+    this.#renewTimer = null;
+    this.#resumeTimer = null;
     for (const channel of Object.values(this.#options.channels)) channel?.close?.();
     return stats;
   }
@@ -222,6 +263,7 @@ export class Notifier {
           this.#pump();
         });
     }
+    this.#renewWhileBusy();
     if (!this.#busy()) for (const resolve of [...this.#idleWaiters]) resolve();
   }
 

@@ -57,6 +57,8 @@ export async function openCatenaService(options: ServiceOptions = {}): Promise<C
     channels: channelsFromEnv(env),
     consoleUrl: env.CATENA_CONSOLE_URL || null,
     log: options.onNotifyWarning,
+    // long-running hosts pick up what a process that died left unsent, not only at start
+    resumeEverySeconds: 60,
   });
   const service = createService(store, engine, notifier);
   // What a process that died left claimed but unsent is sent now (in the background; settle() waits for it).

@@ -379,6 +379,12 @@ export interface NotifyStore {
   /** Records an attempt of a delivery still held with `token`; false when the claim was taken over. */
   updateDelivery(key: DeliveryKey, token: string, update: DeliveryUpdate): Promise<boolean>;
   /**
+   * Renews (claimedAt = the database's now) every unfinished claim held with
+   * `token`; returns how many changed (MySQL does not count a row renewed
+   * within the same second).
+   */
+  renewDeliveryClaims(token: string): Promise<number>;
+  /**
    * Takes over deliveries still `claimed` whose claim is older than
    * `olderThanSeconds` on the database's clock (their process died or gave
    * up before sending), each atomically, so two processes never take one.

@@ -195,6 +195,9 @@ export class SqlStore<T extends Executor = Executor> implements CatenaStore {
   updateDelivery(key: DeliveryKey, token: string, update: DeliveryUpdate): Promise<boolean> {
     return notify.updateDelivery(this.#base, key, token, update);
   }
+  renewDeliveryClaims(token: string): Promise<number> {
+    return notify.renewDeliveryClaims(this.#base, token);
+  }
   takeOverDeliveries(token: string, olderThanSeconds: number, limit?: number): Promise<Delivery[]> {
     return notify.takeOverDeliveries(this.#base, token, olderThanSeconds, limit);
   }

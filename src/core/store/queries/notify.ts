@@ -205,6 +205,17 @@ export async function updateDelivery(
   return result.changes === 1;
 }
 
+export async function renewDeliveryClaims(ctx: SqlContext, token: string): Promise<number> {
+  const result = await ctx.guard('renewing notification claims', () =>
+    ctx.driver.run(
+      `UPDATE catena_notify_deliveries SET claimedAt = ${ctx.dialect.nowTime} ` +
+        "WHERE claimToken = ? AND status = 'claimed'",
+      [token],
+    ),
+  );
+  return result.changes;
+}
+
 export async function takeOverDeliveries(
   ctx: SqlContext,
   token: string,
