@@ -267,6 +267,7 @@ describe('notifier on sqlite', () => {
     }));
     await opened.store.claimDeliveries(claims, 'dead-process');
     expect(await notifier().resume()).toBe(0); // fresh claims (default lease of 60 s) are left alone
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // stale: strictly older than the lease (0 s)
     const [x, y] = [notifier({ resumeAfterSeconds: 0 }), notifier({ resumeAfterSeconds: 0 })];
     const counts = await Promise.all([x.resume(), y.resume()]);
     expect(counts[0] + counts[1]).toBe(2);

@@ -226,10 +226,12 @@ export async function takeOverDeliveries(
   const rows = await ctx.guard('reading unfinished notification deliveries', () =>
     ctx.driver.all(
       `SELECT ${deliverySelect(ctx)} FROM catena_notify_deliveries WHERE status = 'claimed' AND ` +
-        `${dialect.epoch('claimedAt')} <= ${dialect.nowEpoch} - ? ORDER BY claimedAt LIMIT ?`,
+        `${dialect.epoch('claimedAt')} < ${dialect.nowEpoch} - ? ORDER BY claimedAt LIMIT ?`,
       [olderThanSeconds, dialect.limit(clampLimit(limit, 1000))],
     ),
   );
+  // Strictly older: a claim taken over this second (claimedAt = now) is never stale again at once,
+  // even with a lease of 0, so two takers cannot pass one row from hand to hand.
   const stale = parseRows(deliverySchema, rows, 'catena_notify_deliveries');
   const taken: Delivery[] = [];
   for (const d of stale) {
