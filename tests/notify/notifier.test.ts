@@ -6,6 +6,7 @@
  * two notifiers on one database (both databases), resuming a dead process's
  * claims, and a second launch that delivers nothing.
  */
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installDemoSite } from '../../src/core/demo/install.ts';
@@ -278,6 +279,39 @@ describe('notifier on sqlite', () => {
     // and the same events raised again are not claimed again
     expect(await notifier().notify(A, [event()])).toBe(0);
   });
+
+  it('a process killed in the middle of sending: the next one completes the delivery, once', async () => {
+    const http = await startHttp({ hang: (n) => n === 0 });
+    closers.push(http.close);
+    await opened.store.addNotifyRule(input({ target: http.url }));
+    const child = spawn(
+      process.execPath,
+      [new URL('./child-notifier.ts', import.meta.url).pathname, opened.url],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      const deadline = Date.now() + 20_000;
+      while (http.hits.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(http.hits).toHaveLength(1); // the child is sending, and the receiver does not answer
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    const [left] = await opened.store.listDeliveries();
+    expect(left).toMatchObject({ status: 'claimed', attempts: 0 });
+    const restarted = notifier({ resumeAfterSeconds: 2 });
+    expect(await restarted.resume()).toBe(0); // the dead child's claim is still fresh
+    await new Promise((resolve) => setTimeout(resolve, 3_200));
+    expect(await restarted.resume()).toBe(1);
+    expect(await restarted.idle(5_000)).toMatchObject({ sent: 1, pending: 0 });
+    expect(http.accepted).toHaveLength(1);
+    expect(await notifier({ resumeAfterSeconds: 0 }).resume()).toBe(0);
+    const [done] = await opened.store.listDeliveries();
+    expect(done).toMatchObject({ status: 'sent', attempts: 1 });
+  }, 40_000);
 
   it("a live notifier renews its claims, so another process's resume does not take them over", async () => {
     const http = await startHttp({ delayMs: 4_500 });

@@ -76,7 +76,7 @@ export interface HttpReceiver {
 
 /** `status(n, hit)`: the status of the n-th request (0-based), default 200. */
 export async function startHttp(
-  options: { status?: (n: number, hit: Hit) => number; delayMs?: number } = {},
+  options: { status?: (n: number, hit: Hit) => number; delayMs?: number; hang?: (n: number) => boolean } = {},
 ): Promise<HttpReceiver> {
   const receiver: HttpReceiver = { url: '', hits: [], accepted: [], maxConcurrent: 0, close: async () => {} };
   let open = 0;
@@ -93,6 +93,7 @@ export async function startHttp(
       };
       const n = receiver.hits.length;
       receiver.hits.push(hit);
+      if (options.hang?.(n)) return; // never answers (the sender is killed meanwhile)
       const status = options.status?.(n, hit) ?? 200;
       setTimeout(() => {
         open--;
