@@ -78,7 +78,13 @@ const log = createHostLog('server');
 
 let service: Awaited<ReturnType<typeof openCatenaService>>;
 try {
-  service = await openCatenaService({ db, ensureDemo: db === undefined, host: hostname() });
+  service = await openCatenaService({
+    db,
+    ensureDemo: db === undefined,
+    host: hostname(),
+    onNotifyWarning: (warning) =>
+      process.stderr.write(`${new Date().toISOString()} WARN notify: ${warning}\n`),
+  });
 } catch (error) {
   if (isCatenaError(error)) fail(error.message);
   fail(
