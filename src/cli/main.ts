@@ -7,6 +7,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerElaborate } from './commands/elaborate.ts';
 import { registerExport } from './commands/export.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerNotify } from './commands/notify.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSnapshot } from './commands/snapshot.ts';
 import { registerStations } from './commands/stations.ts';
@@ -24,6 +25,7 @@ registerElaborate(program);
 registerExport(program);
 registerSnapshot(program);
 registerServe(program);
+registerNotify(program);
 
 try {
   await program.parseAsync(process.argv);

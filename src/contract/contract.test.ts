@@ -56,6 +56,14 @@ function service(overrides: Partial<CatenaService>): CatenaService {
     quality: missing,
     events: missing,
     onEvent: () => () => {},
+    notifications: {
+      rules: missing,
+      addRule: missing,
+      removeRule: missing,
+      test: missing,
+      deliveries: missing,
+      settle: missing,
+    },
     close: async () => {},
     ...overrides,
   };

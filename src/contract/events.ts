@@ -4,6 +4,7 @@
  * the few messages of the WebSocket protocol around them.
  */
 import { z } from 'zod';
+import { METRICS } from '../core/domain/alarms.ts';
 import type { EngineEvent } from '../core/engine/events.ts';
 import { chainKeySchema, epochSeconds, runModeSchema, wireErrorSchema } from './schemas.ts';
 
@@ -65,6 +66,21 @@ export const engineEventSchema = z.discriminatedUnion('type', [
     launchId: z.string(),
     results: z.array(chainResultSchema),
     durationMs: z.number(),
+  }),
+  chainKeySchema.extend({
+    type: z.literal('alarms-raised'),
+    launchId: z.string(),
+    runId: z.number(),
+    events: z.array(
+      z.object({
+        metric: z.enum(METRICS),
+        timestamp: epochSeconds,
+        level: z.number().int(),
+        previousLevel: z.number().int(),
+        nodeIndex: z.number().int().nullable(),
+        value: nullableNumber,
+      }),
+    ),
   }),
 ]);
 

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'CHAIN_LOCK_LOST'
   | 'LAUNCH_NOT_FOUND'
   | 'STORE_BUSY'
+  | 'RULE_NOT_FOUND'
   | 'DATA_INVALID'
   | 'CANCELLED'
   | 'STORE_ERROR';

@@ -39,6 +39,8 @@ const servicePromise: Promise<CatenaService> = app.whenReady().then(() =>
     // the engine's worker, bundled next to this file (electron.vite.config.ts)
     workerUrl: new URL('./worker.js', import.meta.url),
     sqliteWorkerUrl: new URL('./sqlite-worker.js', import.meta.url),
+    onNotifyWarning: (warning) =>
+      process.stderr.write(`${new Date().toISOString()} WARN notify: ${warning}\n`),
   }),
 );
 servicePromise.catch((error: unknown) => {

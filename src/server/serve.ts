@@ -121,6 +121,8 @@ export async function startServer(
       db: config.db,
       ensureDemo: config.db === undefined,
       host: hostname(),
+      onNotifyWarning: (warning) =>
+        process.stderr.write(`${new Date().toISOString()} WARN notify: ${warning}\n`),
     });
   } catch (error) {
     if (isCatenaError(error)) throw new ServeRefusal(error.message);

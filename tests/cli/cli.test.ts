@@ -79,6 +79,63 @@ describe('catena on SQLite', () => {
     expect(r.stdout).toMatch(/❌ CU404-Q .*not in active_stations/);
   });
 
+  it('notify add, list, test and remove manage the rules of the database', () => {
+    const add = catena([
+      'notify',
+      'add',
+      '--db',
+      db,
+      '--webhook',
+      'http://127.0.0.1:9/hook',
+      '--min-level',
+      '2',
+      '--chain',
+      'CU001:A',
+      '--metric',
+      'tilt_deg',
+    ]);
+    expect(add.stderr).toBe('');
+    expect(add.code).toBe(0);
+    const id = Number(/added rule (\d+)/.exec(add.stdout)![1]);
+    expect(catena(['notify', 'add', '--db', db, '--email', 'ops@example.com']).code).toBe(0);
+    const list = catena(['notify', 'list', '--db', db, '--json']);
+    expect(list.code).toBe(0);
+    const rules = JSON.parse(list.stdout) as {
+      id: number;
+      channel: string;
+      chain: string | null;
+      minLevel: number;
+      metric: string | null;
+    }[];
+    expect(rules.find((r) => r.id === id)).toMatchObject({
+      channel: 'webhook',
+      chain: 'A',
+      minLevel: 2,
+      metric: 'tilt_deg',
+    });
+    expect(rules.find((r) => r.channel === 'email')).toMatchObject({
+      chain: null,
+      minLevel: 1,
+      metric: null,
+    });
+    // nothing listens on port 9: the test fails with a sentence, no stack
+    expectCleanFailure(
+      catena(['notify', 'test', String(id), '--db', db]),
+      /not delivered: POST http:\/\/127\.0\.0\.1:9\/hook/,
+    );
+    expectCleanFailure(
+      catena(['notify', 'add', '--db', db]),
+      /exactly one of --email ADDR and --webhook URL/,
+    );
+    expectCleanFailure(
+      catena(['notify', 'add', '--db', db, '--email', 'x', '--min-level', '-1']),
+      /not a level/,
+    );
+    for (const r of rules) expect(catena(['notify', 'remove', String(r.id), '--db', db]).code).toBe(0);
+    expectCleanFailure(catena(['notify', 'remove', String(id), '--db', db]), /no rule/);
+    expect(catena(['notify', 'list', '--db', db]).stdout).toBe('no notification rules\n');
+  });
+
   it('bad arguments get a clear message', () => {
     expectCleanFailure(catena(['elaborate', '--db', db]), /--chain CU001:A, or pass --all/);
     expectCleanFailure(

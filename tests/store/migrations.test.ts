@@ -19,6 +19,7 @@ const ALL = [
   '003_run_bookkeeping',
   '004_v2_columns',
   '005_run_leases',
+  '006_notifications',
 ];
 
 /**
@@ -179,6 +180,41 @@ const EXPECTED: Record<string, { columns: string[]; primaryKey: string[] }> = {
       'beats bigint NOT NULL DEFAULT 0',
     ],
     primaryKey: ['controlUnitCode', 'chain'],
+  },
+  catena_notify_rules: {
+    columns: [
+      'id bigint NOT NULL',
+      'controlUnitCode varchar(32) NULL',
+      'chain varchar(16) NULL',
+      'minLevel int NOT NULL DEFAULT 1',
+      'metric varchar(32) NULL',
+      'channel varchar(16) NOT NULL',
+      'target varchar(512) NOT NULL',
+      'createdAt datetime NOT NULL',
+    ],
+    primaryKey: ['id'],
+  },
+  catena_notify_deliveries: {
+    columns: [
+      'controlUnitCode varchar(32) NOT NULL',
+      'chain varchar(16) NOT NULL',
+      'metric varchar(32) NOT NULL',
+      'timestamp datetime NOT NULL',
+      'level int NOT NULL',
+      'ruleId bigint NOT NULL',
+      'previousLevel int NOT NULL DEFAULT 0',
+      'nodeIndex int NULL',
+      'value double NULL',
+      'channel varchar(16) NOT NULL',
+      'target varchar(512) NOT NULL',
+      'attempts int NOT NULL DEFAULT 0',
+      'status varchar(16) NOT NULL',
+      'lastError text NULL',
+      'claimToken varchar(64) NOT NULL',
+      'claimedAt datetime NOT NULL',
+      'sentAt datetime NULL',
+    ],
+    primaryKey: ['controlUnitCode', 'chain', 'metric', 'timestamp', 'level', 'ruleId'],
   },
   catena_schema_migrations: {
     columns: ['version int NOT NULL', 'name varchar(128) NOT NULL', 'appliedAt datetime NOT NULL'],
@@ -361,7 +397,14 @@ for (const target of DIALECTS) {
       const { store, sql } = opened;
       expect(await store.schemaStatus()).toEqual({
         missingInputTables: ['active_stations', 'rsn_nodes', 'raw_rsn_data', 'rsn_thresholds'],
-        missingCatenaTables: ['elaborated_rsn_data', 'rsn_alarm_events', 'catena_runs', 'catena_chain_locks'],
+        missingCatenaTables: [
+          'elaborated_rsn_data',
+          'rsn_alarm_events',
+          'catena_runs',
+          'catena_chain_locks',
+          'catena_notify_rules',
+          'catena_notify_deliveries',
+        ],
         pendingMigrations: ALL,
       });
       expect(await store.migrate()).toEqual(ALL);

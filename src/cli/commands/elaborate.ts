@@ -42,6 +42,7 @@ export function registerElaborate(program: Command): void {
         db: resolveDb(options.db),
         concurrency: options.concurrency,
         onUnexpected: (error) => logUnexpected(error),
+        onNotifyWarning: (warning) => process.stderr.write(`catena: ${warning}\n`),
       });
       const view = options.json ? null : new ProgressView();
       const unsubscribe = service.onEvent((e) => view?.handle(e));
@@ -55,10 +56,13 @@ export function registerElaborate(program: Command): void {
         const launch = await service.launch(request);
         const finished = await service.whenDone(launch.launchId);
         view?.close();
+        // The launch's notifications are sent before the process exits (bounded): what is left stays
+        // claimed in the delivery log and the next Catena process resumes it.
+        const notified = await service.notifications.settle(NOTIFY_WAIT_MS);
         process.stdout.write(
           options.json
-            ? `${JSON.stringify(toJson(finished.results, finished.durationMs), null, 2)}\n`
-            : report(finished.results),
+            ? `${JSON.stringify({ ...toJson(finished.results, finished.durationMs), notifications: notified }, null, 2)}\n`
+            : report(finished.results) + notifyReport(notified),
         );
         if (finished.results.some((r) => r.status !== 'succeeded')) throw new ExitCode(1);
       } finally {
@@ -67,6 +71,17 @@ export function registerElaborate(program: Command): void {
         await service.close();
       }
     });
+}
+
+/** How long `elaborate` waits for its notifications before exiting. */
+const NOTIFY_WAIT_MS = 60_000;
+
+function notifyReport(s: { claimed: number; sent: number; failed: number; pending: number }): string {
+  if (s.claimed === 0) return '';
+  const parts = [`${s.sent} sent`];
+  if (s.failed > 0) parts.push(`${s.failed} failed (see the delivery log)`);
+  if (s.pending > 0) parts.push(`${s.pending} not sent yet (the next Catena process sends them)`);
+  return `notifications: ${parts.join(', ')}\n`;
 }
 
 function toRequest(options: ElaborateOptions, command: Command): LaunchRequest {

@@ -71,6 +71,8 @@ export interface ChainJobContext {
   signal: AbortSignal;
   tuning: Tuning;
   onProgress: (key: ChainKey, snapshot: ProgressSnapshot) => void;
+  /** after each committed batch: the events that did not exist before it (the alarm seam) */
+  onAlarms?: (key: ChainKey, runId: number, events: AlarmEvent[]) => void;
   onUnexpected?: (error: unknown, key: ChainKey) => void;
 }
 
@@ -544,6 +546,7 @@ async function writeOutput(
     });
     counts.rowsWritten += written.rowsWritten;
     counts.eventsCreated += written.newEvents.length;
+    if (written.newEvents.length > 0) ctx.onAlarms?.(key, run.runId, written.newEvents);
     counts.timestamps += i1 - i0;
     onBatch(out.timestamps[i0]!, out.timestamps[i1 - 1]!);
   }

@@ -163,6 +163,15 @@ export class Engine {
             signal: AbortSignal.any([running.controller.signal, own.signal]),
             tuning: this.#tuning,
             onProgress: (k, s) => this.#emit({ type: 'chain-progress', launchId, ...k, ...s }),
+            onAlarms: (k, runId, events) =>
+              this.#emit({
+                type: 'alarms-raised',
+                launchId,
+                controlUnitCode: k.controlUnitCode,
+                chain: k.chain,
+                runId,
+                events,
+              }),
             onUnexpected: this.#onUnexpected,
           },
         );

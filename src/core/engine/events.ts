@@ -3,6 +3,7 @@
  * WebSocket, terminal); progress is coalesced by the engine to a few events
  * per second per chain.
  */
+import type { AlarmEvent } from '../domain/alarms.ts';
 import type { ChainKey } from '../domain/chain.ts';
 import type { RunCounts, RunMode } from '../domain/runs.ts';
 
@@ -69,4 +70,21 @@ export interface LaunchFinishedEvent {
   durationMs: number;
 }
 
-export type EngineEvent = LaunchStartedEvent | ChainProgressEvent | ChainFinishedEvent | LaunchFinishedEvent;
+/**
+ * The alarm seam: after each committed batch, the events whose key did not
+ * exist before (writeChunk's `newEvents`). The store returns a key as new
+ * only once, across runs and processes, so an event is never raised twice.
+ */
+export interface AlarmsRaisedEvent extends ChainKey {
+  type: 'alarms-raised';
+  launchId: string;
+  runId: number;
+  events: AlarmEvent[];
+}
+
+export type EngineEvent =
+  | LaunchStartedEvent
+  | ChainProgressEvent
+  | ChainFinishedEvent
+  | LaunchFinishedEvent
+  | AlarmsRaisedEvent;

@@ -16,6 +16,8 @@ import type { EngineEvent, LaunchFinishedEvent, LaunchRequest } from '../engine/
 import { configFingerprint } from '../engine/fingerprint.ts';
 import { pendingRewrite } from '../engine/span.ts';
 import { CatenaError } from '../errors.ts';
+import { channelsFromEnv } from '../notify/index.ts';
+import { Notifier } from '../notify/notifier.ts';
 import { defaultDemoDbPath } from '../paths.ts';
 import { openStore } from '../store/open.ts';
 import type { ChainSummary, Store } from '../store/port.ts';
@@ -50,7 +52,23 @@ export async function openCatenaService(options: ServiceOptions = {}): Promise<C
     host: options.host ?? hostname(),
     onUnexpected: options.onUnexpected,
   });
-  return createService(store, engine);
+  const env = options.env ?? process.env;
+  const notifier = new Notifier({
+    store,
+    channels: channelsFromEnv(env),
+    consoleUrl: env.CATENA_CONSOLE_URL || null,
+    log: options.onNotifyWarning,
+    // long-running hosts pick up what a process that died left unsent, not only at start
+    resumeEverySeconds: 60,
+  });
+  const service = createService(store, engine, notifier);
+  // What a process that died left claimed but unsent is sent now (in the background; settle() waits for it).
+  if (options.resumeNotifications !== false) {
+    notifier
+      .resume()
+      .catch((error: unknown) => options.onNotifyWarning?.(`resuming notifications: ${String(error)}`));
+  }
+  return service;
 }
 
 /**
@@ -71,8 +89,10 @@ async function createDemoDatabase(path: string, sqliteWorkerUrl: URL | undefined
   renameSync(partial, path);
 }
 
-export function createService(store: Store, engine: Engine): CatenaService {
+export function createService(store: Store, engine: Engine, notifier?: Notifier): CatenaService {
   const launches = new Map<string, Promise<LaunchFinishedEvent>>();
+  // The alarm seam: every launch of this service notifies, whichever host started it.
+  const offNotifier = notifier ? engine.onEvent(notifier.handle) : () => {};
   return {
     info: () => store.info,
     listChains: () => chainOverviews(store),
@@ -110,8 +130,29 @@ export function createService(store: Store, engine: Engine): CatenaService {
     quality: (query) => store.flagCounts({ key: query.key, from: query.from ?? null, to: query.to ?? null }),
     events: (filter) => store.listEvents(filter),
     onEvent: (listener: (event: EngineEvent) => void) => engine.onEvent(listener),
+    notifications: {
+      rules: () => store.listNotifyRules(),
+      addRule: (rule) => store.addNotifyRule(rule),
+      removeRule: (id) => store.removeNotifyRule(id),
+      test: async (id) => {
+        const rule = (await store.listNotifyRules()).find((r) => r.id === id);
+        if (!rule)
+          throw new CatenaError(
+            'RULE_NOT_FOUND',
+            `there is no notification rule ${id}; see catena notify list`,
+          );
+        if (!notifier) throw new CatenaError('DATA_INVALID', 'notifications are not enabled in this process');
+        await notifier.test(rule);
+      },
+      deliveries: (filter) => store.listDeliveries(filter),
+      settle: async (timeoutMs) =>
+        notifier ? notifier.idle(timeoutMs) : { claimed: 0, sent: 0, failed: 0, pending: 0 },
+    },
     close: async () => {
       await engine.close();
+      offNotifier();
+      // Deliveries still sending get a moment; the rest stay claimed and the next process resumes them.
+      await notifier?.close(2_000);
       await store.close();
     },
   };

@@ -7,7 +7,17 @@ import type { ChainKey } from '../domain/chain.ts';
 import type { ElaboratedColumns } from '../domain/columns.ts';
 import type { RunMode, RunStatus } from '../domain/runs.ts';
 import type { EngineEvent, LaunchFinishedEvent, LaunchRequest } from '../engine/events.ts';
-import type { ChainSummary, NodeFlagCounts, RunRecord, StoredAlarmEvent, StoreInfo } from '../store/port.ts';
+import type {
+  ChainSummary,
+  Delivery,
+  DeliveryStatus,
+  NodeFlagCounts,
+  NotifyRule,
+  NotifyRuleInput,
+  RunRecord,
+  StoredAlarmEvent,
+  StoreInfo,
+} from '../store/port.ts';
 
 /**
  * A chain as the stations list shows it: its summary, and whether its stored
@@ -82,7 +92,29 @@ export interface CatenaService {
     limit?: number;
   }): Promise<StoredAlarmEvent[]>;
   onEvent(listener: (event: EngineEvent) => void): () => void;
+  /** notification rules and deliveries (the notifier is fed by every launch of this service) */
+  notifications: Notifications;
   close(): Promise<void>;
+}
+
+export interface Notifications {
+  rules(): Promise<NotifyRule[]>;
+  addRule(rule: NotifyRuleInput): Promise<NotifyRule>;
+  /** false when there was no such rule */
+  removeRule(id: number): Promise<boolean>;
+  /** sends a test message to the rule's target now (RULE_NOT_FOUND, or the channel's failure) */
+  test(id: number): Promise<void>;
+  deliveries(filter?: { status?: DeliveryStatus; limit?: number }): Promise<Delivery[]>;
+  /** waits at most `timeoutMs` for the deliveries being claimed, sent or retried; pending > 0 when it gave up */
+  settle(timeoutMs: number): Promise<NotifyStats>;
+}
+
+/** The notifier's counts since the service opened (claimed by this process, sent, failed, not yet done). */
+export interface NotifyStats {
+  claimed: number;
+  sent: number;
+  failed: number;
+  pending: number;
 }
 
 /** How hosts build the service (implemented in service.ts). */
@@ -103,4 +135,10 @@ export interface ServiceOptions {
   ensureDemo?: boolean;
   /** open for use only: the database must already hold Catena's tables (nothing is created or migrated) */
   requireSchema?: boolean;
+  /** CATENA_SMTP_URL, CATENA_SMTP_FROM, CATENA_WEBHOOK_SECRET, CATENA_CONSOLE_URL (default: process.env) */
+  env?: Record<string, string | undefined>;
+  /** resume the deliveries a dead process left claimed but unsent (default true; admin commands pass false) */
+  resumeNotifications?: boolean;
+  /** notifier warnings (a delivery that failed, a channel not configured) */
+  onNotifyWarning?: (message: string) => void;
 }

@@ -15,6 +15,8 @@ import type { Store } from './port.ts';
 import {
   ACTIVE_STATIONS,
   CATENA_CHAIN_LOCKS,
+  CATENA_NOTIFY_DELIVERIES,
+  CATENA_NOTIFY_RULES,
   CATENA_RUNS,
   CATENA_TABLES,
   type Ddl,
@@ -47,6 +49,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: '004_v2_columns', tables: [ACTIVE_STATIONS, RSN_ALARM_EVENTS] },
   // chain locks and run heartbeats with leases (one elaboration per chain across processes, no run stuck running)
   { version: 5, name: '005_run_leases', tables: [CATENA_RUNS, CATENA_CHAIN_LOCKS] },
+  // notification rules and the delivery log (each delivery claimed once by a unique key)
+  { version: 6, name: '006_notifications', tables: [CATENA_NOTIFY_RULES, CATENA_NOTIFY_DELIVERIES] },
 ];
 
 export interface TableState {

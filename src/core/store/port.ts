@@ -226,7 +226,7 @@ export interface StoreSizes {
   elaboratedWriteRows: number;
 }
 
-export interface Store {
+export interface Store extends NotifyStore {
   readonly info: StoreInfo;
   /** how long a chain lock and a run's heartbeat stay valid without renewal, in seconds */
   readonly leaseSeconds: number;
@@ -311,4 +311,86 @@ export interface Store {
   writeRaw(key: ChainKey, rows: RawColumns): Promise<void>;
   /** Deletes every row of the chain in every table (demo refresh, tests). */
   deleteChain(key: ChainKey): Promise<void>;
+}
+
+// --- notifications (migration 006)
+
+export type NotifyChannel = 'email' | 'webhook';
+export const NOTIFY_CHANNELS: readonly NotifyChannel[] = ['email', 'webhook'];
+
+/** A notification rule: null chain or metric = all; matches when max(level, previousLevel) >= minLevel. */
+export interface NotifyRuleInput {
+  controlUnitCode: string | null;
+  chain: string | null;
+  minLevel: number;
+  metric: string | null;
+  channel: NotifyChannel;
+  /** an e-mail address or a webhook URL */
+  target: string;
+}
+
+export interface NotifyRule extends NotifyRuleInput {
+  id: number;
+  createdAt: number;
+}
+
+export type DeliveryStatus = 'claimed' | 'sent' | 'failed';
+
+/** The unique key of a delivery: the event (with its level) and the rule. */
+export interface DeliveryKey extends ChainKey {
+  metric: string;
+  timestamp: number;
+  level: number;
+  ruleId: number;
+}
+
+/** What a delivery sends: its key, the rest of the event, and where it goes. */
+export interface DeliveryClaim extends DeliveryKey {
+  previousLevel: number;
+  nodeIndex: number | null;
+  value: number | null;
+  channel: NotifyChannel;
+  target: string;
+}
+
+export interface Delivery extends DeliveryClaim {
+  attempts: number;
+  status: DeliveryStatus;
+  lastError: string | null;
+  claimToken: string;
+  claimedAt: number;
+  sentAt: number | null;
+}
+
+export interface DeliveryUpdate {
+  attempts: number;
+  status: DeliveryStatus;
+  lastError: string | null;
+}
+
+export interface NotifyStore {
+  listNotifyRules(): Promise<NotifyRule[]>;
+  addNotifyRule(rule: NotifyRuleInput): Promise<NotifyRule>;
+  /** false when there was no such rule */
+  removeNotifyRule(id: number): Promise<boolean>;
+  /**
+   * Inserts each claim unless its key exists (claimed by anyone, ever);
+   * returns the claims this call inserted, which are this caller's to send.
+   */
+  claimDeliveries(claims: readonly DeliveryClaim[], token: string): Promise<DeliveryClaim[]>;
+  /** Records an attempt of a delivery still held with `token`; false when the claim was taken over. */
+  updateDelivery(key: DeliveryKey, token: string, update: DeliveryUpdate): Promise<boolean>;
+  /**
+   * Renews (claimedAt = the database's now) every unfinished claim held with
+   * `token`; returns how many changed (MySQL does not count a row renewed
+   * within the same second).
+   */
+  renewDeliveryClaims(token: string): Promise<number>;
+  /**
+   * Takes over deliveries still `claimed` whose claim is older than
+   * `olderThanSeconds` on the database's clock (their process died or gave
+   * up before sending), each atomically, so two processes never take one.
+   */
+  takeOverDeliveries(token: string, olderThanSeconds: number, limit?: number): Promise<Delivery[]>;
+  listDeliveries(filter?: { status?: DeliveryStatus; limit?: number }): Promise<Delivery[]>;
 }

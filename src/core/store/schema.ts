@@ -270,6 +270,60 @@ export const CATENA_CHAIN_LOCKS: TableSpec = {
   indexes: [],
 };
 
+/**
+ * Notification rules (006), shared by every workstation and the service: a
+ * null chain or metric means "all"; an event matches when
+ * max(level, previousLevel) >= minLevel.
+ */
+export const CATENA_NOTIFY_RULES: TableSpec = {
+  name: 'catena_notify_rules',
+  role: 'bookkeeping',
+  columns: [
+    { name: 'id', type: BIGINT, notNull: true, autoIncrement: true },
+    col('controlUnitCode', varchar(32)),
+    col('chain', varchar(16)),
+    required('minLevel', INT, '1'),
+    col('metric', varchar(32)),
+    required('channel', varchar(16)),
+    required('target', varchar(512)),
+    required('createdAt', DATETIME),
+  ],
+  primaryKey: [],
+  indexes: [],
+};
+
+/**
+ * The delivery log (006): one row per (event, level, rule), inserted to claim
+ * the delivery before it is sent, so it is sent once across processes. A
+ * claim whose holder died (`status` still 'claimed' after its lease) is taken
+ * over by the next process; the event's values are kept so it can be sent
+ * again without reading the event.
+ */
+export const CATENA_NOTIFY_DELIVERIES: TableSpec = {
+  name: 'catena_notify_deliveries',
+  role: 'bookkeeping',
+  columns: [
+    ...chainKey,
+    key('metric', varchar(32)),
+    key('timestamp', DATETIME),
+    key('level', INT),
+    key('ruleId', BIGINT),
+    required('previousLevel', INT, '0'),
+    col('nodeIndex', INT),
+    col('value', DOUBLE),
+    required('channel', varchar(16)),
+    required('target', varchar(512)),
+    required('attempts', INT, '0'),
+    required('status', varchar(16)),
+    col('lastError', TEXT),
+    required('claimToken', varchar(64)),
+    required('claimedAt', DATETIME),
+    col('sentAt', DATETIME),
+  ],
+  primaryKey: ['controlUnitCode', 'chain', 'metric', 'timestamp', 'level', 'ruleId'],
+  indexes: [{ name: 'catena_notify_deliveries_status', columns: ['status'] }],
+};
+
 /** Created by the migration runner itself, before any versioned migration. */
 export const SCHEMA_MIGRATIONS: TableSpec = {
   name: 'catena_schema_migrations',
@@ -285,6 +339,8 @@ export const CATENA_TABLES: readonly TableSpec[] = [
   RSN_ALARM_EVENTS,
   CATENA_RUNS,
   CATENA_CHAIN_LOCKS,
+  CATENA_NOTIFY_RULES,
+  CATENA_NOTIFY_DELIVERIES,
 ];
 
 /** A column that can be added to an existing table without rewriting its rows' meaning. */

@@ -14,10 +14,17 @@ import type {
   ChainHistory,
   ChainLock,
   ChainSummary,
+  Delivery,
+  DeliveryClaim,
+  DeliveryKey,
+  DeliveryStatus,
+  DeliveryUpdate,
   EventAcknowledgement,
   FlagCountQuery,
   LockHolder,
   NodeFlagCounts,
+  NotifyRule,
+  NotifyRuleInput,
   RawSpan,
   ReadRawOptions,
   RunAmendment,
@@ -33,6 +40,7 @@ import type {
 } from './port.ts';
 import * as chains from './queries/chains.ts';
 import * as locks from './queries/locks.ts';
+import * as notify from './queries/notify.ts';
 import * as outputs from './queries/outputs.ts';
 import * as raw from './queries/raw.ts';
 import * as results from './queries/results.ts';
@@ -170,5 +178,30 @@ export class SqlStore<T extends Executor = Executor> implements CatenaStore {
   }
   deleteChain(key: ChainKey): Promise<void> {
     return site.deleteChain(this.#base, key);
+  }
+
+  listNotifyRules(): Promise<NotifyRule[]> {
+    return notify.listNotifyRules(this.#base);
+  }
+  addNotifyRule(rule: NotifyRuleInput): Promise<NotifyRule> {
+    return notify.addNotifyRule(this.#base, rule);
+  }
+  removeNotifyRule(id: number): Promise<boolean> {
+    return notify.removeNotifyRule(this.#base, id);
+  }
+  claimDeliveries(claims: readonly DeliveryClaim[], token: string): Promise<DeliveryClaim[]> {
+    return notify.claimDeliveries(this.#base, claims, token);
+  }
+  updateDelivery(key: DeliveryKey, token: string, update: DeliveryUpdate): Promise<boolean> {
+    return notify.updateDelivery(this.#base, key, token, update);
+  }
+  renewDeliveryClaims(token: string): Promise<number> {
+    return notify.renewDeliveryClaims(this.#base, token);
+  }
+  takeOverDeliveries(token: string, olderThanSeconds: number, limit?: number): Promise<Delivery[]> {
+    return notify.takeOverDeliveries(this.#base, token, olderThanSeconds, limit);
+  }
+  listDeliveries(filter?: { status?: DeliveryStatus; limit?: number }): Promise<Delivery[]> {
+    return notify.listDeliveries(this.#base, filter);
   }
 }

@@ -20,6 +20,7 @@ const CHAIN_TABLES = [
   'rsn_alarm_events',
   'catena_runs',
   'catena_chain_locks',
+  'catena_notify_deliveries',
   'raw_rsn_data',
   'rsn_thresholds',
   'rsn_nodes',

@@ -155,6 +155,8 @@ function reduceEvent(launch: LaunchView, event: EngineEvent): LaunchView {
       for (const result of event.results) next = updateChain(next, result, (c) => applyResult(c, result));
       return { ...next, finished: true, durationMs: event.durationMs };
     }
+    case 'alarms-raised':
+      return launch;
   }
 }
 

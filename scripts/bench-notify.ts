@@ -1,0 +1,72 @@
+/**
+ * `npm run bench:notify [recipients] [delayMs] [concurrency…]`: the original
+ * notes' case of e-mails that take 500 ms each. 200 rules (one recipient
+ * each) and one event, against an in-process SMTP server that delays every
+ * message; prints the total time and the event loop's p99 delay meanwhile,
+ * for each concurrency bound, and checks that nothing was sent twice.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { emailChannel, Notifier } from '../src/core/notify/index.ts';
+import { openStore } from '../src/core/store/open.ts';
+import { parseProfile } from '../src/core/store/profile.ts';
+import { startSmtp } from '../tests/notify/receivers.ts';
+
+const recipients = Number(process.argv[2] ?? 200);
+const delayMs = Number(process.argv[3] ?? 500);
+const bounds = process.argv.slice(4).map(Number);
+if (bounds.length === 0) bounds.push(8, 32, 64);
+
+const tmp = mkdtempSync(join(tmpdir(), 'catena-bench-notify-'));
+const smtp = await startSmtp({ delayMs });
+try {
+  for (const concurrency of bounds) {
+    const store = await openStore(parseProfile(`sqlite:${join(tmp, `b${concurrency}.db`)}`));
+    await store.migrate();
+    for (let i = 0; i < recipients; i++) {
+      await store.addNotifyRule({
+        controlUnitCode: null,
+        chain: null,
+        minLevel: 1,
+        metric: null,
+        channel: 'email',
+        target: `ops${i}@example.com`,
+      });
+    }
+    smtp.mails.length = 0;
+    const notifier = new Notifier({
+      store,
+      channels: { email: emailChannel({ smtpUrl: smtp.url }) },
+      concurrency,
+    });
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    const t0 = performance.now();
+    await notifier.notify({ controlUnitCode: 'CU001', chain: 'A' }, [
+      {
+        metric: 'cumulative_mm',
+        timestamp: 1_767_225_600,
+        level: 2,
+        previousLevel: 0,
+        nodeIndex: 3,
+        value: 21.5,
+      },
+    ]);
+    const stats = await notifier.idle();
+    const seconds = (performance.now() - t0) / 1000;
+    loop.disable();
+    const unique = new Set(smtp.mails.map((m) => m.to.join(','))).size;
+    process.stdout.write(
+      `concurrency ${String(concurrency).padStart(3)}: ${stats.sent} sent in ${seconds.toFixed(2)} s, ` +
+        `event-loop p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, ` +
+        `${smtp.mails.length - unique} sent twice, ${stats.failed} failed\n`,
+    );
+    await notifier.close(0);
+    await store.close();
+  }
+} finally {
+  await smtp.close();
+  rmSync(tmp, { recursive: true, force: true });
+}
