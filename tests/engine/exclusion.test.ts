@@ -127,6 +127,29 @@ for (const target of DIALECTS) {
       expect(run).toMatchObject({ status: 'failed', errorCode: 'CHAIN_NOT_FOUND' });
     });
 
+    it('a chain cancelled while it waited for its turn still gets its run row, cancelled', async () => {
+      const other = { controlUnitCode: 'CU960', chain: 'C' };
+      await db.store.upsertStation(station(other));
+      await db.store.replaceChainConfig(other, [node(other, 1)], []);
+      await db.store.writeRaw(other, raw([1], 50));
+      const engine = new Engine({ store: db.store, threads: 1 });
+      try {
+        const l = await engine.launch({ chains: [KEY, other], mode: 'full', concurrency: 1 });
+        engine.cancel(l.launchId);
+        const results = (await l.done).results;
+        expect(results.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
+        expect(results.every((r) => r.runId !== null)).toBe(true);
+        for (const key of [KEY, other]) {
+          expect((await db.store.listRuns({ key }))[0]).toMatchObject({
+            status: 'cancelled',
+            launchId: l.launchId,
+          });
+        }
+      } finally {
+        await engine.close();
+      }
+    });
+
     it('a chain named in another letter case runs on the key the database stores, or is refused where case matters', async () => {
       const lower = { controlUnitCode: 'CU960', chain: 'b' };
       const results = await launch(db.store, { chains: [lower, KEY], mode: 'full' });

@@ -160,7 +160,6 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
   };
 
   try {
-    signal.throwIfAborted();
     const retry = <T>(work: () => Promise<T>) =>
       withRetries(work, {
         policy: ctx.retry,
@@ -175,6 +174,7 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
           void waitMs;
         },
       });
+    // Every chain of a launch gets its run row, also one cancelled while it waited for its turn.
     runId = await retry(() =>
       ctx.store.startRun({
         ...key,
@@ -187,6 +187,7 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
       }),
     );
     const id = runId;
+    signal.throwIfAborted();
     lock = await retry(() => ctx.store.lockChain(key, { runId: id, host: ctx.host }));
     if (!lock) {
       throw new CatenaError(
