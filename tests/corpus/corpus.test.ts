@@ -10,23 +10,13 @@ import { Engine } from '../../src/core/engine/engine.ts';
 import type { ChainResult } from '../../src/core/engine/events.ts';
 import { DIALECTS, type Opened, removeTmp } from '../store/targets.ts';
 import { node, raw, STEP, station, T0 } from '../support/fixture.ts';
+import { legacyNoKeyDdl } from '../support/legacy-tables.ts';
 import { CASES, type CorpusCase } from './cases.ts';
 
 afterAll(removeTmp);
 
 const NODES = [1, 2, 3];
 const TIMESTAMPS = 50;
-
-function legacyDdl(dialect: 'mysql' | 'sqlite'): string[] {
-  const [text, time, real, int] =
-    dialect === 'mysql' ? ['VARCHAR(32)', 'DATETIME', 'DOUBLE', 'INT'] : ['TEXT', 'TEXT', 'REAL', 'INTEGER'];
-  return [
-    `CREATE TABLE rsn_nodes (controlUnitCode ${text} NOT NULL, chain ${text} NOT NULL, nodeIndex ${int} NOT NULL,
-      depthM ${real}, offsetX ${real}, gainX ${real}, offsetY ${real}, gainY ${real}, tempOffset ${real}, tempGain ${real})`,
-    `CREATE TABLE raw_rsn_data (controlUnitCode ${text} NOT NULL, chain ${text} NOT NULL, timestamp ${time} NOT NULL,
-      nodeIndex ${int} NOT NULL, rawX ${real}, rawY ${real}, rawZ ${real}, rawT ${real}, errorCode ${int})`,
-  ];
-}
 
 function readingsOf(c: CorpusCase): { seeded: RawColumns; added: RawColumns | null } {
   const seeded = raw(NODES, TIMESTAMPS, (i, n) => 200 + ((i * 7 + n * 13) % 40));
@@ -54,7 +44,7 @@ for (const target of DIALECTS) {
 
     beforeAll(async () => {
       db = await target.create();
-      for (const ddl of legacyDdl(target.dialect)) await db.sql.exec(ddl);
+      for (const ddl of legacyNoKeyDdl(target.dialect)) await db.sql.exec(ddl);
       await db.store.migrate();
     });
     afterAll(async () => db?.drop());

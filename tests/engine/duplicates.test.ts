@@ -14,6 +14,7 @@ import type { ChainResult } from '../../src/core/engine/events.ts';
 import type { Store } from '../../src/core/store/port.ts';
 import { DIALECTS, type Opened, removeTmp } from '../store/targets.ts';
 import { node, raw, station } from '../support/fixture.ts';
+import { legacyNoKeyDdl } from '../support/legacy-tables.ts';
 
 afterAll(removeTmp);
 
@@ -21,20 +22,8 @@ const KEY: ChainKey = { controlUnitCode: 'CU980', chain: 'A' };
 const NODES = [1, 2, 3];
 const TIMESTAMPS = 400;
 
-/** rsn_nodes and raw_rsn_data as a legacy program made them: no primary key. */
-function legacyDdl(dialect: 'mysql' | 'sqlite'): string[] {
-  const [text, time, real, int] =
-    dialect === 'mysql' ? ['VARCHAR(32)', 'DATETIME', 'DOUBLE', 'INT'] : ['TEXT', 'TEXT', 'REAL', 'INTEGER'];
-  return [
-    `CREATE TABLE rsn_nodes (controlUnitCode ${text} NOT NULL, chain ${text} NOT NULL, nodeIndex ${int} NOT NULL,
-      depthM ${real}, offsetX ${real}, gainX ${real}, offsetY ${real}, gainY ${real}, tempOffset ${real}, tempGain ${real})`,
-    `CREATE TABLE raw_rsn_data (controlUnitCode ${text} NOT NULL, chain ${text} NOT NULL, timestamp ${time} NOT NULL,
-      nodeIndex ${int} NOT NULL, rawX ${real}, rawY ${real}, rawZ ${real}, rawT ${real}, errorCode ${int})`,
-  ];
-}
-
 async function legacy(db: Opened, dialect: 'mysql' | 'sqlite'): Promise<void> {
-  for (const ddl of legacyDdl(dialect)) await db.sql.exec(ddl);
+  for (const ddl of legacyNoKeyDdl(dialect)) await db.sql.exec(ddl);
   await db.store.migrate();
 }
 
