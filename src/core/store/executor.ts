@@ -23,8 +23,6 @@ export interface Executor {
   /** rows as arrays in select order (the hot reads: no per-row object) */
   allArrays(sql: string, params?: readonly SqlValue[]): Promise<unknown[][]>;
   run(sql: string, params?: readonly SqlValue[]): Promise<RunResult>;
-  /** the same statement once per parameter list, in order */
-  runBatch(sql: string, paramSets: readonly (readonly SqlValue[])[]): Promise<void>;
 }
 
 /**

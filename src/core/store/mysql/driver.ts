@@ -173,10 +173,6 @@ export class MysqlConnection implements Executor {
     );
     return runResultOf(result);
   }
-
-  async runBatch(sql: string, paramSets: readonly (readonly SqlValue[])[]): Promise<void> {
-    for (const params of paramSets) await this.bounded(this.connection.execute(sql, params as SqlValue[]));
-  }
 }
 
 export class MysqlDriver implements Driver<MysqlConnection> {
@@ -392,9 +388,6 @@ export class MysqlDriver implements Driver<MysqlConnection> {
   }
   run(sql: string, params?: readonly SqlValue[]): Promise<RunResult> {
     return this.session((c) => c.run(sql, params));
-  }
-  runBatch(sql: string, paramSets: readonly (readonly SqlValue[])[]): Promise<void> {
-    return this.session((c) => c.runBatch(sql, paramSets));
   }
 
   async close(): Promise<void> {

@@ -32,13 +32,7 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-type Call = (
-  op: WorkerOp,
-  sql: string,
-  params?: readonly SqlValue[],
-  sets?: readonly (readonly SqlValue[])[],
-  rows?: KeyedRows,
-) => Promise<unknown>;
+type Call = (op: WorkerOp, sql: string, params?: readonly SqlValue[], rows?: KeyedRows) => Promise<unknown>;
 
 /** The executor of a transaction or session: statements go straight to the worker. */
 export class SqliteExecutor implements Executor {
@@ -55,14 +49,11 @@ export class SqliteExecutor implements Executor {
   async run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {
     return (await this.#call('run', sql, params)) as RunResult;
   }
-  async runBatch(sql: string, paramSets: readonly (readonly SqlValue[])[]): Promise<void> {
-    await this.#call('runBatch', sql, undefined, paramSets);
-  }
   /** A bulk upsert, bound and run in the worker; only rows [start, end) of each column travel. */
   async writeKeyed(rows: KeyedRows): Promise<void> {
     const { start, end } = rows;
     const cut = <T extends Float64Array | Int32Array>(column: T) => column.slice(start, end) as T;
-    await this.#call('writeKeyed', '', undefined, undefined, {
+    await this.#call('writeKeyed', '', undefined, {
       ...rows,
       timestamp: cut(rows.timestamp),
       nodeIndex: cut(rows.nodeIndex),
@@ -87,9 +78,7 @@ export class SqliteDriver implements Driver<SqliteExecutor> {
   private constructor(worker: Worker, version: string) {
     this.#worker = worker;
     this.version = version;
-    this.#direct = new SqliteExecutor((op, sql, params, sets, rows) =>
-      this.#call(op, sql, params, sets, rows),
-    );
+    this.#direct = new SqliteExecutor((op, sql, params, rows) => this.#call(op, sql, params, rows));
     worker.on('message', (reply: WorkerReply) => this.#settle(reply));
     worker.on('error', (error) => this.#stop(error));
     worker.on('exit', (code) => this.#stop(new Error(`the SQLite worker exited with code ${code}`)));
@@ -140,16 +129,10 @@ export class SqliteDriver implements Driver<SqliteExecutor> {
     this.#pending.clear();
   }
 
-  #call(
-    op: WorkerOp,
-    sql: string,
-    params?: readonly SqlValue[],
-    paramSets?: readonly (readonly SqlValue[])[],
-    rows?: KeyedRows,
-  ) {
+  #call(op: WorkerOp, sql: string, params?: readonly SqlValue[], rows?: KeyedRows) {
     if (this.#stopped) return Promise.reject(this.#stopped);
     const id = this.#nextId++;
-    const request: WorkerRequest = { id, op, sql, params, paramSets, rows };
+    const request: WorkerRequest = { id, op, sql, params, rows };
     return new Promise<unknown>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       this.#worker.postMessage(request);
@@ -206,9 +189,6 @@ export class SqliteDriver implements Driver<SqliteExecutor> {
   }
   run(sql: string, params?: readonly SqlValue[]): Promise<RunResult> {
     return this.#exclusive(() => this.#direct.run(sql, params));
-  }
-  runBatch(sql: string, paramSets: readonly (readonly SqlValue[])[]): Promise<void> {
-    return this.#exclusive(() => this.#direct.runBatch(sql, paramSets));
   }
 
   async close(): Promise<void> {

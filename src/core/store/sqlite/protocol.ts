@@ -7,14 +7,13 @@ export interface WorkerSetup {
   busyTimeoutMs: number;
 }
 
-export type WorkerOp = 'all' | 'allArrays' | 'run' | 'runBatch' | 'writeKeyed' | 'rollback' | 'close';
+export type WorkerOp = 'all' | 'allArrays' | 'run' | 'writeKeyed' | 'rollback' | 'close';
 
 export interface WorkerRequest {
   id: number;
   op: WorkerOp;
   sql: string;
   params?: readonly SqlValue[];
-  paramSets?: readonly (readonly SqlValue[])[];
   /** `writeKeyed`: rows as typed-array columns, bound to statements in the worker */
   rows?: KeyedRows;
 }

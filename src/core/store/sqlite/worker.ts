@@ -56,11 +56,6 @@ function handle(db: DatabaseSync, request: WorkerRequest): unknown {
       const result = statement(db, request.sql, false).run(...params);
       return { changes: Number(result.changes), lastInsertId: Number(result.lastInsertRowid) || null };
     }
-    case 'runBatch': {
-      const prepared = statement(db, request.sql, false);
-      for (const set of request.paramSets ?? []) prepared.run(...(set as SQLInputValue[]));
-      return null;
-    }
     case 'writeKeyed':
       writeKeyed(db, request.rows!);
       return null;
