@@ -164,14 +164,13 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
       withRetries(work, {
         policy: ctx.retry,
         signal,
-        onRetry: (error, attempt, waitMs) => {
+        onRetry: (error, attempt) => {
           retried.push({
             attempt,
             code: isCatenaError(error) ? error.code : 'UNEXPECTED',
             at: performance.now(),
           });
           progress.update({ ...progressState(), phase: 'retrying' }, true);
-          void waitMs;
         },
       });
     // Every chain of a launch gets its run row, also one cancelled while it waited for its turn.
