@@ -67,29 +67,45 @@ describe.runIf(mariadbAvailable)('a dropped connection during a run (MariaDB)', 
     }
   }
 
-  /** Kills the server connection that is running a LOAD DATA of this database, once it shows (at most `times`). */
+  /**
+   * Kills the server connection that is running a LOAD DATA of this database, once it shows (at most `times`).
+   * A killed thread can stay in the process list for a moment (or end on its own before the KILL lands), so each
+   * id is counted once and a thread that is already gone is not counted.
+   */
   async function killWrites(times: number, waiting = false): Promise<number> {
     const admin = await mysql.createConnection({ uri: db.url });
-    let killed = 0;
+    const killed = new Set<number>();
     try {
       const dbName = new URL(db.url).pathname.slice(1);
-      for (let attempt = 0; attempt < 4000 && killed < times; attempt++) {
+      for (let attempt = 0; attempt < 4000 && killed.size < times; attempt++) {
         const [rows] = await admin.query(
           "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'LOAD DATA%elaborated%' " +
-            `AND ID <> CONNECTION_ID() ${waiting ? "AND STATE LIKE '%lock%'" : ''}`,
+            `AND ID <> CONNECTION_ID() AND COMMAND <> 'Killed' ${waiting ? "AND STATE LIKE '%lock%'" : ''}`,
           [dbName],
         );
-        const id = (rows as { ID: number }[])[0]?.ID;
+        const id = (rows as { ID: number }[])
+          .map((r) => Number(r.ID))
+          .find((candidate) => !killed.has(candidate));
         if (id !== undefined) {
-          await admin.query(`KILL CONNECTION ${Number(id)}`);
-          killed++;
+          if (await killConnection(admin, id)) killed.add(id);
           continue;
         }
         await new Promise((r) => setTimeout(r, 2));
       }
-      return killed;
+      return killed.size;
     } finally {
       await admin.end();
+    }
+  }
+
+  /** True when this KILL ended the connection; false when it had already ended (ER_NO_SUCH_THREAD). */
+  async function killConnection(admin: mysql.Connection, id: number): Promise<boolean> {
+    try {
+      await admin.query(`KILL CONNECTION ${id}`);
+      return true;
+    } catch (error) {
+      if ((error as { errno?: number }).errno === 1094) return false;
+      throw error;
     }
   }
 
