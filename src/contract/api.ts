@@ -401,6 +401,7 @@ const CHAIN_RUNNING_409 =
 export const apiMethods = {
   trigger: apiMethod({
     summary: 'starts an incremental run of one chain and answers at once',
+    writes: true,
     input: chainKeySchema,
     output: legacyStartedSchema,
     call: async (host, key) => {
@@ -442,6 +443,7 @@ export const apiMethods = {
 
   triggerAll: apiMethod({
     summary: 'starts an incremental run of every active chain that is not already running',
+    writes: true,
     input: noInput,
     output: z.object({
       status: z.literal('processing_started'),
@@ -488,6 +490,7 @@ export const apiMethods = {
 
   status: apiMethod({
     summary: "a chain's latest run, with its progress while it runs",
+    writes: false,
     input: chainKeySchema,
     output: legacyStatusSchema,
     call: async (host, key) => legacyStatus(await host.chainState(key)),
@@ -551,6 +554,7 @@ export const apiMethods = {
 
   createLaunch: apiMethod({
     summary: 'starts a launch and answers at once (202)',
+    writes: true,
     input: launchInput,
     output: startedLaunchSchema,
     call: (host, input) => host.start(input),
@@ -601,6 +605,7 @@ export const apiMethods = {
 
   getLaunch: apiMethod({
     summary: 'a launch and its chains',
+    writes: false,
     input: z.object({ launchId: z.string().min(1).max(64) }).strict(),
     output: launchViewSchema,
     call: (host, input) => host.launch(input.launchId),
@@ -662,6 +667,7 @@ export const apiMethods = {
 
   cancelLaunch: apiMethod({
     summary: 'cancels a launch, or one chain of it (at the next batch boundary)',
+    writes: true,
     input: z.object({ launchId: z.string().min(1).max(64), chain: chainKeySchema.optional() }).strict(),
     output: cancelViewSchema,
     call: (host, input) => host.cancel(input.launchId, input.chain),
@@ -713,6 +719,7 @@ export const apiMethods = {
 
   chainSeries: apiMethod({
     summary: 'elaborated rows of a chain over a span, downsampled on request',
+    writes: false,
     input: z
       .object({
         key: chainKeySchema,
@@ -797,6 +804,7 @@ export const apiMethods = {
 
   chainLatest: apiMethod({
     summary: 'the newest elaborated row of every node of a chain',
+    writes: false,
     input: z.object({ key: chainKeySchema }).strict(),
     output: latestViewSchema,
     call: (host, input) => host.latest(input.key),
@@ -839,6 +847,7 @@ export const apiMethods = {
 
   getSchedule: apiMethod({
     summary: 'the schedule of incremental launches, its next run and its last launch',
+    writes: false,
     input: noInput,
     output: scheduleViewSchema,
     call: async (host) => host.schedule(),

@@ -42,6 +42,7 @@ export function httpStatusFor(code: WireError['code']): number {
     case 'UNAUTHORIZED':
       return 401;
     case 'FORBIDDEN':
+    case 'READ_ONLY':
       return 403;
     case 'UNKNOWN_METHOD':
     case 'NOT_FOUND':

@@ -42,6 +42,13 @@ export interface MethodSpec<I extends z.ZodType, O, S = CatenaService> {
   /** what the method answers (the OpenAPI document; the API's tests check answers against it) */
   output: z.ZodType<O>;
   call(service: S, input: z.output<I>): O | Promise<O>;
+  /**
+   * Whether the method launches, cancels, acknowledges or changes rules or
+   * settings: the read-only API token (CATENA_API_READ_TOKEN) is refused it
+   * (403 READ_ONLY), on every route that reaches it. Required, so that every
+   * new method is decided here, once.
+   */
+  writes: boolean;
   /** the method as a REST route, besides `POST /api/<method>` */
   http?: HttpBinding<z.input<I>>;
 }
@@ -105,6 +112,7 @@ export const launchInput = z
 export const methods = {
   info: method({
     summary: 'the database this host is connected to',
+    writes: false,
     input: noInput,
     output: storeInfoSchema,
     call: (service) => service.info(),
@@ -128,6 +136,7 @@ export const methods = {
   }),
   listChains: method({
     summary: 'every chain of active_stations with counts and times',
+    writes: false,
     input: noInput,
     output: z.array(chainOverviewSchema),
     call: (service) => service.listChains(),
@@ -164,18 +173,21 @@ export const methods = {
   }),
   launch: method({
     summary: 'starts an elaboration of some chains; progress comes as events',
+    writes: true,
     input: launchInput,
     output: launchedSchema,
     call: (service, input) => service.launch(input),
   }),
   cancel: method({
     summary: 'cancels a launch, or one chain of it',
+    writes: true,
     input: z.object({ launchId: z.string().min(1), chain: chainKeySchema.optional() }).strict(),
     output: z.object({ cancelled: z.boolean() }),
     call: (service, input) => ({ cancelled: service.cancel(input.launchId, input.chain) }),
   }),
   listRuns: method({
     summary: 'history of chain runs, newest first',
+    writes: false,
     input: z
       .object({
         key: chainKeySchema.optional(),
@@ -216,6 +228,7 @@ export const methods = {
   }),
   series: method({
     summary: 'elaborated rows of a chain (one node or all), NaN as null',
+    writes: false,
     input: z
       .object({
         key: chainKeySchema,
@@ -230,6 +243,7 @@ export const methods = {
   }),
   chainNodes: method({
     summary: "a chain's nodes (depth, length, enabled, 3-axis) with its fixed end and site",
+    writes: false,
     input: z.object({ key: chainKeySchema }).strict(),
     output: chainNodesSchema,
     call: (service, input) => service.chainNodes(input.key),
@@ -260,6 +274,7 @@ export const methods = {
   }),
   quality: method({
     summary: 'elaborated rows per node counted by flag bit over a span',
+    writes: false,
     input: z
       .object({
         key: chainKeySchema,
@@ -306,6 +321,7 @@ export const methods = {
   }),
   events: method({
     summary: 'alarm events, newest first',
+    writes: false,
     input: z
       .object({
         key: chainKeySchema.optional(),

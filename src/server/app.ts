@@ -31,7 +31,7 @@ import { type ApiHost, apiMethods } from '../contract/api.ts';
 import { badRequest, createDispatcher, formatIssues, toWireError } from '../contract/dispatch.ts';
 import { httpStatusFor } from '../contract/errors.ts';
 import { clientMessageSchema, type ServerMessage } from '../contract/events.ts';
-import { methodNames, methods } from '../contract/methods.ts';
+import { isMethodName, methodNames, methods } from '../contract/methods.ts';
 import { buildOpenApi } from '../contract/openapi.ts';
 import { isCatenaError } from '../core/errors.ts';
 import { createHostLog } from '../core/log.ts';
@@ -58,6 +58,8 @@ export interface ServerOptions {
   allowedHosts?: readonly string[];
   /** the API token (CATENA_API_TOKEN); required when listenHost is not loopback */
   apiToken?: string | null;
+  /** the read-only token (CATENA_API_READ_TOKEN): reads, but what `writes` answers 403 READ_ONLY; needs apiToken */
+  readToken?: string | null;
   /** the version shown in the OpenAPI document */
   version?: string;
   /** one JSON log line per request (method, url, status, time); default: fastify's own request logging at its level */
@@ -79,6 +81,12 @@ const SLOW_CLIENT_BYTES = 1 << 20;
 /** A route registered without documentation says why (see the OpenAPI test). */
 export interface RouteConfig {
   undocumented?: string;
+  /**
+   * The route launches, cancels or changes something: the read-only token is
+   * refused it (403 READ_ONLY). `per-method`: as the contract method named by
+   * the `:method` parameter declares (`POST /api/:method`).
+   */
+  writes?: boolean | 'per-method';
 }
 
 export interface RegisteredRoute {
@@ -95,13 +103,38 @@ export function registeredRoutes(app: FastifyInstance): RegisteredRoute[] {
 }
 
 /** Why these options cannot be served, or null. */
-export function serverOptionsProblem(options: Pick<ServerOptions, 'listenHost' | 'apiToken'>): string | null {
+export function serverOptionsProblem(
+  options: Pick<ServerOptions, 'listenHost' | 'apiToken' | 'readToken'>,
+): string | null {
   const token = options.apiToken ?? null;
+  const readToken = options.readToken ?? null;
   if (token !== null) {
     const problem = tokenProblem(token);
     if (problem) return problem;
   }
+  if (readToken !== null) {
+    const problem = tokenProblem(readToken);
+    if (problem) return `CATENA_API_READ_TOKEN: ${problem.replace('the API token', 'the read-only token')}`;
+    if (token === null)
+      return 'a read-only token (CATENA_API_READ_TOKEN) needs the full token too: set CATENA_API_TOKEN';
+    if (readToken === token)
+      return 'CATENA_API_READ_TOKEN must differ from CATENA_API_TOKEN, or the read-only token could launch';
+  }
   return bindingProblem(options.listenHost ?? '127.0.0.1', token);
+}
+
+/** What the read-only token is told when it asks for something that writes. */
+export const READ_ONLY_MESSAGE =
+  'the read-only API token (CATENA_API_READ_TOKEN) cannot launch, cancel, acknowledge or change settings; ' +
+  'this needs CATENA_API_TOKEN';
+
+/** Whether a request to this route writes (the contract's `writes`, declared once per method). */
+function routeWrites(config: RouteConfig, params: unknown): boolean {
+  if (config.writes === 'per-method') {
+    const name = (params as { method?: unknown } | undefined)?.method;
+    return typeof name === 'string' && isMethodName(name) && methods[name].writes;
+  }
+  return config.writes === true;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -115,6 +148,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     listenHost: options.listenHost ?? '127.0.0.1',
     allowedHosts: options.allowedHosts,
     token: options.apiToken ?? null,
+    readToken: options.readToken ?? null,
   });
   const board = new LaunchBoard(service);
   let scheduler: Scheduler | null = null;
@@ -219,11 +253,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }
     const credential = doors.credential(request);
     const api = isApiPath(request.url);
-    if (credential === 'bearer' && !api) {
+    if (credential?.via === 'bearer' && !api) {
       // a browser let in by a header (e.g. a proxy) gets the cookie the console's requests carry
-      reply.header('set-cookie', doors.sessionCookie(request.protocol === 'https'));
+      reply.header('set-cookie', doors.sessionCookie(credential.access, request.protocol === 'https'));
     }
-    if (credential !== null) return;
+    if (credential !== null) {
+      if (
+        credential.access === 'read' &&
+        routeWrites(request.routeOptions.config as RouteConfig, request.params)
+      )
+        return reply.status(403).send(errorBody({ code: 'READ_ONLY', message: READ_ONLY_MESSAGE }));
+      return;
+    }
     const path = request.url.split('?', 1)[0];
     if (path === '/session') return; // entering the token
     if (api) {
@@ -265,8 +306,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
           );
       }
       const token = (request.body as { token?: unknown } | undefined)?.token;
-      if (typeof token === 'string' && doors.tokenMatches(token)) {
-        reply.header('set-cookie', doors.sessionCookie(request.protocol === 'https'));
+      const access = typeof token === 'string' ? doors.tokenMatches(token) : null;
+      if (access !== null) {
+        reply.header('set-cookie', doors.sessionCookie(access, request.protocol === 'https'));
         return form ? reply.redirect('/', 303) : reply.status(204).send();
       }
       await sleep(300); // guessing is slow
@@ -306,12 +348,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   registerRestRoutes(app, { service, host: apiHost, dispatch: dispatchOptions });
 
-  app.post<{ Params: { method: string } }>('/api/:method', async (request, reply) => {
-    const input = request.body === undefined || request.body === null ? undefined : request.body;
-    const envelope = await dispatch(request.params.method, input);
-    if (envelope.ok) return reply.status(200).send(envelope.value);
-    return reply.status(httpStatusFor(envelope.error.code)).send(errorBody(envelope.error));
-  });
+  app.post<{ Params: { method: string } }>(
+    '/api/:method',
+    { config: { writes: 'per-method' } satisfies RouteConfig },
+    async (request, reply) => {
+      const input = request.body === undefined || request.body === null ? undefined : request.body;
+      const envelope = await dispatch(request.params.method, input);
+      if (envelope.ok) return reply.status(200).send(envelope.value);
+      return reply.status(httpStatusFor(envelope.error.code)).send(errorBody(envelope.error));
+    },
+  );
 
   const eventsSocket = (socket: WebSocket) => {
     const send = (message: ServerMessage) => {

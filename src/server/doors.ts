@@ -16,7 +16,13 @@
  *   the login page. The cookie is HttpOnly (no script reads it) and
  *   SameSite=Strict (no other site's page sends it). Tokens and cookies are
  *   compared in constant time.
- * - Binding to anything but loopback without a token is refused.
+ * - The read-only token (`CATENA_API_READ_TOKEN`) opens the same doors, but
+ *   the request is marked `read`: whatever the contract declares `writes`
+ *   (launch, cancel, acknowledge, change rules or settings) answers 403
+ *   READ_ONLY. Its session cookie is derived from it, so the browser stays
+ *   read-only.
+ * - Binding to anything but loopback without a token is refused (the
+ *   service generates one in the data folder instead, see api-token.ts).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { hostname, networkInterfaces } from 'node:os';
@@ -59,6 +65,15 @@ export function tokenProblem(token: string): string | null {
   return null;
 }
 
+/** What a request may do: everything, or read only (the read-only token). */
+export type Access = 'full' | 'read';
+
+/** How a request proved its right: a bearer token, the session cookie, or none needed (no token). */
+export interface Credential {
+  via: 'bearer' | 'cookie' | 'open';
+  access: Access;
+}
+
 /** The refusal to listen on `host` with this token, or null when it is safe. */
 export function bindingProblem(host: string, token: string | null): string | null {
   if (token === null && !isLoopbackAddress(host)) {
@@ -87,6 +102,8 @@ export interface DoorOptions {
   allowedHosts?: readonly string[];
   /** the API token; null = none (only allowed on loopback) */
   token: string | null;
+  /** the read-only token (CATENA_API_READ_TOKEN); only with a full token */
+  readToken?: string | null;
 }
 
 function digest(value: string): Buffer {
@@ -110,19 +127,28 @@ function cookieValue(header: string | undefined, name: string): string | null {
 /** A refusal whatever the token (403 FORBIDDEN). */
 export type Refusal = { message: string };
 
+function sessionValue(token: string, access: Access): string {
+  // derived from the token, so that the cookie is not the token itself; the label keeps the two apart
+  const label = access === 'full' ? 'catena session v1' : 'catena read-only session v1';
+  return createHmac('sha256', token).update(label).digest('base64url');
+}
+
 export class Doors {
   readonly token: string | null;
+  readonly readToken: string | null;
   readonly #hosts: Set<string>;
-  readonly #session: string | null;
+  readonly #sessions: { value: string; access: Access }[];
 
   constructor(options: DoorOptions) {
     this.token = options.token;
+    this.readToken = options.readToken ?? null;
+    if (this.readToken !== null && this.token === null)
+      throw new Error('a read-only token needs the full API token too');
     this.#hosts = allowedHostnames(options.listenHost, options.allowedHosts ?? []);
-    // the cookie is derived from the token, so that it is not the token itself
-    this.#session =
-      options.token === null
-        ? null
-        : createHmac('sha256', options.token).update('catena session v1').digest('base64url');
+    this.#sessions = [];
+    if (this.token !== null) this.#sessions.push({ value: sessionValue(this.token, 'full'), access: 'full' });
+    if (this.readToken !== null)
+      this.#sessions.push({ value: sessionValue(this.readToken, 'read'), access: 'read' });
   }
 
   get hostnames(): string[] {
@@ -151,28 +177,37 @@ export class Doors {
     return null;
   }
 
-  /** How the request proves the token: 'bearer', 'cookie', 'none needed', or null (it does not). */
-  credential(request: FastifyRequest): 'bearer' | 'cookie' | 'open' | null {
-    if (this.token === null) return 'open';
+  /** How the request proves a token, and what it may do; null when it does not. */
+  credential(request: FastifyRequest): Credential | null {
+    if (this.token === null) return { via: 'open', access: 'full' };
     const auth = request.headers.authorization;
     if (typeof auth === 'string') {
       const m = /^Bearer[ ]+(\S+)\s*$/i.exec(auth);
-      return m && constantTimeEqual(m[1]!, this.token) ? 'bearer' : null;
+      const access = m ? this.tokenMatches(m[1]!) : null;
+      return access === null ? null : { via: 'bearer', access };
     }
     const cookie = cookieValue(request.headers.cookie, SESSION_COOKIE);
-    if (cookie !== null && this.#session !== null && constantTimeEqual(cookie, this.#session))
-      return 'cookie';
-    return null;
+    if (cookie === null) return null;
+    // every session is compared, so that the time does not tell which one matched
+    let access: Access | null = null;
+    for (const session of this.#sessions) {
+      if (constantTimeEqual(cookie, session.value) && access === null) access = session.access;
+    }
+    return access === null ? null : { via: 'cookie', access };
   }
 
-  tokenMatches(candidate: string): boolean {
-    return this.token !== null && constantTimeEqual(candidate, this.token);
+  /** What the token opens: 'full', 'read', or null (neither token). Both are compared, in constant time. */
+  tokenMatches(candidate: string): Access | null {
+    const full = this.token !== null && constantTimeEqual(candidate, this.token);
+    const read = this.readToken !== null && constantTimeEqual(candidate, this.readToken);
+    return full ? 'full' : read ? 'read' : null;
   }
 
-  /** The Set-Cookie value that lets this browser in (HttpOnly, SameSite=Strict, for this origin only). */
-  sessionCookie(secure: boolean): string {
-    if (this.#session === null) throw new Error('no API token: no session cookie');
-    return `${SESSION_COOKIE}=${this.#session}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+  /** The Set-Cookie value that lets this browser in with this access (HttpOnly, SameSite=Strict, this origin). */
+  sessionCookie(access: Access, secure: boolean): string {
+    const session = this.#sessions.find((s) => s.access === access);
+    if (!session) throw new Error(`no ${access} token: no session cookie`);
+    return `${SESSION_COOKIE}=${session.value}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
   }
 }
 

@@ -9,7 +9,8 @@
  * notes go to stderr.
  *
  * CATENA_API_TOKEN protects the API (and the interface: a browser enters it
- * once); it is required to listen anywhere but loopback. CATENA_ALLOWED_HOSTS
+ * once); off loopback without it, one is generated into the data folder.
+ * CATENA_API_READ_TOKEN reads but cannot launch, cancel or change. CATENA_ALLOWED_HOSTS
  * (comma-separated) adds the names this server is reached by, besides
  * loopback and the bound address.
  */
@@ -24,8 +25,9 @@ export const SERVE_USAGE = `usage: node src/server/main.ts [--db URL] [--port N]
   --static DIR     the built interface to serve at / (default: out/renderer)
 environment:
   CATENA_API_TOKEN     the API token (at least 16 characters): every API request and WebSocket must carry
-                       it as "Authorization: Bearer <token>"; a browser enters it once. Required unless
-                       the address is loopback.
+                       it as "Authorization: Bearer <token>"; a browser enters it once. Off loopback
+                       without it, one is generated into the data folder (file api-token, mode 0600)
+  CATENA_API_READ_TOKEN  a read-only token: reads, but cannot launch, cancel or change (403)
   CATENA_ALLOWED_HOSTS more host names this server answers to (comma-separated), e.g. its DNS name`;
 
 function fail(message: string): never {

@@ -65,6 +65,7 @@ function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, part: st
 
 interface BoundSpec<S> {
   input: z.ZodType;
+  writes: boolean;
   call(target: S, input: unknown): unknown;
   http?: HttpBinding<unknown>;
 }
@@ -83,6 +84,8 @@ export function registerRestRoutes(app: FastifyInstance, options: RestOptions): 
     app.route({
       method: binding.verb,
       url: fastifyPath(binding.path),
+      // the read-only token is refused what writes (app.ts, onRequest)
+      config: { writes: spec.writes },
       handler: async (request, reply) => {
         let input: unknown;
         try {

@@ -5,7 +5,10 @@
  *
  * - Configuration from the options, else the environment: CATENA_DB,
  *   CATENA_HOST, CATENA_PORT, CATENA_SCHEDULE, CATENA_API_TOKEN,
- *   CATENA_ALLOWED_HOSTS.
+ *   CATENA_API_READ_TOKEN, CATENA_ALLOWED_HOSTS.
+ * - Off loopback (or with a read-only token) and without CATENA_API_TOKEN,
+ *   the token is generated on the first start into the data folder (0600)
+ *   and read from there on later starts; its path is logged, not the token.
  * - Logs are JSON lines (fastify's pino) on stdout: one per request, one per
  *   launch started and finished, one per scheduler decision. The URL to open
  *   is printed on stdout too (`Catena is serving on http://…/`), the human
@@ -25,7 +28,9 @@ import { createHostLog } from '../core/log.ts';
 import { openCatenaService } from '../core/service/service.ts';
 import type { CatenaService } from '../core/service/types.ts';
 import { withDatabasePassword } from '../core/store/password.ts';
+import { apiTokenPath, loadOrCreateApiToken, TokenFileProblem } from './api-token.ts';
 import { buildServer, serverOptionsProblem } from './app.ts';
+import { isLoopbackAddress } from './doors.ts';
 import { cronProblem, Scheduler } from './scheduler.ts';
 
 /** A configuration this host cannot serve, said in one sentence (exit 2). */
@@ -46,6 +51,10 @@ export interface ServeConfig {
   schedule: string | null;
   staticDir: string;
   apiToken: string | null;
+  /** CATENA_API_READ_TOKEN: reads, never launches, cancels or changes */
+  readToken: string | null;
+  /** where the API token was read from or generated into; null when it came from CATENA_API_TOKEN or there is none */
+  tokenFile: { path: string; created: boolean } | null;
   allowedHosts: string[];
 }
 
@@ -65,14 +74,27 @@ export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = p
     if (problem) throw new ServeRefusal(problem);
   }
   const staticDir = flags.staticDir ?? fileURLToPath(new URL('../../out/renderer', import.meta.url));
-  const apiToken = env.CATENA_API_TOKEN || null;
+  const readToken = env.CATENA_API_READ_TOKEN || null;
+  let apiToken = env.CATENA_API_TOKEN || null;
+  let tokenFile: ServeConfig['tokenFile'] = null;
+  if (apiToken === null && (!isLoopbackAddress(listenHost) || readToken !== null)) {
+    // a token is needed and none is given: the one in the data folder, generated on the first start
+    try {
+      const stored = loadOrCreateApiToken(apiTokenPath(env));
+      apiToken = stored.token;
+      tokenFile = { path: stored.path, created: stored.created };
+    } catch (error) {
+      if (error instanceof TokenFileProblem) throw new ServeRefusal(error.message);
+      throw error;
+    }
+  }
   const allowedHosts = (env.CATENA_ALLOWED_HOSTS ?? '')
     .split(',')
     .map((h) => h.trim())
     .filter((h) => h !== '');
-  const problem = serverOptionsProblem({ listenHost, apiToken });
+  const problem = serverOptionsProblem({ listenHost, apiToken, readToken });
   if (problem) throw new ServeRefusal(problem);
-  return { db, listenHost, port, schedule, staticDir, apiToken, allowedHosts };
+  return { db, listenHost, port, schedule, staticDir, apiToken, readToken, tokenFile, allowedHosts };
 }
 
 export interface RunningServer {
@@ -139,6 +161,7 @@ export async function startServer(
     listenHost: config.listenHost,
     allowedHosts: config.allowedHosts,
     apiToken: config.apiToken,
+    readToken: config.readToken,
     version,
     logLevel: 'info',
     requestLog: true,
@@ -249,11 +272,24 @@ export async function startServer(
   const url = `http://${shownHost}:${actualPort}/`;
   const info = service.info();
   process.stderr.write(`catena serve: ${info.kind} ${info.location}\n`);
+  if (config.tokenFile !== null) {
+    app.log.info(
+      { event: 'api-token', file: config.tokenFile.path, created: config.tokenFile.created },
+      config.tokenFile.created ? 'API token generated' : 'API token read',
+    );
+  }
   process.stderr.write(
     config.apiToken === null
       ? 'catena serve: no API token (loopback only)\n'
-      : 'catena serve: the API needs its token (CATENA_API_TOKEN); a browser asks for it once\n',
+      : config.tokenFile === null
+        ? 'catena serve: the API needs its token (CATENA_API_TOKEN); a browser asks for it once\n'
+        : `catena serve: the API needs its token, ${config.tokenFile.created ? 'generated into' : 'read from'} ` +
+          `${config.tokenFile.path} (set CATENA_API_TOKEN to choose it); a browser asks for it once\n`,
   );
+  if (config.readToken !== null)
+    process.stderr.write(
+      'catena serve: the read-only token (CATENA_API_READ_TOKEN) reads but cannot launch\n',
+    );
   const active = scheduler as Scheduler | null;
   if (active) {
     const next = active.view().nextRun;

@@ -29,7 +29,8 @@ export function registerServe(program: Command): void {
     .option('--static <dir>', 'the built interface to serve at / (default: out/renderer)')
     .addHelpText(
       'after',
-      '\nEnvironment: CATENA_API_TOKEN (required off loopback), CATENA_ALLOWED_HOSTS (more Host names).\n' +
+      '\nEnvironment: CATENA_API_TOKEN (off loopback without it, one is generated into the data folder),\n' +
+        'CATENA_API_READ_TOKEN (reads, cannot launch or cancel), CATENA_ALLOWED_HOSTS (more Host names).\n' +
         'Logs: JSON lines on stdout, one per request and per launch.',
     )
     .action(async (options: ServeOptions) => {
