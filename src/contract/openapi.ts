@@ -51,7 +51,9 @@ schemas that validate every request.
 \`Origin\` header must come from this origin. When the server has an API token (\`CATENA_API_TOKEN\`;
 required off loopback), every \`/api\`, \`/trigger\` and \`/status\` request and every WebSocket upgrade
 carries \`Authorization: Bearer <token>\` (the console in a browser uses the session cookie it gets by
-entering the token once).
+entering the token once). Off loopback without \`CATENA_API_TOKEN\`, the service generates one into its
+data folder (file \`api-token\`, mode 0600). The read-only token (\`CATENA_API_READ_TOKEN\`) reads: an
+operation marked \`x-catena-writes: true\` (launch, cancel, …) answers it 403 \`READ_ONLY\`.
 
 **Errors** are \`{"error": {"code", "message", "subject"?}}\` with a sentence for the operator; never a
 stack trace or SQL. Malformed requests get 400.
@@ -125,11 +127,15 @@ function parameters(set: SchemaSet, schema: z.ZodType | undefined, where: 'path'
   });
 }
 
-function errorResponses(binding: Pick<HttpBinding, 'errors' | 'conflict'>, errorBody: JsonObject) {
+function errorResponses(
+  binding: Pick<HttpBinding, 'errors' | 'conflict'>,
+  errorBody: JsonObject,
+  writes = false,
+) {
   const out: Record<string, JsonObject> = {
     400: ref('BadRequest'),
     401: ref('Unauthorized'),
-    403: ref('Forbidden'),
+    403: ref(writes ? 'ForbiddenOrReadOnly' : 'Forbidden'),
   };
   for (const [status, description] of Object.entries(binding.errors ?? {})) {
     const schema =
@@ -153,10 +159,13 @@ export function buildOpenApi(options: OpenApiOptions): OpenApiDocument {
   };
 
   // the declared REST routes
-  const bound: { summary: string; input: z.ZodType; output: z.ZodType; http?: HttpBinding<unknown> }[] = [
-    ...Object.values(methods),
-    ...Object.values(apiMethods),
-  ];
+  const bound: {
+    summary: string;
+    input: z.ZodType;
+    output: z.ZodType;
+    writes: boolean;
+    http?: HttpBinding<unknown>;
+  }[] = [...Object.values(methods), ...Object.values(apiMethods)];
   for (const spec of bound) {
     const binding = spec.http;
     if (!binding) continue;
@@ -176,8 +185,10 @@ export function buildOpenApi(options: OpenApiOptions): OpenApiDocument {
             exampleMap(examples.map((e) => ({ summary: e.summary, value: e.response }))),
           ),
         },
-        ...errorResponses(binding, errorBody),
+        ...errorResponses(binding, errorBody, spec.writes),
       },
+      // the read-only token (CATENA_API_READ_TOKEN) is refused it
+      'x-catena-writes': spec.writes,
     };
     if (binding.body) {
       operation.requestBody = {
@@ -213,8 +224,10 @@ export function buildOpenApi(options: OpenApiOptions): OpenApiDocument {
             },
           },
           errorBody,
+          spec.writes,
         ),
       },
+      'x-catena-writes': spec.writes,
     });
   }
 
@@ -359,6 +372,18 @@ export function buildOpenApi(options: OpenApiOptions): OpenApiDocument {
           description: 'a foreign Origin or an unknown Host name (refused whatever the token)',
           content: json(errorBody, errorExample('FORBIDDEN', 'requests from another origin are refused')),
         },
+        ForbiddenOrReadOnly: {
+          description:
+            'a foreign Origin or an unknown Host name (FORBIDDEN); or the read-only token ' +
+            '(CATENA_API_READ_TOKEN) on a route that launches, cancels or changes something (READ_ONLY)',
+          content: json(
+            errorBody,
+            errorExample(
+              'READ_ONLY',
+              'the read-only API token (CATENA_API_READ_TOKEN) cannot launch, cancel, acknowledge or change settings; this needs CATENA_API_TOKEN',
+            ),
+          ),
+        },
         Unexpected: {
           description: 'a bug: logged with its stack on the server, never sent',
           content: json(
@@ -371,7 +396,9 @@ export function buildOpenApi(options: OpenApiOptions): OpenApiDocument {
         bearer: {
           type: 'http',
           scheme: 'bearer',
-          description: 'CATENA_API_TOKEN; needed when the server has one (always off loopback)',
+          description:
+            'CATENA_API_TOKEN (everything), or CATENA_API_READ_TOKEN (only operations without x-catena-writes); ' +
+            'needed when the server has a token (always off loopback)',
         },
         session: {
           type: 'apiKey',

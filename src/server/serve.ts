@@ -173,6 +173,12 @@ export async function startServer(
             return scheduler;
           },
   });
+  if (config.tokenFile !== null) {
+    app.log.info(
+      { event: 'api-token', file: config.tokenFile.path, created: config.tokenFile.created },
+      config.tokenFile.created ? 'API token generated' : 'API token read',
+    );
+  }
   const offLaunchLog = service.onEvent((event) => {
     if (event.type === 'launch-started') {
       app.log.info(
@@ -272,12 +278,6 @@ export async function startServer(
   const url = `http://${shownHost}:${actualPort}/`;
   const info = service.info();
   process.stderr.write(`catena serve: ${info.kind} ${info.location}\n`);
-  if (config.tokenFile !== null) {
-    app.log.info(
-      { event: 'api-token', file: config.tokenFile.path, created: config.tokenFile.created },
-      config.tokenFile.created ? 'API token generated' : 'API token read',
-    );
-  }
   process.stderr.write(
     config.apiToken === null
       ? 'catena serve: no API token (loopback only)\n'

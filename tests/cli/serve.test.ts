@@ -6,7 +6,7 @@
  * exits 0.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,14 @@ const tmp = mkdtempSync(join(tmpdir(), 'catena-serve-'));
 const sqliteDb = `sqlite:${join(tmp, 'demo.db')}`;
 const db = sqliteDb;
 const env: NodeJS.ProcessEnv = { ...process.env, CATENA_HOME: join(tmp, 'home') };
-for (const name of ['CATENA_DB', 'CATENA_HOST', 'CATENA_PORT', 'CATENA_SCHEDULE', 'CATENA_API_TOKEN']) {
+for (const name of [
+  'CATENA_DB',
+  'CATENA_HOST',
+  'CATENA_PORT',
+  'CATENA_SCHEDULE',
+  'CATENA_API_TOKEN',
+  'CATENA_API_READ_TOKEN',
+]) {
   delete env[name];
 }
 
@@ -172,6 +179,47 @@ describe('catena serve', () => {
     }
   }, 60_000);
 
+  it('off loopback without CATENA_API_TOKEN: generates a token into the data folder (0600), logs its path, reuses it', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'catena-serve-home-'));
+    try {
+      const tokens: string[] = [];
+      for (const start of [1, 2]) {
+        const served = await serve(['--host', '0.0.0.0', '--port', '0'], {
+          CATENA_DB: db,
+          CATENA_HOME: home,
+        });
+        try {
+          const file = join(home, 'api-token');
+          expect(statSync(file).mode & 0o777).toBe(0o600);
+          const token = readFileSync(file, 'utf8').trim();
+          tokens.push(token);
+          const deadline = Date.now() + 10_000;
+          let line = jsonLines(served.stdout()).find((l) => l.event === 'api-token');
+          while (line === undefined && Date.now() < deadline) {
+            await new Promise((r) => setTimeout(r, 50));
+            line = jsonLines(served.stdout()).find((l) => l.event === 'api-token');
+          }
+          expect(line).toMatchObject({ file, created: start === 1 });
+          expect(served.stdout() + served.stderr()).not.toContain(token);
+          expect(served.stderr()).toContain(file);
+          const port = new URL(served.url).port;
+          const without = await fetch(`http://127.0.0.1:${port}/api/v1/chains`);
+          expect(without.status).toBe(401);
+          const withToken = await fetch(`http://127.0.0.1:${port}/api/v1/chains`, {
+            headers: { authorization: `Bearer ${token}` },
+          });
+          expect(withToken.status).toBe(200);
+        } finally {
+          served.child.kill('SIGTERM');
+          expect((await served.exit).code).toBe(0);
+        }
+      }
+      expect(tokens[1]).toBe(tokens[0]);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('refuses what it cannot serve, with a sentence and exit 2', () => {
     const run = (args: string[], extra: Record<string, string> = {}) =>
       spawnSync(process.execPath, [join(root, 'bin', 'catena.js'), 'serve', '--db', db, ...args], {
@@ -179,9 +227,12 @@ describe('catena serve', () => {
         env: { ...env, ...extra },
         timeout: 60_000,
       });
-    const open = run(['--host', '0.0.0.0', '--port', '0']);
+    const open = run(['--port', '0'], {
+      CATENA_API_READ_TOKEN: 'same-token-0123456789',
+      CATENA_API_TOKEN: 'same-token-0123456789',
+    });
     expect(open.status).toBe(2);
-    expect(open.stderr).toMatch(/without an API token/);
+    expect(open.stderr).toMatch(/CATENA_API_READ_TOKEN must differ from CATENA_API_TOKEN/);
     const cron = run(['--port', '0', '--schedule', 'every tuesday']);
     expect(cron.status).toBe(2);
     expect(cron.stderr).toMatch(/not a cron expression/);
