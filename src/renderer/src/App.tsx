@@ -350,6 +350,7 @@ export function App({ connection }: { connection: Connection }) {
               version={versionOf(focusedLabel)}
               tab={tab}
               onTab={setTab}
+              live={connection.live}
             />
           ) : (
             <p className="muted">Select a chain in the stations table to see its results.</p>

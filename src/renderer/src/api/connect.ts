@@ -5,21 +5,26 @@
 import { type CatenaClient, type ConnectionState, createClient } from '../../../contract/client.ts';
 import { httpTransport } from './http.ts';
 import { ipcTransport } from './ipc.ts';
+import { eventsLive, type LiveSubscribe, streamLive } from './live.ts';
 
 export interface Connection {
   client: CatenaClient;
   /** events stream state (always open over IPC) */
   state(): ConnectionState;
   onStateChange(listener: (state: ConnectionState) => void): () => void;
+  /** a chain's live values: /api/v1/stream in a browser, the engine's events over IPC in the app */
+  live: LiveSubscribe;
 }
 
 export function connect(): Connection {
   const onInvalid = (message: string) => console.warn(message);
   if (window.catena) {
+    const client = createClient(ipcTransport(window.catena), onInvalid);
     return {
-      client: createClient(ipcTransport(window.catena), onInvalid),
+      client,
       state: () => 'open',
       onStateChange: () => () => {},
+      live: eventsLive(client, client.api),
     };
   }
   const transport = httpTransport(window.location.origin);
@@ -27,5 +32,6 @@ export function connect(): Connection {
     client: createClient(transport, onInvalid),
     state: () => transport.state,
     onStateChange: (listener) => transport.onStateChange(listener),
+    live: streamLive(window.location.origin),
   };
 }

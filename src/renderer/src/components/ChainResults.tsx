@@ -2,6 +2,7 @@ import { type KeyboardEvent, lazy, memo, Suspense, useMemo, useRef, useState } f
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey } from '../../../contract/types.ts';
 import { chainLabel } from '../../../contract/types.ts';
+import type { LiveSubscribe } from '../api/live.ts';
 import { fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { EventsTable } from './EventsTable.tsx';
@@ -13,14 +14,16 @@ const TimeSeriesCharts = lazy(() =>
 );
 const ProfileChart = lazy(() => import('./ProfileChart.tsx').then((m) => ({ default: m.ProfileChart })));
 const QualityPanel = lazy(() => import('./QualityPanel.tsx').then((m) => ({ default: m.QualityPanel })));
+const LiveView = lazy(() => import('./LiveView.tsx').then((m) => ({ default: m.LiveView })));
 
-export type ResultsTab = 'series' | 'profile' | 'events' | 'runs' | 'quality';
+export type ResultsTab = 'series' | 'profile' | 'events' | 'runs' | 'quality' | 'live';
 const TABS: { id: ResultsTab; label: string }[] = [
   { id: 'series', label: 'Time series' },
   { id: 'profile', label: 'Profile' },
   { id: 'events', label: 'Alarm events' },
   { id: 'runs', label: 'Runs' },
   { id: 'quality', label: 'Data quality' },
+  { id: 'live', label: 'Live' },
 ];
 
 /**
@@ -39,6 +42,8 @@ export const ChainResults = memo(function ChainResults(props: {
   version: number;
   tab: ResultsTab;
   onTab(tab: ResultsTab): void;
+  /** the chain's live values (the Live tab) */
+  live: LiveSubscribe;
 }) {
   const { api, version, last, tab, onTab } = props;
   const key = useMemo(
@@ -155,6 +160,9 @@ export const ChainResults = memo(function ChainResults(props: {
           {tab === 'events' ? <EventsTable api={api} chainKey={key} version={version} /> : null}
           {tab === 'runs' ? <RunsTable api={api} chainKey={key} version={version} /> : null}
           {tab === 'quality' ? <QualityPanel api={api} chainKey={key} version={version} /> : null}
+          {tab === 'live' ? (
+            <LiveView api={api} live={props.live} chainKey={key} last={last} version={version} />
+          ) : null}
         </Suspense>
         {latest.error ? (
           <p className="error-text" role="alert">

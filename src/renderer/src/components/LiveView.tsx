@@ -1,0 +1,357 @@
+import { memo, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import type { ConnectionState } from '../../../contract/client.ts';
+import type { CatenaApi } from '../../../contract/methods.ts';
+import type { ChainKey } from '../../../contract/types.ts';
+import type { LiveRow, LiveSubscribe } from '../api/live.ts';
+import { AXIS_PROPS, COLORS, tickNumber } from '../chart.ts';
+import { errorMessage, fmtNum, fmtTime, fmtTimeShort } from '../format.ts';
+import { ChartBox } from './ChartBox.tsx';
+
+/** The windows offered, in hours of data before the newest elaborated timestamp. */
+const WINDOWS = [3, 12, 24, 72] as const;
+const DEFAULT_HOURS = 12;
+/** rows read for the window at most (72 h of 50 nodes at 1-minute sampling is 216 000) */
+const HISTORY_LIMIT = 250_000;
+
+type Metric = 'alphaX' | 'alphaY' | 'temperature';
+const PANELS: { metric: Metric; title: string; unit: string }[] = [
+  { metric: 'alphaX', title: 'αX', unit: '°' },
+  { metric: 'alphaY', title: 'αY', unit: '°' },
+  { metric: 'temperature', title: 'Temperature', unit: '°C' },
+];
+
+interface Point {
+  t: number;
+  alphaX: number | null;
+  alphaY: number | null;
+  temperature: number | null;
+}
+
+interface State {
+  /** per node, its points in time order */
+  nodes: ReadonlyMap<number, readonly Point[]>;
+  newest: number | null;
+  /** live messages that brought rows */
+  updates: number;
+  /** when the last of them came (ms) */
+  updatedAt: number | null;
+}
+
+type Action =
+  | { type: 'history'; rows: LiveRow[] }
+  | { type: 'live'; rows: LiveRow[]; at: number }
+  | { type: 'reset' };
+
+const EMPTY: State = { nodes: new Map(), newest: null, updates: 0, updatedAt: null };
+
+function point(row: LiveRow): Point {
+  return { t: row.timestamp, alphaX: row.alphaX, alphaY: row.alphaY, temperature: row.temperature };
+}
+
+/** Rows merged into per-node series: a newer point is appended, one of the same time replaces it. */
+function merge(nodes: ReadonlyMap<number, readonly Point[]>, rows: LiveRow[]): Map<number, readonly Point[]> {
+  const out = new Map(nodes);
+  const touched = new Map<number, Point[]>();
+  for (const row of [...rows].sort((a, b) => a.timestamp - b.timestamp)) {
+    let list = touched.get(row.nodeIndex);
+    if (!list) {
+      list = [...(out.get(row.nodeIndex) ?? [])];
+      touched.set(row.nodeIndex, list);
+    }
+    const last = list[list.length - 1];
+    if (last === undefined || last.t < row.timestamp) list.push(point(row));
+    else if (last.t === row.timestamp) list[list.length - 1] = point(row);
+    // an older row (a re-elaboration rewriting the past) comes with the reload at the run's end
+  }
+  for (const [node, list] of touched) out.set(node, list);
+  return out;
+}
+
+function newestOf(nodes: ReadonlyMap<number, readonly Point[]>): number | null {
+  let newest: number | null = null;
+  for (const list of nodes.values()) {
+    const t = list[list.length - 1]?.t;
+    if (t !== undefined && (newest === null || t > newest)) newest = t;
+  }
+  return newest;
+}
+
+function reducer(state: State, action: Action): State {
+  switch (action.type) {
+    case 'reset':
+      return EMPTY;
+    case 'history': {
+      // the window read again; live rows that came meanwhile and are newer stay
+      const fresh = merge(new Map(), action.rows);
+      const kept: LiveRow[] = [];
+      for (const [node, list] of state.nodes) {
+        const after = fresh.get(node)?.at(-1)?.t ?? Number.NEGATIVE_INFINITY;
+        for (const p of list) if (p.t > after) kept.push(liveRow(node, p));
+      }
+      const nodes = merge(fresh, kept);
+      return { ...state, nodes, newest: newestOf(nodes) };
+    }
+    case 'live': {
+      const nodes = merge(state.nodes, action.rows);
+      return { nodes, newest: newestOf(nodes), updates: state.updates + 1, updatedAt: action.at };
+    }
+  }
+}
+
+function liveRow(nodeIndex: number, p: Point): LiveRow {
+  return {
+    nodeIndex,
+    timestamp: p.t,
+    alphaX: p.alphaX,
+    alphaY: p.alphaY,
+    temperature: p.temperature,
+    dispX: null,
+    dispY: null,
+    cumX: null,
+    cumY: null,
+    cumR: null,
+    velR: null,
+    flags: 0,
+  };
+}
+
+/** Node 1 (the head) cyan → the deepest node orange: the chart reads top to bottom. */
+function nodeColor(position: number, count: number): string {
+  const f = count <= 1 ? 0 : position / (count - 1);
+  return `hsl(${Math.round(195 - 170 * f)} 75% ${Math.round(62 - 8 * f)}%)`;
+}
+
+/**
+ * The Live view of a chain: the last hours of αX, αY and temperature of
+ * every node, moving on as runs commit. The window is read once (and again
+ * when a run of the chain ends); then the live feed (api/live.ts) appends
+ * the rows each commit brings. Nothing polls.
+ */
+export function LiveView(props: {
+  api: CatenaApi;
+  live: LiveSubscribe;
+  chainKey: ChainKey;
+  /** the chain's newest elaborated timestamp when the page loaded it */
+  last: number | null;
+  /** bumped when a run of this chain ended: the window is read again */
+  version: number;
+}) {
+  const { api, live, chainKey, last, version } = props;
+  const [hours, setHours] = useState<number>(DEFAULT_HOURS);
+  const [state, dispatch] = useReducer(reducer, EMPTY);
+  const [feed, setFeed] = useState<ConnectionState>('connecting');
+  const [error, setError] = useState<string | null>(null);
+  const newest = useRef<number | null>(null);
+  newest.current = state.newest;
+
+  // the window: read at start, when it changes, and when a run of the chain ended (version)
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version is the reason to read again
+  useEffect(() => {
+    let current = true;
+    const anchor = Math.max(newest.current ?? Number.NEGATIVE_INFINITY, last ?? Number.NEGATIVE_INFINITY);
+    if (!Number.isFinite(anchor)) return;
+    api.series({ key: chainKey, from: anchor - hours * 3600, to: null, limit: HISTORY_LIMIT }).then(
+      (s) => {
+        if (!current) return;
+        const rows: LiveRow[] = [];
+        for (let i = 0; i < s.length; i++) {
+          rows.push({
+            nodeIndex: s.nodeIndex[i]!,
+            timestamp: s.timestamp[i]!,
+            alphaX: s.alphaX[i]!,
+            alphaY: s.alphaY[i]!,
+            temperature: s.temperature[i]!,
+            dispX: null,
+            dispY: null,
+            cumX: null,
+            cumY: null,
+            cumR: null,
+            velR: null,
+            flags: s.flags[i]!,
+          });
+        }
+        dispatch({ type: 'history', rows });
+      },
+      (reason: unknown) => current && setError(errorMessage(reason)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, chainKey, hours, last, version]);
+
+  // the live feed of the chain
+  useEffect(
+    () =>
+      live(
+        chainKey,
+        {
+          onRows: (rows) => dispatch({ type: 'live', rows, at: Date.now() }),
+          onState: setFeed,
+          onError: setError,
+        },
+        () => newest.current,
+      ),
+    [live, chainKey],
+  );
+
+  const from = state.newest === null ? null : state.newest - hours * 3600;
+  const nodeIndexes = useMemo(() => [...state.nodes.keys()].sort((a, b) => a - b), [state.nodes]);
+
+  // one row per timestamp, one column per node: what the charts draw
+  const points = useMemo(() => {
+    if (from === null) return [];
+    const byTime = new Map<number, Record<string, number | null>>();
+    for (const [node, list] of state.nodes) {
+      for (const p of list) {
+        if (p.t < from) continue;
+        let row = byTime.get(p.t);
+        if (!row) {
+          row = { t: p.t };
+          byTime.set(p.t, row);
+        }
+        row[`x${node}`] = p.alphaX;
+        row[`y${node}`] = p.alphaY;
+        row[`t${node}`] = p.temperature;
+      }
+    }
+    return [...byTime.values()].sort((a, b) => a.t! - b.t!);
+  }, [state.nodes, from]);
+
+  const latest = nodeIndexes.map((node) => {
+    const list = state.nodes.get(node)!;
+    return { node, point: list[list.length - 1]! };
+  });
+
+  return (
+    <div className="live" data-testid="live-view">
+      <div className="toolbar">
+        <label>
+          Window{' '}
+          <select value={hours} onChange={(e) => setHours(Number(e.target.value))} aria-label="Window">
+            {WINDOWS.map((h) => (
+              <option key={h} value={h}>
+                last {h} h
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className={`live-state live-${feed}`} data-testid="live-state" data-state={feed}>
+          {feed === 'open' ? '● live' : feed === 'connecting' ? '○ connecting…' : '○ disconnected, retrying'}
+        </span>
+        <span className="muted small">
+          newest{' '}
+          <span className="mono" data-testid="live-newest" data-timestamp={state.newest ?? ''}>
+            {fmtTime(state.newest)}
+          </span>{' '}
+          ·{' '}
+          <span data-testid="live-updates" data-count={state.updates}>
+            {state.updates} live update{state.updates === 1 ? '' : 's'}
+          </span>
+          {state.updatedAt !== null
+            ? ` (last at ${new Date(state.updatedAt).toISOString().slice(11, 19)} UTC)`
+            : ''}
+          {' · '}
+          {nodeIndexes.length} nodes, node 1{' '}
+          <span className="swatch" style={{ background: nodeColor(0, 2) }} /> → deepest{' '}
+          <span className="swatch" style={{ background: nodeColor(1, 2) }} />
+        </span>
+        {error ? (
+          <span className="error-text" role="alert">
+            {error}
+          </span>
+        ) : null}
+      </div>
+      {state.newest === null ? (
+        <p className="muted">
+          {last === null
+            ? 'This chain has no elaborated rows yet: they appear here as soon as a run commits them.'
+            : 'loading…'}
+        </p>
+      ) : (
+        <>
+          <div className="chart-grid live-grid">
+            {PANELS.map((panel) => (
+              <LivePanel key={panel.metric} panel={panel} points={points} nodes={nodeIndexes} />
+            ))}
+          </div>
+          <div className="table-wrap live-table-wrap">
+            <table className="grid-table" data-testid="live-table">
+              <thead>
+                <tr>
+                  <th className="num">Node</th>
+                  <th>Newest</th>
+                  <th className="num">αX [°]</th>
+                  <th className="num">αY [°]</th>
+                  <th className="num">T [°C]</th>
+                </tr>
+              </thead>
+              <tbody>
+                {latest.map(({ node, point: p }) => (
+                  <tr key={node} data-node={node} data-timestamp={p.t}>
+                    <td className="num">
+                      <span
+                        className="swatch"
+                        style={{ background: nodeColor(nodeIndexes.indexOf(node), nodeIndexes.length) }}
+                      />{' '}
+                      {node}
+                    </td>
+                    <td className="mono">{fmtTime(p.t)}</td>
+                    <td className="num">{fmtNum(p.alphaX, 3)}</td>
+                    <td className="num">{fmtNum(p.alphaY, 3)}</td>
+                    <td className="num">{fmtNum(p.temperature, 1)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+/** One metric, a line per node; drawn again only when its points change. */
+const LivePanel = memo(function LivePanel(props: {
+  panel: (typeof PANELS)[number];
+  points: Record<string, number | null>[];
+  nodes: number[];
+}) {
+  const { panel, points, nodes } = props;
+  const prefix = panel.metric === 'alphaX' ? 'x' : panel.metric === 'alphaY' ? 'y' : 't';
+  return (
+    <ChartBox testId={`live-chart-${panel.metric}`}>
+      <div className="chart-title">
+        {panel.title} <span className="muted">[{panel.unit}]</span>
+      </div>
+      <div className="chart-plot live-plot">
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={points} margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
+            <CartesianGrid stroke={COLORS.grid} strokeDasharray="2 3" />
+            <XAxis
+              dataKey="t"
+              type="number"
+              domain={['dataMin', 'dataMax']}
+              tickFormatter={(t: number) => fmtTimeShort(t)}
+              {...AXIS_PROPS}
+              minTickGap={40}
+            />
+            <YAxis width={56} {...AXIS_PROPS} domain={['auto', 'auto']} tickFormatter={tickNumber} />
+            {nodes.map((node, i) => (
+              <Line
+                key={node}
+                dataKey={`${prefix}${node}`}
+                name={`node ${node}`}
+                stroke={nodeColor(i, nodes.length)}
+                dot={false}
+                strokeWidth={1}
+                isAnimationActive={false}
+                connectNulls
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+    </ChartBox>
+  );
+});
