@@ -32,7 +32,7 @@ interface State {
   /** per node, its points in time order */
   nodes: ReadonlyMap<number, readonly Point[]>;
   newest: number | null;
-  /** live messages that brought rows */
+  /** live messages with rows newer than the view had when it opened (not the values sent on subscribing) */
   updates: number;
   /** when the last of them came (ms) */
   updatedAt: number | null;
@@ -40,7 +40,8 @@ interface State {
 
 type Action =
   | { type: 'history'; rows: LiveRow[] }
-  | { type: 'live'; rows: LiveRow[]; at: number }
+  /** floor: the newest timestamp when the view opened (rows not after it are nothing new) */
+  | { type: 'live'; rows: LiveRow[]; at: number; floor: number | null }
   | { type: 'reset' };
 
 const EMPTY: State = { nodes: new Map(), newest: null, updates: 0, updatedAt: null };
@@ -94,6 +95,10 @@ function reducer(state: State, action: Action): State {
     }
     case 'live': {
       const nodes = merge(state.nodes, action.rows);
+      const floor = action.floor ?? Number.NEGATIVE_INFINITY;
+      if (!action.rows.some((r) => r.timestamp > floor)) {
+        return { ...state, nodes, newest: newestOf(nodes) };
+      }
       return { nodes, newest: newestOf(nodes), updates: state.updates + 1, updatedAt: action.at };
     }
   }
@@ -144,6 +149,8 @@ export function LiveView(props: {
   const [error, setError] = useState<string | null>(null);
   const newest = useRef<number | null>(null);
   newest.current = state.newest;
+  // fixed at opening: the values the feed sends on subscribing are not an update
+  const openedAt = useRef(last);
 
   // the window: read at start, when it changes, and when a run of the chain ended (version)
   // biome-ignore lint/correctness/useExhaustiveDependencies: version is the reason to read again
@@ -186,7 +193,7 @@ export function LiveView(props: {
       live(
         chainKey,
         {
-          onRows: (rows) => dispatch({ type: 'live', rows, at: Date.now() }),
+          onRows: (rows) => dispatch({ type: 'live', rows, at: Date.now(), floor: openedAt.current }),
           onState: setFeed,
           onError: setError,
         },
