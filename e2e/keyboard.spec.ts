@@ -102,11 +102,11 @@ test('a keyboard-only operator selects two chains, launches, opens results and c
   await expect(page.getByRole('tab', { name: 'Profile' })).toBeFocused();
   await expect(page.getByRole('tabpanel')).toHaveAttribute('aria-labelledby', 'results-tab-profile');
   await page.keyboard.press('End');
-  await expect(page.getByRole('tab', { name: 'Data quality' })).toBeFocused();
+  await expect(page.getByRole('tab', { name: 'Live' })).toBeFocused();
   await page.keyboard.press('ArrowRight');
   await expect(page.getByRole('tab', { name: 'Time series' })).toBeFocused();
   await page.keyboard.press('ArrowLeft');
-  await expect(page.getByRole('tab', { name: 'Data quality' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tab', { name: 'Live' })).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('Home');
   await expect(page.getByRole('tab', { name: 'Time series' })).toHaveAttribute('aria-selected', 'true');
   expect(

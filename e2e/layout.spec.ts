@@ -44,7 +44,7 @@ function controls(page: Page): Locator[] {
     launch.getByLabel('Concurrency'),
     launch.getByRole('button', { name: /^Elaborate \d+ chains?$/ }),
     page.getByRole('button', { name: 'Clear finished' }),
-    ...['Time series', 'Profile', 'Alarm events', 'Runs', 'Data quality'].map((name) =>
+    ...['Time series', 'Profile', 'Alarm events', 'Runs', 'Data quality', 'Live'].map((name) =>
       page.getByRole('tab', { name }),
     ),
   ];
@@ -93,6 +93,7 @@ for (const size of SIZES) {
       ['Alarm events', 'events'],
       ['Runs', 'runs'],
       ['Data quality', 'quality'],
+      ['Live', 'live'],
     ] as const) {
       await page.getByRole('tab', { name: tab }).click();
       await expect(page.getByTestId(`results-${screen}`)).toBeVisible();
