@@ -42,6 +42,7 @@ import { createApiHost, LaunchBoard } from './launches.ts';
 import { loginPage } from './login-page.ts';
 import { errorBody, registerRestRoutes } from './rest.ts';
 import { NO_SCHEDULE, type Scheduler } from './scheduler.ts';
+import { sharedReads } from './shared-reads.ts';
 import { StreamHub } from './stream.ts';
 
 export interface ServerOptions {
@@ -143,7 +144,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const { service } = options;
   const logUnexpected = options.logUnexpected ?? createHostLog('server').unexpected;
   const dispatchOptions = { isExpected: isCatenaError, logUnexpected };
-  const dispatch = createDispatcher(service, dispatchOptions);
+  // the chain overview, shared by concurrent and close requests (one read for many pollers)
+  const shared = sharedReads(service);
+  const dispatch = createDispatcher(shared.service, dispatchOptions);
   const doors = new Doors({
     listenHost: options.listenHost ?? '127.0.0.1',
     allowedHosts: options.allowedHosts,
@@ -185,6 +188,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logUnexpected,
   });
   app.addHook('onClose', async () => {
+    shared.close();
     hub.close();
     scheduler?.stop();
     board.close();
@@ -346,7 +350,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(docsHtml),
   );
 
-  registerRestRoutes(app, { service, host: apiHost, dispatch: dispatchOptions });
+  registerRestRoutes(app, { service: shared.service, host: apiHost, dispatch: dispatchOptions });
 
   app.post<{ Params: { method: string } }>(
     '/api/:method',

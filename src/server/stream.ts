@@ -225,13 +225,16 @@ export class StreamHub {
   }
 
   #onEvent(event: EngineEvent): void {
+    // one serialisation per event, whatever the number of clients (bench:service: 200 of them)
+    let text: string | null = null;
     for (const client of this.#clients) {
       if (!client.launches) continue;
       if (event.type === 'chain-progress' && this.#slow(client)) {
         client.dropped++;
         continue;
       }
-      this.#send(client, event);
+      text ??= JSON.stringify(event);
+      this.#sendText(client, text);
     }
     if (event.type === 'chain-progress') {
       const chain = this.#live.get(chainLabel(event));
