@@ -15,12 +15,12 @@
  *    chains, status, latest, runs, the launch: 10/s each);
  * 4. with no client again (a second baseline: the machine's drift).
  *
- * The clients and the REST load run in a child process, at a lower CPU
- * priority (`--nice`, default 10): they stand for other machines, so they
- * must not share the server's event loop, and should take from the engine
- * as little of this small machine's CPU as they can while keeping the REST
- * rate (the achieved rate is printed); what is measured is the server's cost
- * of serving them. It checks that every client received the `chain-finished` event
+ * The clients and the REST load run in a child process (`--nice N` lowers
+ * its priority): they stand for other machines, so they must not share the
+ * server's event loop; on one machine they still take CPU from the engine.
+ * Besides wall times, the server process's CPU seconds per launch are
+ * printed: what serving the clients cost the server, whatever else the
+ * machine runs (its load average is printed too). It checks that every client received the `chain-finished` event
  * of every chain, prints REST p50/p99 latency, and the loaded launch's wall
  * time against the mean baseline (target: within 1.3×). Prints one JSON
  * document on stdout, a summary on stderr; exits 1 when a client missed an
@@ -28,7 +28,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { setPriority, tmpdir } from 'node:os';
+import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
@@ -73,6 +73,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   ]);
 }
 
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -107,7 +109,17 @@ async function runClients(): Promise<void> {
         new Promise<void>((resolve, reject) => {
           socket.once('error', reject);
           socket.on('message', (data) => {
-            const message = JSON.parse(String(data)) as {
+            const text = String(data);
+            // the many messages are counted without parsing them (the clients' CPU is the machine's)
+            if (text.startsWith('{"type":"chain-progress"')) {
+              progressMessages++;
+              return;
+            }
+            if (text.startsWith('{"type":"live"')) {
+              liveMessages++;
+              return;
+            }
+            const message = JSON.parse(text) as {
               type: string;
               launchId?: string;
               result?: { controlUnitCode: string; chain: string };
@@ -231,16 +243,11 @@ async function runClients(): Promise<void> {
   let n = 0;
   function startRest(): void {
     restStarted = performance.now();
-    // `rps` per second as batches every 100 ms (timers are coarse under load)
-    const perTick = start.rps / 10;
-    let owed = 0;
+    // `rps` per second on average: each tick fires what the elapsed time owes (timers are coarse under load)
     timer = setInterval(() => {
-      owed += perTick;
-      while (owed >= 1) {
-        fire(n++);
-        owed--;
-      }
-    }, 100);
+      const owed = Math.floor(((performance.now() - restStarted) / 1000) * start.rps);
+      while (n < owed) fire(n++);
+    }, 50);
   }
   send({ type: 'ready' });
 }
@@ -254,7 +261,7 @@ async function runBench(): Promise<void> {
       days: { type: 'string', default: '7' },
       clients: { type: 'string', default: '200' },
       rps: { type: 'string', default: '50' },
-      nice: { type: 'string', default: '10' },
+      nice: { type: 'string', default: '0' },
     },
   });
   const shape: WorkloadShape = { ...WORKLOAD_30_DAYS, days: Number(values.days) };
@@ -301,6 +308,7 @@ async function runBench(): Promise<void> {
 
     /** A full launch of the 10 chains over HTTP; its wall time from the engine's launch-finished. */
     const launch = async (onStarted?: (launchId: string) => void) => {
+      const cpu0 = process.cpuUsage();
       const response = await fetch(new URL('api/v1/launches', base), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -327,7 +335,9 @@ async function runBench(): Promise<void> {
         'the launch',
       );
       if (finished.failed > 0) throw new Error(`${finished.failed} chain(s) of the launch did not succeed`);
-      return { launchId, ...finished };
+      const cpu = process.cpuUsage(cpu0);
+      // the server process's CPU during the launch: what serving the clients cost, whatever else runs on the machine
+      return { launchId, ...finished, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
     };
 
     const before = await launch();
@@ -336,10 +346,9 @@ async function runBench(): Promise<void> {
     const proc = fork(import.meta.filename, ['--role=clients'], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    // The clients stand for other machines: their process takes only the CPU the server leaves
-    // (on this 2-core machine they would otherwise compete with the engine for it).
     child = proc;
-    if (proc.pid !== undefined) {
+    // --nice: the clients' process takes less of the CPU the engine needs (they stand for other machines)
+    if (proc.pid !== undefined && Number(values.nice) !== 0) {
       try {
         setPriority(proc.pid, Number(values.nice));
       } catch {
@@ -420,8 +429,13 @@ async function runBench(): Promise<void> {
         liveMessagesPerClient: Math.round((report.liveMessages / report.clients) * 10) / 10,
       },
       clientsProcess: { nice: Number(values.nice), cpuSeconds: Math.round(report.cpuSeconds * 10) / 10 },
-      serverProcessCpuSeconds:
-        Math.round(((process.cpuUsage().user + process.cpuUsage().system) / 1e6) * 10) / 10,
+      serverCpuSecondsPerLaunch: {
+        baselineBefore: round1(before.cpuSeconds),
+        withClientsOnly: round1(socketsOnly.cpuSeconds),
+        withClientsAndRest: round1(loaded.cpuSeconds),
+        baselineAfter: round1(after.cpuSeconds),
+      },
+      machine: { cpus: cpus().length, loadAverage1m: round1(loadavg()[0]!) },
       rest: {
         requests: report.rest.requests,
         errors: report.rest.errors,
