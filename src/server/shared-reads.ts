@@ -7,9 +7,11 @@
  * connection, in front of the engine's writes (bench:service: at 10
  * requests/s on 504 000 raw rows, a launch did not finish in 5 minutes).
  * Here concurrent requests share one read (single flight), and an answer is
- * reused for `ttlMs` (default 1 s); the engine's `chain-finished` drops it,
- * so a run's result shows at once. Rows that another system adds show
- * within the ttl.
+ * reused for `ttlMs` (default 1 s) or twice as long as the read took,
+ * whichever is longer — so the overview never takes more than a third of
+ * the database's time, however many poll it; the engine's `chain-finished`
+ * drops it, so a run's result shows at once. Rows that another system adds
+ * show within that time.
  */
 import type { CatenaService } from '../core/service/types.ts';
 
@@ -23,20 +25,22 @@ export interface SharedReads {
 
 export function sharedReads(service: CatenaService, ttlMs = 1000): SharedReads {
   type Overview = Awaited<ReturnType<CatenaService['listChains']>>;
-  let current: { at: number; value: Promise<Overview> } | null = null;
+  let current: { at: number; keepMs: number; value: Promise<Overview> } | null = null;
   let reads = 0;
   const off = service.onEvent((event) => {
     if (event.type === 'chain-finished') current = null;
   });
   const listChains = (): Promise<Overview> => {
     // while the read runs every request waits for it; once answered, it serves for ttlMs
-    if (current && Date.now() - current.at < ttlMs) return current.value;
+    if (current && Date.now() - current.at < current.keepMs) return current.value;
     reads++;
-    const entry = { at: Number.POSITIVE_INFINITY, value: service.listChains() };
+    const started = Date.now();
+    const entry = { at: Number.POSITIVE_INFINITY, keepMs: ttlMs, value: service.listChains() };
     current = entry;
     entry.value.then(
       () => {
         entry.at = Date.now();
+        entry.keepMs = Math.max(ttlMs, 2 * (entry.at - started));
       },
       () => {
         // a failure is not kept: the next request tries again
