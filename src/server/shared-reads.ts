@@ -9,8 +9,8 @@
  * Here concurrent requests share one read (single flight), and an answer is
  * reused for `ttlMs` (default 1 s) or twice as long as the read took,
  * whichever is longer — so the overview never takes more than a third of
- * the database's time, however many poll it; the engine's `chain-finished`
- * drops it, so a run's result shows at once. Rows that another system adds
+ * the database's time, however many poll it; the engine's `launch-started`
+ * and `chain-finished` drop it, so a launch and a run's result show at once. Rows that another system adds
  * show within that time.
  */
 import type { CatenaService } from '../core/service/types.ts';
@@ -28,7 +28,8 @@ export function sharedReads(service: CatenaService, ttlMs = 1000): SharedReads {
   let current: { at: number; keepMs: number; value: Promise<Overview> } | null = null;
   let reads = 0;
   const off = service.onEvent((event) => {
-    if (event.type === 'chain-finished') current = null;
+    // a launch changes the chains' runs, a finished chain its rows: both show at once
+    if (event.type === 'launch-started' || event.type === 'chain-finished') current = null;
   });
   const listChains = (): Promise<Overview> => {
     // while the read runs every request waits for it; once answered, it serves for ttlMs
