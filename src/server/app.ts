@@ -144,9 +144,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const { service } = options;
   const logUnexpected = options.logUnexpected ?? createHostLog('server').unexpected;
   const dispatchOptions = { isExpected: isCatenaError, logUnexpected };
-  // the chain overview, shared by concurrent and close requests (one read for many pollers)
+  // GET /api/v1/chains: the overview shared by other systems' pollers (one read for many); the
+  // console's POST /api/listChains reads afresh (an operator who reloads sees a change made a moment ago)
   const shared = sharedReads(service);
-  const dispatch = createDispatcher(shared.service, dispatchOptions);
+  const dispatch = createDispatcher(service, dispatchOptions);
   const doors = new Doors({
     listenHost: options.listenHost ?? '127.0.0.1',
     allowedHosts: options.allowedHosts,

@@ -1,7 +1,7 @@
 /**
  * Reads that many clients ask for at once, answered by one database read.
  *
- * The chain overview (`GET /api/v1/chains`, `POST /api/listChains`) counts
+ * The chain overview of other systems (`GET /api/v1/chains`) counts
  * each chain's raw rows: its cost grows with the data, and a dashboard or
  * two polling it would keep the database busy — on SQLite, with its one
  * connection, in front of the engine's writes (bench:service: at 10
