@@ -51,6 +51,7 @@ export function httpStatusFor(code: WireError['code']): number {
     case 'CHAIN_RUNNING':
     case 'LAUNCH_ENDED':
     case 'CANCELLED':
+    case 'READ_ONLY':
       return 409;
     case 'CONNECTION_UNKNOWN_HOST':
     case 'CONNECTION_REFUSED':

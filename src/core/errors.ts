@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'LAUNCH_NOT_FOUND'
   | 'STORE_BUSY'
   | 'RULE_NOT_FOUND'
+  | 'READ_ONLY'
   | 'DATA_INVALID'
   | 'CANCELLED'
   | 'STORE_ERROR';

@@ -160,6 +160,8 @@ export interface SeriesQuery extends ChainKey {
   nodeIndex?: number;
   /** at most this many rows (newest kept when cut) */
   limit?: number;
+  /** also read each row's runId (ElaboratedColumns.runId) */
+  withRunIds?: boolean;
 }
 
 export interface FlagCountQuery {
@@ -215,7 +217,27 @@ export interface StoreInfo {
   /** URL without password */
   location: string;
   serverVersion: string;
+  /** opened read-only (an offline snapshot): every write is refused with READ_ONLY */
+  readOnly?: boolean;
 }
+
+/** One pass of `catena snapshot` into a snapshot file (table catena_snapshot_passes, created by the first pass). */
+export interface SnapshotPass {
+  passId: number;
+  /** the source's URL without password */
+  source: string;
+  /** the source database's clock when the pass began, epoch seconds */
+  takenAt: number;
+  /** the chains of the pass, as `CU001-A CU002-B` */
+  chains: string;
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
+  startedAt: number;
+  endedAt: number | null;
+  message: string | null;
+}
+
+export type SnapshotPassStart = Pick<SnapshotPass, 'source' | 'takenAt' | 'chains'>;
+export type SnapshotPassEnd = Pick<SnapshotPass, 'status' | 'message'>;
 
 export interface StoreSizes {
   /** raw rows per readRaw round trip */
@@ -302,6 +324,27 @@ export interface Store extends NotifyStore {
     to?: number | null;
     limit?: number;
   }): Promise<StoredAlarmEvent[]>;
+
+  // --- offline snapshots (src/core/export/snapshot.ts): rows, events and runs stored as the source has them
+  /** Upserts elaborated rows with each row's own runId (rows.runId is required). */
+  importElaborated(key: ChainKey, rows: ElaboratedColumns): Promise<void>;
+  /**
+   * Replaces the chain's events of [from, to] (null = unbounded) by `events`,
+   * every column as given: runId, createdAt, notification and acknowledgement.
+   */
+  importEvents(
+    key: ChainKey,
+    from: number | null,
+    to: number | null,
+    events: readonly StoredAlarmEvent[],
+  ): Promise<void>;
+  /** Upserts runs on their runId, every column as given (ids, times, status). */
+  importRuns(runs: readonly RunRecord[]): Promise<void>;
+  /** Records the start of a snapshot pass (creating catena_snapshot_passes when missing); returns its id. */
+  startSnapshotPass(pass: SnapshotPassStart): Promise<number>;
+  endSnapshotPass(passId: number, end: SnapshotPassEnd): Promise<void>;
+  /** The snapshot passes recorded in this database, newest first; [] when it is not a snapshot. */
+  listSnapshotPasses(): Promise<SnapshotPass[]>;
 
   // --- writing the inputs (demo site, benchmark workloads, tests)
   upsertStation(row: StationRow): Promise<void>;

@@ -7,7 +7,7 @@
 import type { Dialect, DialectSizes, KeyedRows } from '../dialect.ts';
 import type { Driver } from '../executor.ts';
 import type { SchemaState } from '../migrations.ts';
-import { CATENA_TABLES, INPUT_TABLES, SCHEMA_MIGRATIONS } from '../schema.ts';
+import { CATENA_SNAPSHOT_PASSES, CATENA_TABLES, INPUT_TABLES, SCHEMA_MIGRATIONS } from '../schema.ts';
 import { placeholders } from '../sql.ts';
 import { type BulkMethod, upsertRows } from './bulk.ts';
 import { mysqlDdl } from './ddl.ts';
@@ -94,7 +94,9 @@ export class MysqlDialect implements Dialect<MysqlConnection> {
   }
 
   async inspect(exec: MysqlConnection): Promise<SchemaState['tables']> {
-    const names = [...INPUT_TABLES, ...CATENA_TABLES, SCHEMA_MIGRATIONS].map((t) => t.name);
+    const names = [...INPUT_TABLES, ...CATENA_TABLES, SCHEMA_MIGRATIONS, CATENA_SNAPSHOT_PASSES].map(
+      (t) => t.name,
+    );
     const list = placeholders(names.length);
     const tables: SchemaState['tables'] = new Map();
     const tableOf = (name: unknown) => {

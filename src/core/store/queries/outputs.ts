@@ -89,7 +89,7 @@ async function spanEvents(
   return parseRows(existingEventSchema, rows, 'rsn_alarm_events', key);
 }
 
-const EVENT_COLUMNS = [
+export const EVENT_COLUMNS = [
   'controlUnitCode',
   'chain',
   'metric',
@@ -105,7 +105,7 @@ const EVENT_COLUMNS = [
   'acknowledgedBy',
   'ackNote',
 ];
-const EVENT_BATCH = 100;
+export const EVENT_BATCH = 100;
 
 const dbTimeOrNull = (t: number | null): string | null => (t === null ? null : formatDbTime(t));
 
