@@ -44,7 +44,15 @@ function service(overrides: Partial<CatenaService>): CatenaService {
     throw new Error('not used by this case');
   };
   return {
-    info: () => ({ kind: 'sqlite', location: 'sqlite:/tmp/x.db', serverVersion: 'SQLite 3' }),
+    info: () => ({
+      kind: 'sqlite',
+      location: 'sqlite:/tmp/x.db',
+      serverVersion: 'SQLite 3',
+      readOnly: false,
+      snapshot: null,
+    }),
+    testConnection: missing,
+    connect: missing,
     listChains: missing,
     launch: missing,
     whenDone: missing,
@@ -90,6 +98,8 @@ describe('contract: the methods table', () => {
       'chainNodes',
       'quality',
       'events',
+      'testConnection',
+      'connect',
     ]);
   });
 

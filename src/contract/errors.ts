@@ -52,6 +52,7 @@ export function httpStatusFor(code: WireError['code']): number {
     case 'LAUNCH_ENDED':
     case 'CANCELLED':
     case 'READ_ONLY':
+    case 'LAUNCH_RUNNING':
       return 409;
     case 'CONNECTION_UNKNOWN_HOST':
     case 'CONNECTION_REFUSED':

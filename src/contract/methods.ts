@@ -29,7 +29,7 @@ import {
   launchedSchema,
   nodeFlagCountsSchema,
   runRecordSchema,
-  storeInfoSchema,
+  serviceInfoSchema,
   wireSeriesSchema,
 } from './outputs.ts';
 import { chainKeySchema, epochSeconds, runModeSchema } from './schemas.ts';
@@ -102,11 +102,39 @@ export const launchInput = z
     }
   });
 
+/**
+ * A connection profile as the connection manager sends it: a URL, or the
+ * fields of a MySQL/MariaDB server or an SQLite file. The store checks each
+ * field and names the one that is wrong (PROFILE_INVALID).
+ */
+export const connectionProfileInput = z.union([
+  z.strictObject({ url: z.string().min(1).max(4096) }),
+  z.strictObject({
+    kind: z.enum(['mysql', 'mariadb']),
+    host: z.string().max(255),
+    port: z.number().int().min(1).max(65535).optional(),
+    user: z.string().max(80),
+    password: z.string().max(1024).optional(),
+    database: z.string().max(64),
+    /** true: TLS with the certificate verified; skip-verify: TLS without verifying it */
+    tls: z.union([z.boolean(), z.literal('skip-verify')]).optional(),
+  }),
+  z.strictObject({ kind: z.literal('sqlite'), path: z.string().min(1).max(4096) }),
+]);
+
+function toProfile(input: z.output<typeof connectionProfileInput>): unknown {
+  if ('kind' in input && input.kind !== 'sqlite' && input.tls === 'skip-verify') {
+    return { ...input, tls: { rejectUnauthorized: false } };
+  }
+  return input;
+}
+
 export const methods = {
   info: method({
-    summary: 'the database this host is connected to',
+    summary:
+      'the database this host is connected to (read-only for an offline snapshot, with where and when it was taken)',
     input: noInput,
-    output: storeInfoSchema,
+    output: serviceInfoSchema,
     call: (service) => service.info(),
     http: route({
       verb: 'GET',
@@ -121,6 +149,23 @@ export const methods = {
             kind: 'mysql',
             location: 'mysql://catena@db.example:3306/monitoring',
             serverVersion: '11.4.2',
+            readOnly: false,
+            snapshot: null,
+          },
+        },
+        {
+          summary: 'an offline snapshot',
+          response: {
+            kind: 'sqlite',
+            location: 'sqlite:/home/ops/site.db',
+            serverVersion: 'SQLite 3.50.4',
+            readOnly: true,
+            snapshot: {
+              source: 'mysql://catena@db.example:3306/monitoring',
+              takenAt: 1_790_899_200,
+              chains: ['CU001-A', 'CU002-B'],
+              status: 'succeeded',
+            },
           },
         },
       ],
@@ -361,6 +406,20 @@ export const methods = {
         },
       ],
     }),
+  }),
+  testConnection: method({
+    summary:
+      'opens the database of a connection profile, checks it is a Catena database and closes it (browser: loopback only)',
+    input: connectionProfileInput,
+    output: serviceInfoSchema,
+    call: (service, input) => service.testConnection(toProfile(input)),
+  }),
+  connect: method({
+    summary:
+      'switches this host to the database of a connection profile without restarting; refused while a launch runs (browser: loopback only)',
+    input: connectionProfileInput,
+    output: serviceInfoSchema,
+    call: (service, input) => service.connect(toProfile(input)),
   }),
 } as const;
 

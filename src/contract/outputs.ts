@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { METRICS } from '../core/domain/alarms.ts';
 import type { ChainKey } from '../core/domain/chain.ts';
-import type { ChainNodes, ChainOverview } from '../core/service/types.ts';
+import type { ChainNodes, ChainOverview, ServiceInfo } from '../core/service/types.ts';
 import type {
   ChainSummary,
   NodeFlagCounts,
@@ -38,8 +38,28 @@ export const storeInfoSchema = named(
     kind: z.enum(['mysql', 'sqlite']),
     location: z.string().describe('database URL, without the password'),
     serverVersion: z.string(),
+    readOnly: z.boolean().optional().describe('opened read-only (an offline snapshot)'),
   }),
   'StoreInfo',
+);
+
+export const serviceInfoSchema = named(
+  storeInfoSchema.extend({
+    readOnly: z.boolean().describe('an offline snapshot: results only, launches are refused (READ_ONLY)'),
+    snapshot: z
+      .object({
+        source: z.string().describe("the source database's URL, without the password"),
+        takenAt: z
+          .number()
+          .describe("the source database's clock when the snapshot was taken, epoch seconds"),
+        chains: z.array(z.string()).describe('the chains of the snapshot (CU001-A)'),
+        status: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
+      })
+      .nullable()
+      .describe('where and when the offline snapshot was taken; null for a live database'),
+  }),
+  'ServiceInfo',
+  'the database the service is connected to',
 );
 
 export const chainSummarySchema = named(
@@ -209,6 +229,7 @@ export const errorBodySchema = named(
 
 export const OUTPUT_SCHEMAS_MATCH: [
   Mutual<z.output<typeof storeInfoSchema>, StoreInfo>,
+  Mutual<z.output<typeof serviceInfoSchema>, ServiceInfo>,
   Mutual<z.output<typeof chainSummarySchema>, ChainSummary>,
   Mutual<z.output<typeof chainOverviewSchema>, ChainOverview>,
   Mutual<z.output<typeof runRecordSchema>, RunRecord>,
@@ -217,4 +238,4 @@ export const OUTPUT_SCHEMAS_MATCH: [
   Mutual<z.output<typeof chainNodesSchema>, ChainNodes>,
   Mutual<z.output<typeof wireSeriesSchema>, WireSeries>,
   Mutual<z.output<typeof launchedSchema>, { launchId: string; chains: ChainKey[] }>,
-] = [true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true];

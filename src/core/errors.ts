@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'STORE_BUSY'
   | 'RULE_NOT_FOUND'
   | 'READ_ONLY'
+  | 'LAUNCH_RUNNING'
   | 'DATA_INVALID'
   | 'CANCELLED'
   | 'STORE_ERROR';

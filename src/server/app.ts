@@ -37,7 +37,7 @@ import { isCatenaError } from '../core/errors.ts';
 import { createHostLog } from '../core/log.ts';
 import type { CatenaService } from '../core/service/types.ts';
 import { docsPage } from './docs-page.ts';
-import { bindingProblem, Doors, isApiPath, tokenProblem } from './doors.ts';
+import { bindingProblem, Doors, isApiPath, isLoopbackAddress, tokenProblem } from './doors.ts';
 import { createApiHost, LaunchBoard } from './launches.ts';
 import { loginPage } from './login-page.ts';
 import { errorBody, registerRestRoutes } from './rest.ts';
@@ -306,7 +306,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   registerRestRoutes(app, { service, host: apiHost, dispatch: dispatchOptions });
 
+  // Switching the database from a browser is offered only on a host bound to loopback (one operator's own machine).
+  const switchable = isLoopbackAddress(options.listenHost ?? '127.0.0.1');
   app.post<{ Params: { method: string } }>('/api/:method', async (request, reply) => {
+    const name = request.params.method;
+    if ((name === 'connect' || name === 'testConnection') && !switchable) {
+      return reply.status(403).send(
+        errorBody({
+          code: 'FORBIDDEN',
+          message:
+            'This service is shared on the network, so its database cannot be switched from a browser; restart it with --db to use another database.',
+        }),
+      );
+    }
     const input = request.body === undefined || request.body === null ? undefined : request.body;
     const envelope = await dispatch(request.params.method, input);
     if (envelope.ok) return reply.status(200).send(envelope.value);

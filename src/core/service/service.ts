@@ -21,8 +21,16 @@ import { Notifier } from '../notify/notifier.ts';
 import { defaultDemoDbPath } from '../paths.ts';
 import { openStore } from '../store/open.ts';
 import type { ChainSummary, Store } from '../store/port.ts';
-import { parseProfile } from '../store/profile.ts';
-import type { CatenaService, ChainNodes, ChainOverview, ServiceOptions } from './types.ts';
+import { type ConnectionProfile, parseProfile } from '../store/profile.ts';
+import { formatIsoTime } from '../time.ts';
+import type {
+  CatenaService,
+  ChainNodes,
+  ChainOverview,
+  ServiceInfo,
+  ServiceOptions,
+  SnapshotOrigin,
+} from './types.ts';
 
 export function defaultDatabaseUrl(): string {
   return `sqlite:${defaultDemoDbPath()}`;
@@ -35,12 +43,51 @@ export async function openCatenaService(options: ServiceOptions = {}): Promise<C
   if (options.ensureDemo === true && url === `sqlite:${demoPath}` && !existsSync(demoPath)) {
     await createDemoDatabase(demoPath, options.sqliteWorkerUrl);
   }
-  const store = await openStore(parseProfile(url), {
-    sqliteWorkerUrl: options.sqliteWorkerUrl,
-    requireSchema: options.requireSchema === true,
-  });
+  const session = await openSession(parseProfile(url), options, options.requireSchema === true);
+  return serviceOver(
+    session,
+    (profile) => openSession(profile, options, true),
+    (profile) => probe(profile, options),
+    options.onNotifyWarning,
+  );
+}
+
+/** Opens the profile's database, checks it is a Catena database, says what it is, and closes it. */
+async function probe(profile: ConnectionProfile, options: ServiceOptions): Promise<ServiceInfo> {
+  const store = await openStore(profile, { sqliteWorkerUrl: options.sqliteWorkerUrl, requireSchema: true });
   try {
-    if (options.requireSchema !== true) await store.migrate();
+    const snapshot = store.info.readOnly ? await snapshotOrigin(store) : null;
+    return { ...store.info, readOnly: store.info.readOnly === true, snapshot };
+  } finally {
+    await store.close();
+  }
+}
+
+/** One database with its engine and notifier: what `connect` swaps. */
+interface Session {
+  store: Store;
+  engine: Engine;
+  notifier?: Notifier;
+  snapshot: SnapshotOrigin | null;
+}
+
+type SessionOpener = (profile: ConnectionProfile) => Promise<Session>;
+
+/**
+ * Opens a store and the engine over it. A read-only store (an offline
+ * snapshot) is neither migrated nor notified from, and says where and when
+ * it was taken.
+ */
+async function openSession(
+  profile: ConnectionProfile,
+  options: ServiceOptions,
+  requireSchema: boolean,
+): Promise<Session> {
+  const store = await openStore(profile, { sqliteWorkerUrl: options.sqliteWorkerUrl, requireSchema });
+  let snapshot: SnapshotOrigin | null = null;
+  try {
+    if (store.info.readOnly) snapshot = await snapshotOrigin(store);
+    else if (!requireSchema) await store.migrate();
   } catch (error) {
     await store.close();
     throw error;
@@ -52,6 +99,7 @@ export async function openCatenaService(options: ServiceOptions = {}): Promise<C
     host: options.host ?? hostname(),
     onUnexpected: options.onUnexpected,
   });
+  if (snapshot) return { store, engine, snapshot };
   const env = options.env ?? process.env;
   const notifier = new Notifier({
     store,
@@ -61,14 +109,33 @@ export async function openCatenaService(options: ServiceOptions = {}): Promise<C
     // long-running hosts pick up what a process that died left unsent, not only at start
     resumeEverySeconds: 60,
   });
-  const service = createService(store, engine, notifier);
   // What a process that died left claimed but unsent is sent now (in the background; settle() waits for it).
   if (options.resumeNotifications !== false) {
     notifier
       .resume()
       .catch((error: unknown) => options.onNotifyWarning?.(`resuming notifications: ${String(error)}`));
   }
-  return service;
+  return { store, engine, notifier, snapshot };
+}
+
+/** Where and when a snapshot was taken: its newest pass that succeeded (else its newest). */
+async function snapshotOrigin(store: Store): Promise<SnapshotOrigin | null> {
+  const passes = await store.listSnapshotPasses();
+  const pass = passes.find((p) => p.status === 'succeeded') ?? passes[0];
+  if (!pass) return null;
+  return {
+    source: pass.source,
+    takenAt: pass.takenAt,
+    chains: pass.chains.split(' ').filter((c) => c !== ''),
+    status: pass.status,
+  };
+}
+
+async function closeSession(session: Session): Promise<void> {
+  await session.engine.close();
+  // Deliveries still sending get a moment; the rest stay claimed and the next process resumes them.
+  await session.notifier?.close(2_000);
+  await session.store.close();
 }
 
 /**
@@ -89,15 +156,67 @@ async function createDemoDatabase(path: string, sqliteWorkerUrl: URL | undefined
   renameSync(partial, path);
 }
 
+/** The service over a store and engine the caller built (tests, the HTTP harness); it cannot switch databases. */
 export function createService(store: Store, engine: Engine, notifier?: Notifier): CatenaService {
-  const launches = new Map<string, Promise<LaunchFinishedEvent>>();
-  // The alarm seam: every launch of this service notifies, whichever host started it.
-  const offNotifier = notifier ? engine.onEvent(notifier.handle) : () => {};
+  const refuse = (): Promise<never> =>
+    Promise.reject(
+      new CatenaError(
+        'DATA_INVALID',
+        'this service was built over one database and cannot switch to another',
+      ),
+    );
+  return serviceOver({ store, engine, notifier, snapshot: null }, refuse, refuse);
+}
+
+function serviceInfo(session: Session): ServiceInfo {
   return {
-    info: () => store.info,
-    listChains: () => chainOverviews(store),
+    ...session.store.info,
+    readOnly: session.store.info.readOnly === true,
+    snapshot: session.snapshot,
+  };
+}
+
+function serviceOver(
+  first: Session,
+  open: SessionOpener,
+  test: (profile: ConnectionProfile) => Promise<ServiceInfo>,
+  warn?: (message: string) => void,
+): CatenaService {
+  let session = first;
+  const launches = new Map<string, Promise<LaunchFinishedEvent>>();
+  const listeners = new Set<(event: EngineEvent) => void>();
+  // Engine events reach the listeners from whichever session is current.
+  const attach = (s: Session) => {
+    const offForward = s.engine.onEvent((event) => {
+      for (const listener of listeners) listener(event);
+    });
+    // The alarm seam: every launch of this service notifies, whichever host started it.
+    const offNotifier = s.notifier ? s.engine.onEvent(s.notifier.handle) : () => {};
+    return () => {
+      offForward();
+      offNotifier();
+    };
+  };
+  let detach = attach(session);
+  let switching = false;
+
+  const readOnlyRefusal = () => {
+    const origin = session.snapshot;
+    const what = origin
+      ? `an offline snapshot of ${origin.source} taken at ${formatIsoTime(origin.takenAt)}`
+      : `${session.store.info.location}, opened read-only`;
+    return new CatenaError(
+      'READ_ONLY',
+      `This is ${what}: it shows results only. Connect to the monitoring database to launch elaborations.`,
+    );
+  };
+
+  const service: CatenaService = {
+    info: () => serviceInfo(session),
+    listChains: () => chainOverviews(session.store),
     launch: async (request: LaunchRequest) => {
-      const launch = await engine.launch(request);
+      if (session.store.info.readOnly) throw readOnlyRefusal();
+      const launch = await session.engine.launch(request);
       launches.set(launch.launchId, launch.done);
       // Results also arrive as events and in catena_runs; the promise is kept for whenDone.
       launch.done.catch(() => {}).finally(() => launches.delete(launch.launchId));
@@ -115,47 +234,79 @@ export function createService(store: Store, engine: Engine, notifier?: Notifier)
       }
       return done;
     },
-    runningLaunches: () => engine.runningLaunches,
-    cancel: (launchId: string, chain?: ChainKey) => engine.cancel(launchId, chain),
-    listRuns: (filter) => store.listRuns(filter),
+    runningLaunches: () => session.engine.runningLaunches,
+    cancel: (launchId: string, chain?: ChainKey) => session.engine.cancel(launchId, chain),
+    listRuns: (filter) => session.store.listRuns(filter),
     series: (query) =>
-      store.readElaborated({
+      session.store.readElaborated({
         ...query.key,
         nodeIndex: query.nodeIndex,
         from: query.from ?? null,
         to: query.to ?? null,
         limit: query.limit,
       }),
-    chainNodes: (key) => chainNodes(store, key),
-    quality: (query) => store.flagCounts({ key: query.key, from: query.from ?? null, to: query.to ?? null }),
-    events: (filter) => store.listEvents(filter),
-    onEvent: (listener: (event: EngineEvent) => void) => engine.onEvent(listener),
+    chainNodes: (key) => chainNodes(session.store, key),
+    quality: (query) =>
+      session.store.flagCounts({ key: query.key, from: query.from ?? null, to: query.to ?? null }),
+    events: (filter) => session.store.listEvents(filter),
+    onEvent: (listener: (event: EngineEvent) => void) => {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    testConnection: (profile) => test(parseProfile(profile)),
+    connect: async (profile) => {
+      const parsed = parseProfile(profile);
+      const running = session.engine.runningLaunches;
+      if (running.length > 0 || switching) {
+        throw new CatenaError(
+          'LAUNCH_RUNNING',
+          `A launch is running on ${session.store.info.location}; wait for it to end (or cancel it), then switch the database.`,
+        );
+      }
+      switching = true;
+      try {
+        // The current database stays in use until the new one is open and checked.
+        const next = await open(parsed);
+        const previous = session;
+        detach();
+        session = next;
+        detach = attach(next);
+        await closeSession(previous).catch((error: unknown) =>
+          warn?.(`closing ${previous.store.info.location}: ${String(error)}`),
+        );
+        return serviceInfo(next);
+      } finally {
+        switching = false;
+      }
+    },
     notifications: {
-      rules: () => store.listNotifyRules(),
-      addRule: (rule) => store.addNotifyRule(rule),
-      removeRule: (id) => store.removeNotifyRule(id),
+      rules: () => session.store.listNotifyRules(),
+      addRule: (rule) => session.store.addNotifyRule(rule),
+      removeRule: (id) => session.store.removeNotifyRule(id),
       test: async (id) => {
-        const rule = (await store.listNotifyRules()).find((r) => r.id === id);
+        const rule = (await session.store.listNotifyRules()).find((r) => r.id === id);
         if (!rule)
           throw new CatenaError(
             'RULE_NOT_FOUND',
             `there is no notification rule ${id}; see catena notify list`,
           );
-        if (!notifier) throw new CatenaError('DATA_INVALID', 'notifications are not enabled in this process');
-        await notifier.test(rule);
+        if (!session.notifier)
+          throw new CatenaError('DATA_INVALID', 'notifications are not enabled in this process');
+        await session.notifier.test(rule);
       },
-      deliveries: (filter) => store.listDeliveries(filter),
+      deliveries: (filter) => session.store.listDeliveries(filter),
       settle: async (timeoutMs) =>
-        notifier ? notifier.idle(timeoutMs) : { claimed: 0, sent: 0, failed: 0, pending: 0 },
+        session.notifier ? session.notifier.idle(timeoutMs) : { claimed: 0, sent: 0, failed: 0, pending: 0 },
     },
     close: async () => {
-      await engine.close();
-      offNotifier();
-      // Deliveries still sending get a moment; the rest stay claimed and the next process resumes them.
-      await notifier?.close(2_000);
-      await store.close();
+      detach();
+      listeners.clear();
+      await closeSession(session);
     },
   };
+  return service;
 }
 
 /** Chains read a few at a time: each overview is a handful of small queries. */

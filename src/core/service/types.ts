@@ -62,8 +62,39 @@ export interface ChainNodes extends ChainKey {
   nodes: ChainNode[];
 }
 
+/** Where and when an offline snapshot was taken (its newest complete pass). */
+export interface SnapshotOrigin {
+  /** the source database's URL, without password */
+  source: string;
+  /** the source database's clock when the pass began, epoch seconds */
+  takenAt: number;
+  /** the chains of the pass (`CU001-A`) */
+  chains: string[];
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
+}
+
+/** The database the service is connected to, as the interface shows it. */
+export interface ServiceInfo extends StoreInfo {
+  /** an offline snapshot: results only, launches are refused with READ_ONLY */
+  readOnly: boolean;
+  /** where and when the snapshot was taken; null for a live database */
+  snapshot: SnapshotOrigin | null;
+}
+
 export interface CatenaService {
-  info(): StoreInfo;
+  info(): ServiceInfo;
+  /**
+   * Opens the database of a connection profile (a URL or fields, see
+   * store/profile.ts), checks that it is a Catena database, and closes it:
+   * what it is, or the CONNECTION_… error that says what to do.
+   */
+  testConnection(profile: unknown): Promise<ServiceInfo>;
+  /**
+   * Switches the service to another database without restarting: the new one
+   * is opened and checked first (on failure the current one stays), then the
+   * current one is closed. Refused with LAUNCH_RUNNING while a launch runs.
+   */
+  connect(profile: unknown): Promise<ServiceInfo>;
   listChains(): Promise<ChainOverview[]>;
   /** starts a launch and returns at once; progress comes through onEvent */
   launch(request: LaunchRequest): Promise<{ launchId: string; chains: ChainKey[] }>;
