@@ -8,6 +8,7 @@ import { ChainResults, type ResultsTab } from './components/ChainResults.tsx';
 import { Header } from './components/Header.tsx';
 import { LaunchPanel } from './components/LaunchPanel.tsx';
 import { LaunchProgress } from './components/LaunchProgress.tsx';
+import { OfflineBanner } from './components/OfflineBanner.tsx';
 import { StationsTable } from './components/StationsTable.tsx';
 import { useLoad } from './hooks.ts';
 import { launchesReducer } from './state/launches.ts';
@@ -295,6 +296,8 @@ export function App({ connection }: { connection: Connection }) {
     [chains.data, selected],
   );
 
+  // an offline snapshot: results only, no launch controls
+  const readOnly = info.data?.readOnly === true;
   const focusedLabel = focused ? chainLabel(focused) : null;
   const focusedSummary = focused
     ? (chains.data ?? []).find((c) => chainLabel(c) === focusedLabel)
@@ -311,7 +314,8 @@ export function App({ connection }: { connection: Connection }) {
         stateFilter={filter.state}
         onStateFilter={onStateFilter}
       />
-      <main className="layout">
+      {info.data && readOnly ? <OfflineBanner info={info.data} /> : null}
+      <main className={readOnly ? 'layout offline' : 'layout'}>
         <section className="panel stations" aria-label="Stations">
           <StationsTable
             rows={rows}
@@ -331,14 +335,16 @@ export function App({ connection }: { connection: Connection }) {
             onReload={reloadStations}
           />
         </section>
-        <aside className="side">
-          <section className="panel launch-panel" aria-label="Launch">
-            <LaunchPanel api={api} selected={selectedKeys} onLaunched={onLaunched} />
-          </section>
-          <section className="panel progress-panel" aria-label="Progress">
-            <LaunchProgress api={api} launches={launches} dispatch={dispatch} onFocus={openChain} />
-          </section>
-        </aside>
+        {readOnly ? null : (
+          <aside className="side">
+            <section className="panel launch-panel" aria-label="Launch">
+              <LaunchPanel api={api} selected={selectedKeys} onLaunched={onLaunched} />
+            </section>
+            <section className="panel progress-panel" aria-label="Progress">
+              <LaunchProgress api={api} launches={launches} dispatch={dispatch} onFocus={openChain} />
+            </section>
+          </aside>
+        )}
         <section className="panel results" aria-label="Results">
           {focused && focusedLabel ? (
             <ChainResults

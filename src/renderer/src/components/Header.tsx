@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { ConnectionState } from '../../../contract/client.ts';
-import type { StoreInfo } from '../../../contract/types.ts';
+import type { ServiceInfo } from '../../../contract/types.ts';
 import { DEFAULT_STALE_AFTER_HOURS, type OverviewCounts, type StateFilter } from '../state/overview.ts';
 
 const STATE_TEXT: Record<ConnectionState, string> = {
@@ -10,7 +10,7 @@ const STATE_TEXT: Record<ConnectionState, string> = {
 };
 
 export const Header = memo(function Header(props: {
-  info: StoreInfo | null;
+  info: ServiceInfo | null;
   infoError: string | null;
   transport: string;
   state: ConnectionState;
