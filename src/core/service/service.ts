@@ -255,7 +255,7 @@ function serviceOver(
         listeners.delete(listener);
       };
     },
-    testConnection: (profile) => test(parseProfile(profile)),
+    testConnection: async (profile) => test(parseProfile(profile)),
     connect: async (profile) => {
       const parsed = parseProfile(profile);
       const running = session.engine.runningLaunches;
