@@ -53,6 +53,8 @@ function service(overrides: Partial<CatenaService>): CatenaService {
     }),
     testConnection: missing,
     connect: missing,
+    connections: missing,
+    forgetConnection: missing,
     listChains: missing,
     launch: missing,
     whenDone: missing,
@@ -100,6 +102,8 @@ describe('contract: the methods table', () => {
       'events',
       'testConnection',
       'connect',
+      'listConnections',
+      'forgetConnection',
     ]);
   });
 

@@ -26,6 +26,7 @@ import {
   alarmEventSchema,
   chainNodesSchema,
   chainOverviewSchema,
+  connectionListSchema,
   launchedSchema,
   nodeFlagCountsSchema,
   runRecordSchema,
@@ -108,6 +109,7 @@ export const launchInput = z
  * field and names the one that is wrong (PROFILE_INVALID).
  */
 export const connectionProfileInput = z.union([
+  z.strictObject({ id: z.string().min(1).max(64).describe('a remembered connection (listConnections)') }),
   z.strictObject({ url: z.string().min(1).max(4096) }),
   z.strictObject({
     kind: z.enum(['mysql', 'mariadb']),
@@ -420,6 +422,18 @@ export const methods = {
     input: connectionProfileInput,
     output: serviceInfoSchema,
     call: (service, input) => service.connect(toProfile(input)),
+  }),
+  listConnections: method({
+    summary: 'the recent connections (never a password), and whether this host stores passwords',
+    input: noInput,
+    output: connectionListSchema,
+    call: (service) => service.connections(),
+  }),
+  forgetConnection: method({
+    summary: 'removes a connection from the recent connections (false when it was not there)',
+    input: z.strictObject({ id: z.string().min(1).max(64) }),
+    output: z.boolean(),
+    call: (service, input) => service.forgetConnection(input.id),
   }),
 } as const;
 

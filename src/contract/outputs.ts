@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { METRICS } from '../core/domain/alarms.ts';
 import type { ChainKey } from '../core/domain/chain.ts';
-import type { ChainNodes, ChainOverview, ServiceInfo } from '../core/service/types.ts';
+import type { ChainNodes, ChainOverview, ConnectionList, ServiceInfo } from '../core/service/types.ts';
 import type {
   ChainSummary,
   NodeFlagCounts,
@@ -60,6 +60,30 @@ export const serviceInfoSchema = named(
   }),
   'ServiceInfo',
   'the database the service is connected to',
+);
+
+export const connectionListSchema = named(
+  z.object({
+    connections: z.array(
+      z.object({
+        id: z.string(),
+        label: z.string().describe('the profile as a URL, without the password'),
+        kind: z.enum(['mysql', 'sqlite']),
+        host: nullableString,
+        port: nullableNumber,
+        user: nullableString,
+        database: nullableString,
+        tls: z.union([z.boolean(), z.literal('skip-verify')]).nullable(),
+        path: nullableString,
+        hasPassword: z.boolean().describe('a password is stored, encrypted'),
+        lastUsedAt: z.number(),
+      }),
+    ),
+    canStorePasswords: z.boolean(),
+    passwordNote: nullableString.describe('why passwords are not stored, in one sentence'),
+  }),
+  'ConnectionList',
+  'the recent connections, most recent first',
 );
 
 export const chainSummarySchema = named(
@@ -230,6 +254,7 @@ export const errorBodySchema = named(
 export const OUTPUT_SCHEMAS_MATCH: [
   Mutual<z.output<typeof storeInfoSchema>, StoreInfo>,
   Mutual<z.output<typeof serviceInfoSchema>, ServiceInfo>,
+  Mutual<z.output<typeof connectionListSchema>, ConnectionList>,
   Mutual<z.output<typeof chainSummarySchema>, ChainSummary>,
   Mutual<z.output<typeof chainOverviewSchema>, ChainOverview>,
   Mutual<z.output<typeof runRecordSchema>, RunRecord>,
@@ -238,4 +263,4 @@ export const OUTPUT_SCHEMAS_MATCH: [
   Mutual<z.output<typeof chainNodesSchema>, ChainNodes>,
   Mutual<z.output<typeof wireSeriesSchema>, WireSeries>,
   Mutual<z.output<typeof launchedSchema>, { launchId: string; chains: ChainKey[] }>,
-] = [true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true];

@@ -73,6 +73,9 @@ export interface ServerOptions {
 /** The host's own pages (docs, login) run no script and load nothing. */
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
 
+/** The connection manager's methods: offered to a browser only on a host bound to loopback. */
+const SWITCHING_METHODS = new Set(['connect', 'testConnection', 'listConnections', 'forgetConnection']);
+
 /** Progress events are dropped for a client whose socket has this much unsent. */
 const SLOW_CLIENT_BYTES = 1 << 20;
 
@@ -310,7 +313,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const switchable = isLoopbackAddress(options.listenHost ?? '127.0.0.1');
   app.post<{ Params: { method: string } }>('/api/:method', async (request, reply) => {
     const name = request.params.method;
-    if ((name === 'connect' || name === 'testConnection') && !switchable) {
+    if (SWITCHING_METHODS.has(name) && !switchable) {
       return reply.status(403).send(
         errorBody({
           code: 'FORBIDDEN',

@@ -21,8 +21,9 @@ import { Notifier } from '../notify/notifier.ts';
 import { defaultDemoDbPath } from '../paths.ts';
 import { openStore } from '../store/open.ts';
 import type { ChainSummary, Store } from '../store/port.ts';
-import { type ConnectionProfile, parseProfile } from '../store/profile.ts';
+import { type ConnectionProfile, parseProfile, redact } from '../store/profile.ts';
 import { formatIsoTime } from '../time.ts';
+import { ConnectionBook, connectionsFile } from './connections.ts';
 import type {
   CatenaService,
   ChainNodes,
@@ -43,13 +44,33 @@ export async function openCatenaService(options: ServiceOptions = {}): Promise<C
   if (options.ensureDemo === true && url === `sqlite:${demoPath}` && !existsSync(demoPath)) {
     await createDemoDatabase(demoPath, options.sqliteWorkerUrl);
   }
-  const session = await openSession(parseProfile(url), options, options.requireSchema === true);
+  const profile = parseProfile(url);
+  const session = await openSession(profile, options, options.requireSchema === true);
+  const book = options.connections
+    ? new ConnectionBook(options.connections.file ?? connectionsFile(), options.connections.secrets)
+    : null;
+  // The database this host started with is the first of the recent connections.
+  if (book) rememberQuietly(book, profile, true, options.onNotifyWarning);
   return serviceOver(
     session,
-    (profile) => openSession(profile, options, true),
-    (profile) => probe(profile, options),
+    (p) => openSession(p, options, true),
+    (p) => probe(p, options),
+    book,
     options.onNotifyWarning,
   );
+}
+
+function rememberQuietly(
+  book: ConnectionBook,
+  profile: ConnectionProfile,
+  keepPassword: boolean,
+  warn?: (message: string) => void,
+): void {
+  try {
+    book.remember(profile, Math.floor(Date.now() / 1000), keepPassword);
+  } catch (error) {
+    warn?.(`remembering the connection ${redact(profile)}: ${String(error)}`);
+  }
 }
 
 /** Opens the profile's database, checks it is a Catena database, says what it is, and closes it. */
@@ -165,7 +186,7 @@ export function createService(store: Store, engine: Engine, notifier?: Notifier)
         'this service was built over one database and cannot switch to another',
       ),
     );
-  return serviceOver({ store, engine, notifier, snapshot: null }, refuse, refuse);
+  return serviceOver({ store, engine, notifier, snapshot: null }, refuse, refuse, null);
 }
 
 function serviceInfo(session: Session): ServiceInfo {
@@ -180,6 +201,7 @@ function serviceOver(
   first: Session,
   open: SessionOpener,
   test: (profile: ConnectionProfile) => Promise<ServiceInfo>,
+  book: ConnectionBook | null,
   warn?: (message: string) => void,
 ): CatenaService {
   let session = first;
@@ -211,8 +233,32 @@ function serviceOver(
     );
   };
 
+  /** A profile, or `{ id }` of a remembered connection. */
+  const resolveTarget = (target: unknown): { profile: ConnectionProfile; saved: boolean } => {
+    if (typeof target === 'object' && target !== null && 'id' in target) {
+      const { id } = target as { id: unknown };
+      if (typeof id !== 'string' || !book) {
+        throw new CatenaError(
+          'PROFILE_INVALID',
+          'This host keeps no list of connections; enter the connection.',
+        );
+      }
+      return { profile: book.profile(id), saved: true };
+    }
+    return { profile: parseProfile(target), saved: false };
+  };
+
   const service: CatenaService = {
     info: () => serviceInfo(session),
+    connections: async () =>
+      book
+        ? book.list()
+        : {
+            connections: [],
+            canStorePasswords: false,
+            passwordNote: 'This host keeps no list of connections.',
+          },
+    forgetConnection: async (id) => book?.forget(id) ?? false,
     listChains: () => chainOverviews(session.store),
     launch: async (request: LaunchRequest) => {
       if (session.store.info.readOnly) throw readOnlyRefusal();
@@ -255,9 +301,9 @@ function serviceOver(
         listeners.delete(listener);
       };
     },
-    testConnection: async (profile) => test(parseProfile(profile)),
-    connect: async (profile) => {
-      const parsed = parseProfile(profile);
+    testConnection: async (target) => test(resolveTarget(target).profile),
+    connect: async (target) => {
+      const { profile: parsed, saved } = resolveTarget(target);
       const running = session.engine.runningLaunches;
       if (running.length > 0 || switching) {
         throw new CatenaError(
@@ -276,6 +322,7 @@ function serviceOver(
         await closeSession(previous).catch((error: unknown) =>
           warn?.(`closing ${previous.store.info.location}: ${String(error)}`),
         );
+        if (book) rememberQuietly(book, parsed, saved, warn);
         return serviceInfo(next);
       } finally {
         switching = false;

@@ -88,13 +88,20 @@ export interface CatenaService {
    * store/profile.ts), checks that it is a Catena database, and closes it:
    * what it is, or the CONNECTION_… error that says what to do.
    */
-  testConnection(profile: unknown): Promise<ServiceInfo>;
+  testConnection(target: unknown): Promise<ServiceInfo>;
   /**
    * Switches the service to another database without restarting: the new one
    * is opened and checked first (on failure the current one stays), then the
    * current one is closed. Refused with LAUNCH_RUNNING while a launch runs.
+   * `target` is a profile, or `{ id }` of a remembered connection (its
+   * stored password decrypted); a successful connect is remembered first in
+   * the recent connections.
    */
-  connect(profile: unknown): Promise<ServiceInfo>;
+  connect(target: unknown): Promise<ServiceInfo>;
+  /** the recent connections (never a password) and whether passwords are stored */
+  connections(): Promise<ConnectionList>;
+  /** false when there was no such connection */
+  forgetConnection(id: string): Promise<boolean>;
   listChains(): Promise<ChainOverview[]>;
   /** starts a launch and returns at once; progress comes through onEvent */
   launch(request: LaunchRequest): Promise<{ launchId: string; chains: ChainKey[] }>;
@@ -150,6 +157,12 @@ export interface NotifyStats {
 
 /** How hosts build the service (implemented in service.ts). */
 export interface ServiceOptions {
+  /**
+   * Remember connections (the connection manager of the app and the HTTP
+   * host): the file (default connections.json of the data folder) and the
+   * host's secret box for passwords (null: passwords are not stored).
+   */
+  connections?: { file?: string; secrets: SecretBox | null };
   /** database URL (`mysql://…`, `sqlite:/path`); default: the demo database */
   db?: string;
   /** chains elaborated at once */
@@ -172,4 +185,40 @@ export interface ServiceOptions {
   resumeNotifications?: boolean;
   /** notifier warnings (a delivery that failed, a channel not configured) */
   onNotifyWarning?: (message: string) => void;
+}
+
+// --- the connection manager (connections.ts)
+
+/** Encrypts secrets for this host (Electron: safeStorage). */
+export interface SecretBox {
+  /** null when it can encrypt; else the sentence that says why not */
+  unavailable(): string | null;
+  encrypt(plain: string): string;
+  decrypt(sealed: string): string;
+}
+
+/** A remembered profile as the interface lists it: never the password. */
+export interface SavedConnection {
+  id: string;
+  /** the profile as a URL without password */
+  label: string;
+  kind: 'mysql' | 'sqlite';
+  host: string | null;
+  port: number | null;
+  user: string | null;
+  database: string | null;
+  tls: boolean | 'skip-verify' | null;
+  path: string | null;
+  /** a password is stored (encrypted) */
+  hasPassword: boolean;
+  /** epoch seconds */
+  lastUsedAt: number;
+}
+
+export interface ConnectionList {
+  connections: SavedConnection[];
+  /** whether a password given to connect is remembered (encrypted) */
+  canStorePasswords: boolean;
+  /** why not, in one sentence; null when it can */
+  passwordNote: string | null;
 }
