@@ -5,6 +5,7 @@ import type { ChainKey, ChainResult, RunMode, RunRecord } from '../../contract/t
 import { chainLabel } from '../../contract/types.ts';
 import type { Connection } from './api/connect.ts';
 import { ChainResults, type ResultsTab } from './components/ChainResults.tsx';
+import { ConnectionsDialog } from './components/ConnectionsDialog.tsx';
 import { Header } from './components/Header.tsx';
 import { LaunchPanel } from './components/LaunchPanel.tsx';
 import { LaunchProgress } from './components/LaunchProgress.tsx';
@@ -68,6 +69,7 @@ export function App({ connection }: { connection: Connection }) {
   const [filter, setFilter] = useState<OverviewFilter>(NO_FILTER);
   const [sort, setSort] = useState<OverviewSort>('worst');
   const [nowSeconds, setNowSeconds] = useState(() => Date.now() / 1000);
+  const [connectionsOpen, setConnectionsOpen] = useState(false);
 
   // ages ("last data 31 d ago") move on by themselves
   useEffect(() => {
@@ -313,7 +315,17 @@ export function App({ connection }: { connection: Connection }) {
         counts={allRows ? counts : null}
         stateFilter={filter.state}
         onStateFilter={onStateFilter}
+        onConnections={() => setConnectionsOpen(true)}
       />
+      {connectionsOpen ? (
+        <ConnectionsDialog
+          api={api}
+          info={info.data}
+          onClose={() => setConnectionsOpen(false)}
+          // another database: every screen starts again from it
+          onConnected={() => window.location.reload()}
+        />
+      ) : null}
       {info.data && readOnly ? <OfflineBanner info={info.data} /> : null}
       <main className={readOnly ? 'layout offline' : 'layout'}>
         <section className="panel stations" aria-label="Stations">

@@ -18,6 +18,8 @@ export const Header = memo(function Header(props: {
   counts: OverviewCounts | null;
   stateFilter: StateFilter;
   onStateFilter(state: StateFilter): void;
+  /** opens the connection manager */
+  onConnections?(): void;
 }) {
   const { info, infoError, transport, state, counts } = props;
   const worstLevel = counts ? [3, 2, 1].find((l) => (counts.byLevel[l] ?? 0) > 0) : undefined;
@@ -71,6 +73,11 @@ export const Header = memo(function Header(props: {
       ) : (
         <span className="muted">connecting to the database…</span>
       )}
+      {props.onConnections ? (
+        <button type="button" className="small-btn" onClick={props.onConnections}>
+          Connections…
+        </button>
+      ) : null}
       <span className="grow" />
       <span className="muted">{transport === 'electron-ipc' ? 'desktop' : 'browser'}</span>
       <span className={`conn conn-${state}`} data-testid="conn-state" title="event stream">
