@@ -4,7 +4,7 @@
  * offers no launch, and every results screen shows the snapshot's data.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callApi, ensureUpToDate, label, ROOT, SMALL_A, SMALL_B } from './fixtures.ts';
@@ -117,6 +117,47 @@ test('a snapshot opens read-only: the banner says where and when, no launch, eve
   const series = page.getByTestId('results-series');
   await expect(series.getByTestId('chart-Tilt').locator('.recharts-line-curve').first()).toBeVisible();
   await snap(page, 'snapshot-series');
+
+  // every chart saves as SVG and PNG: a drawn chart with its title and legend, not a blank image
+  const tilt = series.getByTestId('chart-Tilt');
+  const [svgFile] = await Promise.all([
+    page.waitForEvent('download'),
+    tilt.getByRole('button', { name: 'Save chart as SVG' }).click(),
+  ]);
+  expect(svgFile.suggestedFilename()).toBe('catena-chart-Tilt.svg');
+  const svg = readFileSync((await svgFile.path())!, 'utf8');
+  expect(svg).toMatch(/^<\?xml[^>]*>\n<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  expect(svg).toContain('Tilt');
+  expect(svg).toContain('αX');
+  expect(svg).toMatch(/class="recharts-curve recharts-line-curve"[^>]*d="M[\d.]+,[\d.]+L/);
+  const [pngFile] = await Promise.all([
+    page.waitForEvent('download'),
+    tilt.getByRole('button', { name: 'Save chart as PNG' }).click(),
+  ]);
+  expect(pngFile.suggestedFilename()).toBe('catena-chart-Tilt.png');
+  // kept next to the screenshots, for people to look at
+  await pngFile.saveAs(join(ROOT, 'test-results', 'screens', 'snapshot-chart-Tilt.png'));
+  const png = readFileSync((await pngFile.path())!);
+  expect(png.subarray(1, 4).toString()).toBe('PNG');
+  // drawn at twice the chart's size, with many colours (lines, axes, text on the background)
+  const box = (await tilt.boundingBox())!;
+  expect(png.readUInt32BE(16)).toBeGreaterThan(box.width * 1.5);
+  // decoded and counted by the browser (the test runs without the DOM's types: a script)
+  const colours = await page.evaluate(`(async () => {
+    const image = new Image();
+    image.src = 'data:image/png;base64,${png.toString('base64')}';
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const data = context.getImageData(0, 0, image.width, image.height).data;
+    const seen = new Set();
+    for (let i = 0; i < data.length; i += 28) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return seen.size;
+  })()`);
+  expect(colours).toBeGreaterThan(20);
 
   await page.getByRole('tab', { name: 'Profile' }).click();
   await expect(
