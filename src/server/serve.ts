@@ -134,6 +134,13 @@ export async function startServer(
     );
   }
 
+  const opened = service.info();
+  if (opened.readOnly && config.schedule !== null) {
+    await service.close();
+    throw new ServeRefusal(
+      `${opened.location} is an offline snapshot (read-only): nothing can be elaborated on it, so it cannot have a schedule; drop --schedule, or serve the monitoring database`,
+    );
+  }
   let scheduler: Scheduler | null = null;
   const app = await buildServer({
     service,
