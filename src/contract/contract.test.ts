@@ -55,6 +55,9 @@ function service(overrides: Partial<CatenaService>): CatenaService {
     connect: missing,
     connections: missing,
     forgetConnection: missing,
+    takeSnapshot: missing,
+    snapshotStatus: missing,
+    cancelSnapshot: missing,
     listChains: missing,
     launch: missing,
     whenDone: missing,
@@ -104,6 +107,9 @@ describe('contract: the methods table', () => {
       'connect',
       'listConnections',
       'forgetConnection',
+      'takeSnapshot',
+      'snapshotStatus',
+      'cancelSnapshot',
     ]);
   });
 

@@ -31,6 +31,7 @@ import {
   nodeFlagCountsSchema,
   runRecordSchema,
   serviceInfoSchema,
+  snapshotJobSchema,
   wireSeriesSchema,
 } from './outputs.ts';
 import { chainKeySchema, epochSeconds, runModeSchema } from './schemas.ts';
@@ -434,6 +435,31 @@ export const methods = {
     input: z.strictObject({ id: z.string().min(1).max(64) }),
     output: z.boolean(),
     call: (service, input) => service.forgetConnection(input.id),
+  }),
+  takeSnapshot: method({
+    summary:
+      'starts taking an offline snapshot of the current database into an SQLite file on this host (browser: loopback only)',
+    input: z.strictObject({
+      out: z.string().trim().min(1, 'out: give the snapshot file').max(4096),
+      chains: z.array(chainKeySchema).max(1000).optional(),
+      from: epochSeconds.nullable().optional(),
+      to: epochSeconds.nullable().optional(),
+      withRaw: z.boolean().optional(),
+    }),
+    output: snapshotJobSchema,
+    call: (service, input) => service.takeSnapshot(input),
+  }),
+  snapshotStatus: method({
+    summary: 'the offline snapshot being taken by this host, or the last one (null: none)',
+    input: noInput,
+    output: snapshotJobSchema.nullable(),
+    call: (service) => service.snapshotStatus(),
+  }),
+  cancelSnapshot: method({
+    summary: 'cancels the offline snapshot being taken (what was copied stays); false when none runs',
+    input: noInput,
+    output: z.boolean(),
+    call: (service) => service.cancelSnapshot(),
   }),
 } as const;
 

@@ -10,7 +10,13 @@
 import { z } from 'zod';
 import { METRICS } from '../core/domain/alarms.ts';
 import type { ChainKey } from '../core/domain/chain.ts';
-import type { ChainNodes, ChainOverview, ConnectionList, ServiceInfo } from '../core/service/types.ts';
+import type {
+  ChainNodes,
+  ChainOverview,
+  ConnectionList,
+  ServiceInfo,
+  SnapshotJob,
+} from '../core/service/types.ts';
 import type {
   ChainSummary,
   NodeFlagCounts,
@@ -84,6 +90,26 @@ export const connectionListSchema = named(
   }),
   'ConnectionList',
   'the recent connections, most recent first',
+);
+
+export const snapshotJobSchema = named(
+  z.object({
+    out: z.string().describe('the snapshot file'),
+    state: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
+    progress: z
+      .object({
+        chain: z.string(),
+        step: z.enum(['configuration', 'runs', 'elaborated', 'events', 'raw']),
+        rows: z.number(),
+        fraction: nullableNumber,
+        chainNumber: z.number(),
+        chains: z.number(),
+      })
+      .nullable(),
+    message: nullableString,
+  }),
+  'SnapshotJob',
+  'an offline snapshot being taken by this host (Take offline…), or the last one',
 );
 
 export const chainSummarySchema = named(
@@ -255,6 +281,7 @@ export const OUTPUT_SCHEMAS_MATCH: [
   Mutual<z.output<typeof storeInfoSchema>, StoreInfo>,
   Mutual<z.output<typeof serviceInfoSchema>, ServiceInfo>,
   Mutual<z.output<typeof connectionListSchema>, ConnectionList>,
+  Mutual<z.output<typeof snapshotJobSchema>, SnapshotJob>,
   Mutual<z.output<typeof chainSummarySchema>, ChainSummary>,
   Mutual<z.output<typeof chainOverviewSchema>, ChainOverview>,
   Mutual<z.output<typeof runRecordSchema>, RunRecord>,
@@ -263,4 +290,4 @@ export const OUTPUT_SCHEMAS_MATCH: [
   Mutual<z.output<typeof chainNodesSchema>, ChainNodes>,
   Mutual<z.output<typeof wireSeriesSchema>, WireSeries>,
   Mutual<z.output<typeof launchedSchema>, { launchId: string; chains: ChainKey[] }>,
-] = [true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true];

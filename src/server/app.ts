@@ -73,8 +73,19 @@ export interface ServerOptions {
 /** The host's own pages (docs, login) run no script and load nothing. */
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
 
-/** The connection manager's methods: offered to a browser only on a host bound to loopback. */
-const SWITCHING_METHODS = new Set(['connect', 'testConnection', 'listConnections', 'forgetConnection']);
+/**
+ * The connection manager's methods and "Take offline…" (which writes a file
+ * on this host): offered to a browser only on a host bound to loopback.
+ */
+const SWITCHING_METHODS = new Set([
+  'connect',
+  'testConnection',
+  'listConnections',
+  'forgetConnection',
+  'takeSnapshot',
+  'snapshotStatus',
+  'cancelSnapshot',
+]);
 
 /** Progress events are dropped for a client whose socket has this much unsent. */
 const SLOW_CLIENT_BYTES = 1 << 20;
@@ -318,7 +329,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         errorBody({
           code: 'FORBIDDEN',
           message:
-            'This service is shared on the network, so its database cannot be switched from a browser; restart it with --db to use another database.',
+            'This service is shared on the network, so its database cannot be switched (or copied to a file on it) from a browser; restart it with --db to use another database, or take snapshots with `catena snapshot`.',
         }),
       );
     }

@@ -238,4 +238,56 @@ describe('switching the database at runtime', () => {
       await service.close();
     }
   });
+
+  it('Take offline: a snapshot taken in the background, with progress, then opened read-only; one at a time', async () => {
+    const service = await openCatenaService({ db: first });
+    const out = tmpFile('connect-offline');
+    try {
+      const started = await service.takeSnapshot({ out, chains: [A, B] });
+      expect(started).toMatchObject({ out, state: 'running' });
+      await expect(service.takeSnapshot({ out: tmpFile('again') })).rejects.toMatchObject({
+        code: 'LAUNCH_RUNNING',
+      });
+      await expect(service.connect(second)).rejects.toMatchObject({ code: 'LAUNCH_RUNNING' });
+      let job = service.snapshotStatus();
+      for (let i = 0; i < 200 && job?.state === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        job = service.snapshotStatus();
+      }
+      expect(job).toMatchObject({
+        out,
+        state: 'succeeded',
+        progress: { chain: 'CU002-B', chainNumber: 2, chains: 2 },
+      });
+      expect(job?.message).toMatch(/^Snapshot of sqlite:.* taken .*: 2 chains, \d+ new elaborated rows, in /);
+      expect(service.cancelSnapshot()).toBe(false);
+      const info = await service.connect(out);
+      expect(info).toMatchObject({
+        readOnly: true,
+        snapshot: { source: first, chains: ['CU001-A', 'CU002-B'] },
+      });
+      // a snapshot onto the database in use is refused
+      await expect(service.takeSnapshot({ out })).rejects.toMatchObject({ code: 'PROFILE_INVALID' });
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('Take offline: cancelled, it says what stays', async () => {
+    const service = await openCatenaService({ db: first });
+    const out = tmpFile('connect-offline-cancel');
+    try {
+      await service.takeSnapshot({ out, chains: [A] });
+      expect(service.cancelSnapshot()).toBe(true);
+      let job = service.snapshotStatus();
+      for (let i = 0; i < 200 && job?.state === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        job = service.snapshotStatus();
+      }
+      expect(job).toMatchObject({ state: 'cancelled' });
+      expect(job?.message).toMatch(/Snapshot cancelled; what was copied stays in .*goes on from there/);
+    } finally {
+      await service.close();
+    }
+  });
 });

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { installDemoSite } from '../demo/install.ts';
 import type { ChainKey } from '../domain/chain.ts';
 import { chainLabel } from '../domain/chain.ts';
@@ -16,9 +16,10 @@ import type { EngineEvent, LaunchFinishedEvent, LaunchRequest } from '../engine/
 import { configFingerprint } from '../engine/fingerprint.ts';
 import { pendingRewrite } from '../engine/span.ts';
 import { CatenaError } from '../errors.ts';
+import { takeSnapshot } from '../export/snapshot.ts';
 import { channelsFromEnv } from '../notify/index.ts';
 import { Notifier } from '../notify/notifier.ts';
-import { defaultDemoDbPath } from '../paths.ts';
+import { dataDir, defaultDemoDbPath } from '../paths.ts';
 import { openStore } from '../store/open.ts';
 import type { ChainSummary, Store } from '../store/port.ts';
 import { type ConnectionProfile, parseProfile, redact } from '../store/profile.ts';
@@ -30,6 +31,7 @@ import type {
   ChainOverview,
   ServiceInfo,
   ServiceOptions,
+  SnapshotJob,
   SnapshotOrigin,
 } from './types.ts';
 
@@ -57,6 +59,7 @@ export async function openCatenaService(options: ServiceOptions = {}): Promise<C
     (p) => probe(p, options),
     book,
     options.onNotifyWarning,
+    options.sqliteWorkerUrl,
   );
 }
 
@@ -203,6 +206,7 @@ function serviceOver(
   test: (profile: ConnectionProfile) => Promise<ServiceInfo>,
   book: ConnectionBook | null,
   warn?: (message: string) => void,
+  sqliteWorkerUrl?: URL,
 ): CatenaService {
   let session = first;
   const launches = new Map<string, Promise<LaunchFinishedEvent>>();
@@ -221,6 +225,8 @@ function serviceOver(
   };
   let detach = attach(session);
   let switching = false;
+  let snapshotJob: SnapshotJob | null = null;
+  let snapshotAbort: AbortController | null = null;
 
   const readOnlyRefusal = () => {
     const origin = session.snapshot;
@@ -305,6 +311,12 @@ function serviceOver(
     connect: async (target) => {
       const { profile: parsed, saved } = resolveTarget(target);
       const running = session.engine.runningLaunches;
+      if (snapshotJob?.state === 'running') {
+        throw new CatenaError(
+          'LAUNCH_RUNNING',
+          `A snapshot of ${session.store.info.location} is being taken into ${snapshotJob.out}; wait for it to end (or cancel it), then switch the database.`,
+        );
+      }
       if (running.length > 0 || switching) {
         throw new CatenaError(
           'LAUNCH_RUNNING',
@@ -328,6 +340,69 @@ function serviceOver(
         switching = false;
       }
     },
+    takeSnapshot: async (request) => {
+      if (snapshotJob?.state === 'running') {
+        throw new CatenaError(
+          'LAUNCH_RUNNING',
+          `A snapshot is already being taken into ${snapshotJob.out}; wait for it to end, or cancel it.`,
+        );
+      }
+      const out = isAbsolute(request.out) ? request.out : resolve(dataDir(), 'snapshots', request.out);
+      const source = session.store;
+      if (source.info.location === `sqlite:${out}`) {
+        throw new CatenaError(
+          'PROFILE_INVALID',
+          `${out} is the database in use; choose another file for the snapshot.`,
+        );
+      }
+      mkdirSync(dirname(out), { recursive: true });
+      const target = await openStore(parseProfile({ kind: 'sqlite', path: out }), {
+        migrate: true,
+        snapshotWrites: true,
+        sqliteWorkerUrl: sqliteWorkerUrl,
+      });
+      const job: SnapshotJob = { out, state: 'running', progress: null, message: null };
+      const abort = new AbortController();
+      snapshotJob = job;
+      snapshotAbort = abort;
+      void takeSnapshot(source, target, {
+        chains: request.chains,
+        from: request.from ?? null,
+        to: request.to ?? null,
+        withRaw: request.withRaw === true,
+        signal: abort.signal,
+        onProgress: (p) => {
+          job.progress = { ...p, chain: chainLabel(p.chain) };
+        },
+      })
+        .then(
+          (result) => {
+            job.state = 'succeeded';
+            const rows = result.chains.reduce((n, c) => n + c.elaboratedRows, 0);
+            job.message = `Snapshot of ${result.source} taken ${formatIsoTime(result.takenAt)}: ${result.chains.length} chains, ${rows} new elaborated rows, in ${out}.`;
+          },
+          (error: unknown) => {
+            job.state = abort.signal.aborted ? 'cancelled' : 'failed';
+            job.message = abort.signal.aborted
+              ? `Snapshot cancelled; what was copied stays in ${out}, and the next snapshot into it goes on from there.`
+              : error instanceof CatenaError
+                ? error.message
+                : `The snapshot failed: ${String(error)}`;
+          },
+        )
+        .finally(() => {
+          void target.close();
+          if (snapshotAbort === abort) snapshotAbort = null;
+        });
+      return { ...job };
+    },
+    snapshotStatus: () =>
+      snapshotJob ? { ...snapshotJob, progress: snapshotJob.progress && { ...snapshotJob.progress } } : null,
+    cancelSnapshot: () => {
+      if (!snapshotAbort) return false;
+      snapshotAbort.abort(new CatenaError('CANCELLED', 'the snapshot was cancelled'));
+      return true;
+    },
     notifications: {
       rules: () => session.store.listNotifyRules(),
       addRule: (rule) => session.store.addNotifyRule(rule),
@@ -348,6 +423,7 @@ function serviceOver(
         session.notifier ? session.notifier.idle(timeoutMs) : { claimed: 0, sent: 0, failed: 0, pending: 0 },
     },
     close: async () => {
+      snapshotAbort?.abort(new CatenaError('CANCELLED', 'the service is closing'));
       detach();
       listeners.clear();
       await closeSession(session);

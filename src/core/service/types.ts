@@ -98,6 +98,16 @@ export interface CatenaService {
    * the recent connections.
    */
   connect(target: unknown): Promise<ServiceInfo>;
+  /**
+   * Starts taking an offline snapshot of the current database into an
+   * SQLite file (a relative `out` goes to the data folder's `snapshots`);
+   * one at a time. Progress: snapshotStatus; cancel: cancelSnapshot.
+   */
+  takeSnapshot(request: SnapshotJobRequest): Promise<SnapshotJob>;
+  /** the snapshot being taken, or the last one taken by this service (null: none) */
+  snapshotStatus(): SnapshotJob | null;
+  /** cancels the snapshot being taken (what was copied stays); false when none runs */
+  cancelSnapshot(): boolean;
   /** the recent connections (never a password) and whether passwords are stored */
   connections(): Promise<ConnectionList>;
   /** false when there was no such connection */
@@ -221,4 +231,33 @@ export interface ConnectionList {
   canStorePasswords: boolean;
   /** why not, in one sentence; null when it can */
   passwordNote: string | null;
+}
+
+// --- "Take offline…" (export/snapshot.ts, run by the service)
+
+export interface SnapshotJobRequest {
+  /** the snapshot file; relative: in the data folder's `snapshots` */
+  out: string;
+  /** the chains (all when absent or empty) */
+  chains?: ChainKey[];
+  from?: number | null;
+  to?: number | null;
+  withRaw?: boolean;
+}
+
+export interface SnapshotJob {
+  /** the snapshot file, absolute */
+  out: string;
+  state: 'running' | 'succeeded' | 'failed' | 'cancelled';
+  /** the last progress (null before the first) */
+  progress: {
+    chain: string;
+    step: 'configuration' | 'runs' | 'elaborated' | 'events' | 'raw';
+    rows: number;
+    fraction: number | null;
+    chainNumber: number;
+    chains: number;
+  } | null;
+  /** the sentence when it failed or was cancelled, the summary when it succeeded */
+  message: string | null;
 }
