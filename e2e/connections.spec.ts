@@ -32,10 +32,14 @@ test.beforeAll(() => {
   if (made.status !== 0) throw new Error(`catena migrate failed: ${made.stderr}${made.stdout}`);
 });
 
+const OFFLINE_NAME = `e2e-offline-${process.pid}.db`;
+const OFFLINE = join(String(process.env.CATENA_E2E_DB), '..', 'catena-e2e-home', 'snapshots', OFFLINE_NAME);
+
 test.afterAll(async ({ request }) => {
   // whatever happened, the other tests find the demo database
   await callApi(request, 'connect', { url: DEMO });
   removeOther();
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${OFFLINE}${suffix}`, { force: true });
 });
 
 test('an operator switches from the demo database to another SQLite file and back', async ({
@@ -82,4 +86,34 @@ test('an operator switches from the demo database to another SQLite file and bac
   await dialog.getByRole('button', { name: `Connect to ${DEMO}` }).click();
   await expect(page.getByTestId('db-info')).toContainText(DEMO);
   await expect(rows).toHaveCount(6);
+});
+
+test('Take offline: the ticked chain copied with progress, opened read-only, then back', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('db-info')).toContainText(DEMO);
+  const table = page.getByTestId('stations-table');
+  await table.locator('tr[data-chain="CU002-A"] input[type="checkbox"]').check();
+  await page.getByRole('button', { name: 'Connections…' }).click();
+  const dialog = page.getByTestId('connections-dialog');
+  const offline = dialog.getByTestId('take-offline');
+  await expect(offline).toContainText('Copies CU002-A (the ticked chains)');
+  await offline.getByLabel('Snapshot file').fill(OFFLINE_NAME);
+  await offline.getByRole('button', { name: 'Take offline' }).click();
+  await expect(offline.getByTestId('take-offline-result')).toContainText(`Snapshot of ${DEMO} taken`, {
+    timeout: 60_000,
+  });
+  await expect(offline.getByTestId('take-offline-result')).toContainText('1 chain, ');
+  await snap(page, 'take-offline');
+  await offline.getByRole('button', { name: 'Open it' }).click();
+
+  // the snapshot, read-only: its banner, one chain, no launch
+  await expect(page.getByTestId('offline-banner')).toContainText(`Offline snapshot of ${DEMO} taken`);
+  await expect(table.locator('tbody tr[data-chain]')).toHaveCount(1);
+  await expect(page.getByRole('region', { name: 'Launch' })).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Connections…' }).click();
+  await dialog.getByRole('button', { name: `Connect to ${DEMO}` }).click();
+  await expect(page.getByTestId('db-info')).toContainText(DEMO);
+  await expect(page.getByTestId('offline-banner')).toHaveCount(0);
+  await expect(table.locator('tbody tr[data-chain]')).toHaveCount(6);
 });

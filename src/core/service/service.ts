@@ -379,7 +379,8 @@ function serviceOver(
           (result) => {
             job.state = 'succeeded';
             const rows = result.chains.reduce((n, c) => n + c.elaboratedRows, 0);
-            job.message = `Snapshot of ${result.source} taken ${formatIsoTime(result.takenAt)}: ${result.chains.length} chains, ${rows} new elaborated rows, in ${out}.`;
+            const n = result.chains.length;
+            job.message = `Snapshot of ${result.source} taken ${formatIsoTime(result.takenAt)}: ${n} chain${n === 1 ? '' : 's'}, ${rows} new elaborated rows, in ${out}.`;
           },
           (error: unknown) => {
             job.state = abort.signal.aborted ? 'cancelled' : 'failed';

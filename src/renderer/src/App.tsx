@@ -321,6 +321,7 @@ export function App({ connection }: { connection: Connection }) {
         <ConnectionsDialog
           api={api}
           info={info.data}
+          selected={selectedKeys}
           onClose={() => setConnectionsOpen(false)}
           // another database: every screen starts again from it
           onConnected={() => window.location.reload()}

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CatenaApi, MethodInput, MethodOutput } from '../../../contract/methods.ts';
-import type { ServiceInfo } from '../../../contract/types.ts';
+import type { ChainKey, ServiceInfo } from '../../../contract/types.ts';
 import { errorMessage, fmtTime } from '../format.ts';
+import { TakeOffline } from './TakeOffline.tsx';
 
 type ConnectionList = MethodOutput<'listConnections'>;
 type Target = MethodInput<'connect'>;
@@ -25,6 +26,8 @@ function whatItIs(info: ServiceInfo): string {
 export function ConnectionsDialog(props: {
   api: CatenaApi;
   info: ServiceInfo | null;
+  /** the chains ticked in the stations table (Take offline copies those, or all) */
+  selected: ChainKey[];
   onClose(): void;
   onConnected(info: ServiceInfo): void;
 }) {
@@ -261,6 +264,13 @@ export function ConnectionsDialog(props: {
           {result.text}
         </p>
       ) : null}
+
+      <h3>Take offline</h3>
+      <TakeOffline
+        api={api}
+        chains={props.selected}
+        onOpen={(out) => void run('connect', { kind: 'sqlite', path: out })}
+      />
     </dialog>
   );
 }
