@@ -20,7 +20,7 @@ import { takeSnapshot } from '../export/snapshot.ts';
 import { channelsFromEnv } from '../notify/index.ts';
 import { Notifier } from '../notify/notifier.ts';
 import { dataDir, defaultDemoDbPath } from '../paths.ts';
-import { openStore } from '../store/open.ts';
+import { type CatenaStore, openStore } from '../store/open.ts';
 import type { ChainSummary, Store } from '../store/port.ts';
 import { type ConnectionProfile, parseProfile, redact } from '../store/profile.ts';
 import { formatIsoTime } from '../time.ts';
@@ -355,16 +355,25 @@ function serviceOver(
           `${out} is the database in use; choose another file for the snapshot.`,
         );
       }
-      mkdirSync(dirname(out), { recursive: true });
-      const target = await openStore(parseProfile({ kind: 'sqlite', path: out }), {
-        migrate: true,
-        snapshotWrites: true,
-        sqliteWorkerUrl: sqliteWorkerUrl,
-      });
+      // the job is running from here on: a second start or a switch is refused while the file opens
       const job: SnapshotJob = { out, state: 'running', progress: null, message: null };
       const abort = new AbortController();
       snapshotJob = job;
       snapshotAbort = abort;
+      let target: CatenaStore;
+      try {
+        mkdirSync(dirname(out), { recursive: true });
+        target = await openStore(parseProfile({ kind: 'sqlite', path: out }), {
+          migrate: true,
+          snapshotWrites: true,
+          sqliteWorkerUrl,
+        });
+      } catch (error) {
+        job.state = 'failed';
+        job.message = error instanceof CatenaError ? error.message : `The snapshot failed: ${String(error)}`;
+        snapshotAbort = null;
+        throw error;
+      }
       void takeSnapshot(source, target, {
         chains: request.chains,
         from: request.from ?? null,
