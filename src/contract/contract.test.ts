@@ -142,6 +142,7 @@ describe('contract: the wire', () => {
       timestampsTotal: 100,
       rowsRead: 500,
       rowsWritten: 500,
+      waitingFor: null,
       rate: 20,
       etaSeconds: 4.5,
     };
@@ -262,6 +263,7 @@ describe('contract: the legacy status', () => {
       timestampsTotal: 3,
       rowsRead: 3,
       rowsWritten: 3,
+      waitingFor: null,
       rate: 1,
       etaSeconds: 2,
     };

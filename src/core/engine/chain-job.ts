@@ -18,6 +18,7 @@ import { buildChainModel, contextSeconds, referenceLoadSpan } from '../elaborati
 import type { ChainState } from '../elaboration/state.ts';
 import type { ChainModel, OutputBlock, References } from '../elaboration/types.ts';
 import { CatenaError, isCatenaError } from '../errors.ts';
+import type { WaitListener } from '../store/executor.ts';
 import type { ChainLock, RunBeat, Store } from '../store/port.ts';
 import { formatIsoTime } from '../time.ts';
 import type { ChainPhase, ChainResult } from './events.ts';
@@ -80,6 +81,7 @@ export interface ChainJobContext {
 interface RunWriter {
   runId: number;
   lock: ChainLock;
+  onWait: WaitListener;
 }
 
 export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<ChainResult> {
@@ -92,6 +94,7 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
     spanFrom: null as number | null,
     spanTo: null as number | null,
     fingerprint: null as string | null,
+    waitingFor: null as string | null,
   };
   const progress = new ProgressThrottle((s) => ctx.onProgress(key, s));
   // The chain stops on the operator's cancel, or when its lock is lost.
@@ -109,6 +112,7 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
     timestampsTotal: total,
     rowsRead: counts.rowsRead,
     rowsWritten: counts.rowsWritten,
+    waitingFor: state.waitingFor,
   });
   const beat = (): RunBeat => ({
     ...counts,
@@ -222,6 +226,12 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
     state.phase = 'elaborating';
     progress.update(progressState(), true);
     const ignored = { unknown: 0, duplicate: 0 };
+    // A write kept waiting by a lock held elsewhere shows as such, not as a frozen bar.
+    const onWait = (reason: string | null) => {
+      state.phase = reason === null ? 'elaborating' : 'waiting';
+      state.waitingFor = reason;
+      progress.update(progressState(), true);
+    };
     await retry(async () => {
       state.phase = 'elaborating';
       // After a transient failure, only what was not committed is elaborated again (with its own context).
@@ -240,7 +250,7 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
             refs,
             span,
             window,
-            { runId: id, lock: held },
+            { runId: id, lock: held, onWait },
             counts,
             onBatch,
             {
@@ -543,6 +553,7 @@ async function writeOutput(
       events,
       lock: run.lock,
       signal: ctx.signal,
+      onWait: run.onWait,
     });
     counts.rowsWritten += written.rowsWritten;
     counts.eventsCreated += written.newEvents.length;
