@@ -29,6 +29,7 @@ import { RawWindow } from './raw-window.ts';
 import { type RetryPolicy, withRetries } from './retry.ts';
 import { type Plausible, planSpans, type Span, type SpanPlan } from './span.ts';
 import type { ElaborateTask, ReferenceTask } from './worker.ts';
+import type { WriteLanes } from './write-lanes.ts';
 
 export interface ChainJob extends ChainKey {
   mode: RunMode;
@@ -71,6 +72,8 @@ export interface ChainJobContext {
   host: string;
   signal: AbortSignal;
   tuning: Tuning;
+  /** the database's bulk-write streams, shared with the other chains */
+  writeLanes: WriteLanes;
   onProgress: (key: ChainKey, snapshot: ProgressSnapshot) => void;
   /** after each committed batch: the events that did not exist before it (the alarm seam) */
   onAlarms?: (key: ChainKey, runId: number, events: AlarmEvent[]) => void;
@@ -544,17 +547,22 @@ async function writeOutput(
     const to = i1 === T ? eventsTo : out.timestamps[i1]! - 1;
     const events = result.events.filter((e) => e.timestamp >= from && e.timestamp <= to);
     ctx.signal.throwIfAborted();
-    const written = await ctx.store.writeChunk({
-      ...key,
-      runId: run.runId,
-      rows: sliceOutput(out, model, i0, i1),
-      eventsFrom: from,
-      eventsTo: to,
-      events,
-      lock: run.lock,
-      signal: ctx.signal,
-      onWait: run.onWait,
-    });
+    const rows = sliceOutput(out, model, i0, i1);
+    const written = await ctx.writeLanes.use(
+      () =>
+        ctx.store.writeChunk({
+          ...key,
+          runId: run.runId,
+          rows,
+          eventsFrom: from,
+          eventsTo: to,
+          events,
+          lock: run.lock,
+          signal: ctx.signal,
+          onWait: run.onWait,
+        }),
+      ctx.signal,
+    );
     counts.rowsWritten += written.rowsWritten;
     counts.eventsCreated += written.newEvents.length;
     if (written.newEvents.length > 0) ctx.onAlarms?.(key, run.runId, written.newEvents);

@@ -227,6 +227,8 @@ export interface StoreSizes {
   rawWriteRows: number;
   /** elaborated rows per writeChunk transaction */
   elaboratedWriteRows: number;
+  /** bulk writes at once that the database takes fastest (the benchmark's best floor); more only contend */
+  writeStreams: number;
 }
 
 export interface Store extends NotifyStore {
