@@ -473,25 +473,30 @@ async function elaborateSpan(
   const ts = span.timestamps;
   const nodeCount = model.nodes.length;
   const perChunk = Math.max(1, Math.floor(ctx.tuning.chunkCells / nodeCount));
+  // The first chunk is one write batch: the chain's first write starts as soon as it can (the write
+  // streams are the bottleneck; until then this chain only reads and computes).
+  const firstChunk = Math.min(perChunk, Math.max(1, Math.floor(ctx.tuning.writeRows / nodeCount)));
   const context = contextSeconds(model.params);
   const found = await ctx.store.lastChainTimestampBefore(key, ts[0]!, window.enabledNodes);
   // An implausibly old row is no predecessor: the span then starts the chain.
   const before = found !== null && found >= reading.plausibleFrom ? found : null;
   const readFrom = before === null ? ts[0]! : Math.max(before - context, reading.plausibleFrom);
-  const reader = ctx.store
-    .readRaw(
-      { ...key, from: Math.floor(readFrom), to: ts[ts.length - 1]! },
-      { chunkRows: ctx.tuning.readRows, signal: ctx.signal },
-    )
-    [Symbol.asyncIterator]();
+  const reader = readAhead(
+    ctx.store
+      .readRaw(
+        { ...key, from: Math.floor(readFrom), to: ts[ts.length - 1]! },
+        { chunkRows: ctx.tuning.readRows, signal: ctx.signal },
+      )
+      [Symbol.asyncIterator](),
+  );
   let streamLast = Number.NEGATIVE_INFINITY;
   let writing: Promise<void> = Promise.resolve();
   // The first chunk holds the look-back context (§5); each later one continues from the state the previous left.
   let state: ChainState | null = null;
   try {
-    for (let c0 = 0; c0 < ts.length; c0 += perChunk) {
+    for (let c0 = 0, c1 = 0; c0 < ts.length; c0 = c1) {
       ctx.signal.throwIfAborted();
-      const c1 = Math.min(ts.length, c0 + perChunk);
+      c1 = Math.min(ts.length, c0 + (c0 === 0 ? firstChunk : perChunk));
       const first = ts[c0]!;
       const last = ts[c1 - 1]!;
       const contextFrom = c0 === 0 && before !== null ? before - context : first;
@@ -524,6 +529,33 @@ async function elaborateSpan(
     await writing.catch(() => {});
     await reader.return?.();
   }
+}
+
+/**
+ * The iterator with its next piece always requested: the database reads the
+ * chain's next rows while the worker computes and the write streams write.
+ * At most one piece is held ahead (a read round trip, `readRows` rows).
+ */
+export function readAhead<T>(source: AsyncIterator<T>): AsyncIterator<T> {
+  let ahead: Promise<IteratorResult<T>> | null = null;
+  const request = () => {
+    const next = source.next();
+    // observed when taken; a failure while nobody waits must not be reported as unhandled
+    next.catch(() => {});
+    return next;
+  };
+  return {
+    async next() {
+      const current = ahead ?? request();
+      const result = await current;
+      ahead = result.done ? null : request();
+      return result;
+    },
+    async return(value?: unknown) {
+      ahead = null;
+      return (await source.return?.(value)) ?? { done: true, value: undefined };
+    },
+  };
 }
 
 /** Writes one chunk's output in whole-timestamp batches, each one transaction, in time order. */
