@@ -165,7 +165,7 @@ function summaryBlock(w: Writer, data: ReportData): void {
   const open = data.events.filter((e) => e.level > 0 && e.acknowledgedAt === null).length;
   const maxLevel = data.events.reduce((m, e) => Math.max(m, e.level), 0);
   const cells: [string, string, string][] = [
-    ['nodes', `${enabled} / ${nodes.length}`, `enabled / configured, fixed end ${data.setup.station.fixedEnd ?? 'bottom'}`],
+    ['nodes', `${enabled} / ${nodes.length}`, `enabled, fixed end ${data.setup.station.fixedEnd ?? 'bottom'}`],
     ['rows in period', fmtInt(rows), `${day(data.from)} to ${day(data.to)}`],
     [
       'largest displacement',
@@ -198,7 +198,8 @@ function depthText(data: ReportData, depth: number): string {
 }
 
 function profilesBlock(w: Writer, data: ReportData, kind: 'cumulative' | 'incremental'): void {
-  const panelH = 300;
+  // the cumulative profiles fill the rest of the first page
+  const panelH = kind === 'cumulative' ? Math.max(300, Math.min(460, BOTTOM - w.y - 60)) : 300;
   w.section(
     kind === 'cumulative' ? 'Cumulative displacement profiles' : 'Incremental displacement profiles',
     kind === 'cumulative'
@@ -407,14 +408,20 @@ interface Column<T> {
   color?(row: T): string | null;
 }
 
-function table<T>(w: Writer, columns: Column<T>[], rows: readonly T[], options: { zebra?: boolean } = {}): void {
+function table<T>(
+  w: Writer,
+  columns: Column<T>[],
+  rows: readonly T[],
+  options: { zebra?: boolean; width?: number } = {},
+): void {
   const doc = w.doc;
   const total = columns.reduce((s, c) => s + c.width, 0);
-  const scale = CONTENT_W / total;
+  const tableW = options.width ?? CONTENT_W;
+  const scale = tableW / total;
   const widths = columns.map((c) => c.width * scale);
   const pad = 3;
   const head = () => {
-    doc.rect(MARGIN, w.y, CONTENT_W, 16).fill(ACCENT);
+    doc.rect(MARGIN, w.y, tableW, 16).fill(ACCENT);
     let x = MARGIN;
     columns.forEach((c, i) => {
       doc.font('Helvetica-Bold').fontSize(7).fillColor('#ffffff').text(c.title, x + pad, w.y + 4.5, {
@@ -439,7 +446,7 @@ function table<T>(w: Writer, columns: Column<T>[], rows: readonly T[], options: 
       w.newPage();
       head();
     }
-    if (options.zebra !== false && r % 2 === 1) doc.rect(MARGIN, w.y, CONTENT_W, height).fill(BAND);
+    if (options.zebra !== false && r % 2 === 1) doc.rect(MARGIN, w.y, tableW, height).fill(BAND);
     let x = MARGIN;
     columns.forEach((c, i) => {
       doc.font('Helvetica').fontSize(7.3).fillColor(c.color?.(row) ?? INK).text(texts[i]!, x + pad, w.y + 3, {
@@ -450,7 +457,7 @@ function table<T>(w: Writer, columns: Column<T>[], rows: readonly T[], options: 
     });
     w.y += height;
   });
-  doc.moveTo(MARGIN, w.y).lineTo(MARGIN + CONTENT_W, w.y).lineWidth(0.5).strokeColor(RULE).stroke();
+  doc.moveTo(MARGIN, w.y).lineTo(MARGIN + tableW, w.y).lineWidth(0.5).strokeColor(RULE).stroke();
   w.y += 8;
 }
 
@@ -549,28 +556,23 @@ function parametersBlock(w: Writer, data: ReportData): void {
     ]);
     pairs.push(['configuration fingerprint', run.configFingerprint ?? '—']);
   }
-  // two columns of label / value
+  // label / value, one per line
   const doc = w.doc;
-  const half = Math.ceil(pairs.length / 2);
-  const colW = CONTENT_W / 2;
-  const lineH = 13;
-  w.need(half * lineH + 8);
-  const top = w.y;
+  const lineH = 12.5;
+  w.need(pairs.length * lineH + 8);
   pairs.forEach(([label, value], i) => {
-    const col = i < half ? 0 : 1;
-    const row = i < half ? i : i - half;
-    const x = MARGIN + col * colW;
-    const y = top + row * lineH;
-    if (row % 2 === 0) doc.rect(x, y - 2, colW - 8, lineH).fill(BAND);
-    doc.font('Helvetica').fontSize(7.5).fillColor(MUTED).text(label, x + 4, y + 1, { width: 110, lineBreak: false });
-    doc.font('Helvetica').fontSize(7.5).fillColor(INK).text(value, x + 116, y + 1, {
-      width: colW - 128,
+    const y = w.y;
+    if (i % 2 === 0) doc.rect(MARGIN, y - 2, CONTENT_W, lineH).fill(BAND);
+    doc.font('Helvetica').fontSize(7.5).fillColor(MUTED).text(label, MARGIN + 4, y + 1, { width: 130, lineBreak: false });
+    doc.font('Helvetica').fontSize(7.5).fillColor(INK).text(value, MARGIN + 140, y + 1, {
+      width: CONTENT_W - 144,
       height: lineH,
       ellipsis: true,
       lineBreak: false,
     });
+    w.y += lineH;
   });
-  w.y = top + half * lineH + 10;
+  w.y += 10;
 
   const thresholds = [...data.setup.thresholds].sort(
     (a, b) => a.metric.localeCompare(b.metric) || (a.nodeIndex ?? -1) - (b.nodeIndex ?? -1) || a.level - b.level,
@@ -586,7 +588,7 @@ function parametersBlock(w: Writer, data: ReportData): void {
       { title: 'node', width: 60, value: (t) => (t.nodeIndex === null ? 'every node' : String(t.nodeIndex)) },
       { title: 'level', width: 40, align: 'right', value: (t) => String(t.level), color: (t) => levelColor(t.level) },
       { title: 'value', width: 60, align: 'right', value: (t) => trimNumber(t.value) },
-    ], thresholds);
+    ], thresholds, { width: CONTENT_W * 0.6 });
   }
   w.need(40);
   w.doc.font('Helvetica-Bold').fontSize(9).fillColor(INK).text('Nodes', MARGIN, w.y, { lineBreak: false });
