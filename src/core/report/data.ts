@@ -109,6 +109,16 @@ export async function gatherReportData(store: Store, options: ReportOptions): Pr
   if (askedFrom !== null && askedTo !== null && askedFrom > askedTo) {
     throw new CatenaError('DATA_INVALID', `the period of the report of ${label} ends before it starts`, key);
   }
+  const known = new Set(setup.nodes.map((n) => n.nodeIndex));
+  for (const n of options.nodes ?? []) {
+    if (!known.has(n)) {
+      throw new CatenaError(
+        'DATA_INVALID',
+        `chain ${label} has no node ${n}; its nodes are ${[...known].sort((a, b) => a - b).join(', ')}`,
+        key,
+      );
+    }
+  }
   checkAborted(signal);
   step('data quality');
   const quality = await store.flagCounts({ key, from: askedFrom, to: askedTo });
@@ -168,15 +178,7 @@ export async function gatherReportData(store: Store, options: ReportOptions): Pr
   // the nodes whose series are drawn
   const chosen: { nodeIndex: number; reason: string }[] = [];
   if (options.nodes?.length) {
-    const known = new Set(setup.nodes.map((n) => n.nodeIndex));
     for (const n of options.nodes) {
-      if (!known.has(n)) {
-        throw new CatenaError(
-          'DATA_INVALID',
-          `chain ${label} has no node ${n}; its nodes are ${[...known].sort((a, b) => a - b).join(', ')}`,
-          key,
-        );
-      }
       if (!chosen.some((c) => c.nodeIndex === n)) chosen.push({ nodeIndex: n, reason: 'chosen' });
     }
   } else {
