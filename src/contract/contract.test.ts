@@ -91,6 +91,7 @@ describe('contract: the methods table', () => {
       'chainNodes',
       'quality',
       'events',
+      'chainReport',
     ]);
   });
 
