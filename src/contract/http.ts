@@ -70,7 +70,10 @@ export function listParam<T>(item: z.ZodType<T, string>, description: string) {
       for (const part of text.split(',')) {
         const parsed = item.safeParse(part.trim());
         if (!parsed.success) {
-          ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]?.message ?? `"${part}" is not valid` });
+          ctx.addIssue({
+            code: 'custom',
+            message: parsed.error.issues[0]?.message ?? `"${part}" is not valid`,
+          });
           return z.NEVER;
         }
         out.push(parsed.data);

@@ -399,7 +399,10 @@ export const methods = {
           from: timeParam.optional(),
           to: timeParam.optional(),
           dates: listParam(timeParam, 'profile dates, comma-separated (each like from)').optional(),
-          nodes: listParam(wholeNumberParam(0, 10_000, 'a node index'), 'node indexes, comma-separated').optional(),
+          nodes: listParam(
+            wholeNumberParam(0, 10_000, 'a node index'),
+            'node indexes, comma-separated',
+          ).optional(),
         })
         .strict(),
       input: ({ params, query }) => ({
@@ -418,7 +421,11 @@ export const methods = {
         {
           summary: 'the report of October 2026 with three profile dates',
           params: { unit: 'CU001', chain: 'A' },
-          query: { from: '2026-10-01', to: '2026-10-31T23:59:59Z', dates: '2026-10-01,2026-10-15,2026-10-31' },
+          query: {
+            from: '2026-10-01',
+            to: '2026-10-31T23:59:59Z',
+            dates: '2026-10-01,2026-10-15,2026-10-31',
+          },
           response: {
             fileName: 'report-CU001-A-2026-10-01-2026-10-31.pdf',
             contentType: 'application/pdf',

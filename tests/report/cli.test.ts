@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MYSQL, type Opened, SQLITE } from '../store/targets.ts';
 import { seed } from '../export/seed.ts';
+import { MYSQL, type Opened, SQLITE } from '../store/targets.ts';
 import { pdfPageCount } from './pdf-text.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -128,7 +128,17 @@ describe(`catena report (source: ${target.name})`, () => {
 
   it('a bad date or node is named', async () => {
     const out = join(tmp, 'bad.pdf');
-    const dates = await catena(['report', '--db', db.url, '--chain', 'CU001:A', '--dates', '2026-01-01,soon', '--out', out]);
+    const dates = await catena([
+      'report',
+      '--db',
+      db.url,
+      '--chain',
+      'CU001:A',
+      '--dates',
+      '2026-01-01,soon',
+      '--out',
+      out,
+    ]);
     expect(dates.code).not.toBe(0);
     expect(dates.stderr).toContain('"soon" is not a time');
     const node = await catena(['report', '--db', db.url, '--chain', 'CU001:A', '--node', '99', '--out', out]);

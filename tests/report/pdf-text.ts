@@ -20,5 +20,9 @@ export function pdfText(pdf: Uint8Array): string {
 
 /** Page objects of the document (`/Type /Page`, not `/Pages`). */
 export function pdfPageCount(pdf: Uint8Array): number {
-  return Buffer.from(pdf).toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0;
+  return (
+    Buffer.from(pdf)
+      .toString('latin1')
+      .match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0
+  );
 }

@@ -11,9 +11,9 @@ import { isCatenaError } from '../../src/core/errors.ts';
 import { buildChainReport } from '../../src/core/report/report.ts';
 import { createService } from '../../src/core/service/service.ts';
 import { buildServer } from '../../src/server/app.ts';
+import { A, seed } from '../export/seed.ts';
 import { STEP, T0 } from '../store/fixtures.ts';
 import { DIALECTS, type Opened, removeTmp } from '../store/targets.ts';
-import { A, seed } from '../export/seed.ts';
 import { pdfPageCount, pdfText } from './pdf-text.ts';
 
 async function refusal(work: Promise<unknown>): Promise<{ code: string; message: string }> {
@@ -168,7 +168,9 @@ describe.each(DIALECTS)('chain report on $name', (target) => {
         expect(empty.statusCode).toBe(422);
         const bad = await app.inject({ url: '/api/v1/chains/CU001/A/report?dates=2026-01-01,yesterday' });
         expect(bad.statusCode).toBe(400);
-        expect((bad.json() as { error: { message: string } }).error.message).toContain('"yesterday" is not a time');
+        expect((bad.json() as { error: { message: string } }).error.message).toContain(
+          '"yesterday" is not a time',
+        );
       } finally {
         await app.close();
         await engine.close();

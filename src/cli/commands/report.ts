@@ -24,13 +24,15 @@ function parseDates(value: string): number[] {
     .split(',')
     .map((p) => p.trim())
     .filter((p) => p !== '');
-  if (parts.length === 0) throw new InvalidArgumentError('give at least one date, e.g. 2026-10-01,2026-10-15');
+  if (parts.length === 0)
+    throw new InvalidArgumentError('give at least one date, e.g. 2026-10-01,2026-10-15');
   return parts.map(parseTime);
 }
 
 function parseNode(value: string, previous: number[] = []): number[] {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`"${value}" is not a node index (0, 1, …)`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError(`"${value}" is not a node index (0, 1, …)`);
   return [...previous, n];
 }
 

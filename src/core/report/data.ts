@@ -151,7 +151,10 @@ export async function gatherReportData(store: Store, options: ReportOptions): Pr
   const asked: { at: number; label: string }[] = options.dates?.length
     ? options.dates.map((at) => ({ at, label: 'chosen' }))
     : [
-        { at: reference !== null && reference >= firstAt && reference <= to ? reference : firstAt, label: 'reference' },
+        {
+          at: reference !== null && reference >= firstAt && reference <= to ? reference : firstAt,
+          label: 'reference',
+        },
         { at: Math.round((Math.max(from, firstAt) + Math.min(to, lastAt)) / 2), label: 'mid-period' },
         { at: Math.min(to, lastAt), label: 'latest' },
       ];
@@ -189,13 +192,20 @@ export async function gatherReportData(store: Store, options: ReportOptions): Pr
     }
     const top = [...setup.nodes].sort((a, b) => depth(a.nodeIndex) - depth(b.nodeIndex))[0];
     if (most) chosen.push({ nodeIndex: most.nodeIndex, reason: 'largest displacement' });
-    if (top && top.nodeIndex !== most?.nodeIndex) chosen.push({ nodeIndex: top.nodeIndex, reason: 'top node' });
+    if (top && top.nodeIndex !== most?.nodeIndex)
+      chosen.push({ nodeIndex: top.nodeIndex, reason: 'top node' });
   }
   const series: NodeSeries[] = [];
   for (const c of chosen) {
     checkAborted(signal);
     step(`series of node ${c.nodeIndex}`);
-    const rows = await store.readElaborated({ ...key, nodeIndex: c.nodeIndex, from, to, limit: SERIES_LIMIT });
+    const rows = await store.readElaborated({
+      ...key,
+      nodeIndex: c.nodeIndex,
+      from,
+      to,
+      limit: SERIES_LIMIT,
+    });
     const own = setup.thresholds.filter((t) => t.metric === 'cumulative_mm' && t.nodeIndex === c.nodeIndex);
     const chainWide = setup.thresholds.filter((t) => t.metric === 'cumulative_mm' && t.nodeIndex === null);
     series.push({

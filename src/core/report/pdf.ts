@@ -34,7 +34,10 @@ const SERIES_COLORS = { cumX: '#1f77b4', cumY: '#2ca02c', cumR: '#d62728' };
 const LEVEL_COLORS: Record<number, string> = { 1: '#d9a400', 2: '#e8590c', 3: '#c92a2a' };
 const levelColor = (level: number) => LEVEL_COLORS[level] ?? '#862e9c';
 
-export async function renderReportPdf(data: ReportData, options: PdfOptions = {}): Promise<{
+export async function renderReportPdf(
+  data: ReportData,
+  options: PdfOptions = {},
+): Promise<{
   bytes: Buffer;
   pages: number;
 }> {
@@ -97,13 +100,22 @@ class Writer {
     this.need(32 + following);
     const doc = this.doc;
     this.y += 6;
-    doc.font('Helvetica-Bold').fontSize(12.5).fillColor(ACCENT).text(title, MARGIN, this.y, { lineBreak: false });
+    doc
+      .font('Helvetica-Bold')
+      .fontSize(12.5)
+      .fillColor(ACCENT)
+      .text(title, MARGIN, this.y, { lineBreak: false });
     if (note) {
       doc.font('Helvetica').fontSize(8).fillColor(MUTED);
       doc.text(note, MARGIN, this.y + 3.5, { width: CONTENT_W, align: 'right', lineBreak: false });
     }
     this.y += 17;
-    doc.moveTo(MARGIN, this.y).lineTo(MARGIN + CONTENT_W, this.y).lineWidth(0.8).strokeColor(ACCENT).stroke();
+    doc
+      .moveTo(MARGIN, this.y)
+      .lineTo(MARGIN + CONTENT_W, this.y)
+      .lineWidth(0.8)
+      .strokeColor(ACCENT)
+      .stroke();
     this.y += 8;
   }
   paragraph(text: string, size = 8.5, color = MUTED): void {
@@ -165,7 +177,11 @@ function summaryBlock(w: Writer, data: ReportData): void {
   const open = data.events.filter((e) => e.level > 0 && e.acknowledgedAt === null).length;
   const maxLevel = data.events.reduce((m, e) => Math.max(m, e.level), 0);
   const cells: [string, string, string][] = [
-    ['nodes', `${enabled} / ${nodes.length}`, `enabled, fixed end ${data.setup.station.fixedEnd ?? 'bottom'}`],
+    [
+      'nodes',
+      `${enabled} / ${nodes.length}`,
+      `enabled, fixed end ${data.setup.station.fixedEnd ?? 'bottom'}`,
+    ],
     ['rows in period', fmtInt(rows), `${day(data.from)} to ${day(data.to)}`],
     [
       'largest displacement',
@@ -180,15 +196,32 @@ function summaryBlock(w: Writer, data: ReportData): void {
   cells.forEach(([label, value, sub], i) => {
     const x = MARGIN + i * cw + 10;
     if (i > 0) {
-      doc.moveTo(MARGIN + i * cw, w.y + 8).lineTo(MARGIN + i * cw, w.y + h - 8).lineWidth(0.5).strokeColor(RULE).stroke();
+      doc
+        .moveTo(MARGIN + i * cw, w.y + 8)
+        .lineTo(MARGIN + i * cw, w.y + h - 8)
+        .lineWidth(0.5)
+        .strokeColor(RULE)
+        .stroke();
     }
-    doc.font('Helvetica').fontSize(7.5).fillColor(MUTED).text(label.toUpperCase(), x, w.y + 8, {
-      width: cw - 16,
-      lineBreak: false,
-      characterSpacing: 0.4,
-    });
-    doc.font('Helvetica-Bold').fontSize(14).fillColor(INK).text(value, x, w.y + 19, { width: cw - 16, lineBreak: false });
-    doc.font('Helvetica').fontSize(6.8).fillColor(MUTED).text(sub, x, w.y + 37, { width: cw - 16, height: 12, ellipsis: true });
+    doc
+      .font('Helvetica')
+      .fontSize(7.5)
+      .fillColor(MUTED)
+      .text(label.toUpperCase(), x, w.y + 8, {
+        width: cw - 16,
+        lineBreak: false,
+        characterSpacing: 0.4,
+      });
+    doc
+      .font('Helvetica-Bold')
+      .fontSize(14)
+      .fillColor(INK)
+      .text(value, x, w.y + 19, { width: cw - 16, lineBreak: false });
+    doc
+      .font('Helvetica')
+      .fontSize(6.8)
+      .fillColor(MUTED)
+      .text(sub, x, w.y + 37, { width: cw - 16, height: 12, ellipsis: true });
   });
   w.y += h + 10;
 }
@@ -225,7 +258,9 @@ function profilesBlock(w: Writer, data: ReportData, kind: 'cumulative' | 'increm
   const depths = data.profiles.flatMap((p) => p.points.map((q) => q.depth));
   const dMin = Math.min(...depths);
   const dMax = Math.max(...depths);
-  const chainThresholds = data.setup.thresholds.filter((t) => t.metric === 'cumulative_mm' && t.nodeIndex === null);
+  const chainThresholds = data.setup.thresholds.filter(
+    (t) => t.metric === 'cumulative_mm' && t.nodeIndex === null,
+  );
   panels.forEach((panel, i) => {
     const values = data.profiles.flatMap((p) => p.points.map(panel.value)).filter(Number.isFinite);
     const extra = panel.thresholds ? chainThresholds.map((t) => t.value) : [];
@@ -233,7 +268,11 @@ function profilesBlock(w: Writer, data: ReportData, kind: 'cumulative' | 'increm
     const hi = Math.max(0, ...values, ...(extra.length ? [Math.min(...extra) * 1.05] : []));
     const x0 = MARGIN + i * (pw + gap);
     const box = { x: x0 + 30, y: top + 16, w: pw - 34, h: panelH - 44 };
-    doc.font('Helvetica-Bold').fontSize(8.5).fillColor(INK).text(panel.title, x0, top, { width: pw, align: 'center', lineBreak: false });
+    doc
+      .font('Helvetica-Bold')
+      .fontSize(8.5)
+      .fillColor(INK)
+      .text(panel.title, x0, top, { width: pw, align: 'center', lineBreak: false });
     const xScale = linear(niceDomain(lo, hi), box.x, box.x + box.w);
     const yScale = linear(depthDomain(dMin, dMax), box.y, box.y + box.h);
     frame(doc, box, xScale, yScale, {
@@ -244,11 +283,22 @@ function profilesBlock(w: Writer, data: ReportData, kind: 'cumulative' | 'increm
     });
     // zero line
     doc.save().rect(box.x, box.y, box.w, box.h).clip();
-    doc.moveTo(xScale.map(0), box.y).lineTo(xScale.map(0), box.y + box.h).lineWidth(0.7).strokeColor('#9aa3b2').stroke();
+    doc
+      .moveTo(xScale.map(0), box.y)
+      .lineTo(xScale.map(0), box.y + box.h)
+      .lineWidth(0.7)
+      .strokeColor('#9aa3b2')
+      .stroke();
     if (panel.thresholds) {
       for (const t of chainThresholds) {
         const x = xScale.map(t.value);
-        doc.moveTo(x, box.y).lineTo(x, box.y + box.h).lineWidth(0.9).dash(3, { space: 2 }).strokeColor(levelColor(t.level)).stroke();
+        doc
+          .moveTo(x, box.y)
+          .lineTo(x, box.y + box.h)
+          .lineWidth(0.9)
+          .dash(3, { space: 2 })
+          .strokeColor(levelColor(t.level))
+          .stroke();
         doc.undash();
       }
     }
@@ -266,7 +316,11 @@ function profilesBlock(w: Writer, data: ReportData, kind: 'cumulative' | 'increm
       for (const t of chainThresholds) {
         const x = xScale.map(t.value);
         if (x < box.x || x > box.x + box.w) continue;
-        doc.font('Helvetica').fontSize(6).fillColor(levelColor(t.level)).text(`L${t.level}`, x - 10, box.y - 8, { width: 20, align: 'center', lineBreak: false });
+        doc
+          .font('Helvetica')
+          .fontSize(6)
+          .fillColor(levelColor(t.level))
+          .text(`L${t.level}`, x - 10, box.y - 8, { width: 20, align: 'center', lineBreak: false });
       }
     }
   });
@@ -277,7 +331,10 @@ function profilesBlock(w: Writer, data: ReportData, kind: 'cumulative' | 'increm
   } else {
     legendRow(
       doc,
-      data.profiles.map((p, k) => ({ color: DATE_COLORS[k % DATE_COLORS.length]!, text: `${dateTime(p.at)} (${p.label})` })),
+      data.profiles.map((p, k) => ({
+        color: DATE_COLORS[k % DATE_COLORS.length]!,
+        text: `${dateTime(p.at)} (${p.label})`,
+      })),
       top + panelH - 6,
     );
   }
@@ -289,15 +346,25 @@ function legendOfDates(doc: Doc, data: ReportData, x: number, y: number, width: 
   let yy = y + 16;
   data.profiles.forEach((p, k) => {
     const color = DATE_COLORS[k % DATE_COLORS.length]!;
-    doc.moveTo(x, yy + 4).lineTo(x + 16, yy + 4).lineWidth(1.6).strokeColor(color).stroke();
+    doc
+      .moveTo(x, yy + 4)
+      .lineTo(x + 16, yy + 4)
+      .lineWidth(1.6)
+      .strokeColor(color)
+      .stroke();
     doc.circle(x + 8, yy + 4, 1.8).fill(color);
-    doc.font('Helvetica').fontSize(8).fillColor(INK).text(dateTime(p.at), x + 22, yy, { width: width - 22, lineBreak: false });
-    doc.fontSize(7).fillColor(MUTED).text(
-      p.at === p.asked ? p.label : `${p.label}; asked ${dateTime(p.asked)}`,
-      x + 22,
-      yy + 10,
-      { width: width - 22, lineBreak: false },
-    );
+    doc
+      .font('Helvetica')
+      .fontSize(8)
+      .fillColor(INK)
+      .text(dateTime(p.at), x + 22, yy, { width: width - 22, lineBreak: false });
+    doc
+      .fontSize(7)
+      .fillColor(MUTED)
+      .text(p.at === p.asked ? p.label : `${p.label}; asked ${dateTime(p.asked)}`, x + 22, yy + 10, {
+        width: width - 22,
+        lineBreak: false,
+      });
     yy += 26;
   });
   doc.font('Helvetica').fontSize(7).fillColor(MUTED);
@@ -315,7 +382,10 @@ function legendRow(doc: Doc, items: { color: string; text: string; dashed?: bool
   const total = widths.reduce((a, b) => a + b, 0);
   let x = MARGIN + Math.max(0, (CONTENT_W - total) / 2);
   items.forEach((item, k) => {
-    doc.moveTo(x, y + 3.5).lineTo(x + 16, y + 3.5).lineWidth(1.6);
+    doc
+      .moveTo(x, y + 3.5)
+      .lineTo(x + 16, y + 3.5)
+      .lineWidth(1.6);
     if (item.dashed) doc.dash(3, { space: 2 });
     doc.strokeColor(item.color).stroke();
     doc.undash();
@@ -344,13 +414,21 @@ function seriesBlock(w: Writer, data: ReportData): void {
 function seriesChart(w: Writer, data: ReportData, s: NodeSeries, chartH: number): void {
   const doc = w.doc;
   const top = w.y;
-  doc.font('Helvetica-Bold').fontSize(9).fillColor(INK).text(`Node ${s.nodeIndex}`, MARGIN, top, { lineBreak: false });
-  doc.font('Helvetica').fontSize(8).fillColor(MUTED).text(
-    `  ${depthText(data, s.depth)}  ·  ${s.reason}  ·  ${fmtInt(s.rows)} rows`,
-    MARGIN + doc.font('Helvetica-Bold').fontSize(9).widthOfString(`Node ${s.nodeIndex}`),
-    top + 1,
-    { lineBreak: false },
-  );
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(9)
+    .fillColor(INK)
+    .text(`Node ${s.nodeIndex}`, MARGIN, top, { lineBreak: false });
+  doc
+    .font('Helvetica')
+    .fontSize(8)
+    .fillColor(MUTED)
+    .text(
+      `  ${depthText(data, s.depth)}  ·  ${s.reason}  ·  ${fmtInt(s.rows)} rows`,
+      MARGIN + doc.font('Helvetica-Bold').fontSize(9).widthOfString(`Node ${s.nodeIndex}`),
+      top + 1,
+      { lineBreak: false },
+    );
   const box = { x: MARGIN + 36, y: top + 16, w: CONTENT_W - 40, h: chartH - 44 };
   const values: number[] = [];
   for (const col of [s.cumX, s.cumY, s.cumR]) for (const v of col) if (Number.isFinite(v)) values.push(v);
@@ -358,10 +436,20 @@ function seriesChart(w: Writer, data: ReportData, s: NodeSeries, chartH: number)
   const lo = Math.min(0, ...minMax(values).lo);
   const hiData = Math.max(0, ...minMax(values).hi);
   // thresholds are shown when they are within reach of the data (at most twice its extent)
-  const shown = thresholds.filter((t) => Math.abs(t.value) <= Math.max(2 * Math.max(Math.abs(lo), hiData), 1));
+  const shown = thresholds.filter(
+    (t) => Math.abs(t.value) <= Math.max(2 * Math.max(Math.abs(lo), hiData), 1),
+  );
   const hi = Math.max(hiData, ...shown.map((t) => t.value * 1.04));
-  const xScale = linear({ min: data.from, max: Math.max(data.to, data.from + 1), ticks: timeTicks(data.from, data.to) }, box.x, box.x + box.w);
-  const yScale = linear(niceDomain(Math.min(lo, ...shown.map((t) => t.value * 1.04)), hi), box.y + box.h, box.y);
+  const xScale = linear(
+    { min: data.from, max: Math.max(data.to, data.from + 1), ticks: timeTicks(data.from, data.to) },
+    box.x,
+    box.x + box.w,
+  );
+  const yScale = linear(
+    niceDomain(Math.min(lo, ...shown.map((t) => t.value * 1.04)), hi),
+    box.y + box.h,
+    box.y,
+  );
   frame(doc, box, xScale, yScale, {
     xLabel: '',
     yLabel: 'mm',
@@ -371,7 +459,13 @@ function seriesChart(w: Writer, data: ReportData, s: NodeSeries, chartH: number)
   doc.save().rect(box.x, box.y, box.w, box.h).clip();
   for (const t of shown) {
     const y = yScale.map(t.value);
-    doc.moveTo(box.x, y).lineTo(box.x + box.w, y).lineWidth(0.9).dash(4, { space: 3 }).strokeColor(levelColor(t.level)).stroke();
+    doc
+      .moveTo(box.x, y)
+      .lineTo(box.x + box.w, y)
+      .lineWidth(0.9)
+      .dash(4, { space: 3 })
+      .strokeColor(levelColor(t.level))
+      .stroke();
     doc.undash();
   }
   for (const name of ['cumX', 'cumY', 'cumR'] as const) {
@@ -381,11 +475,15 @@ function seriesChart(w: Writer, data: ReportData, s: NodeSeries, chartH: number)
   doc.restore();
   for (const t of shown) {
     const y = yScale.map(t.value);
-    doc.font('Helvetica').fontSize(6.5).fillColor(levelColor(t.level)).text(`level ${t.level}: ${trimNumber(t.value)} mm`, box.x + box.w - 90, y - 8, {
-      width: 86,
-      align: 'right',
-      lineBreak: false,
-    });
+    doc
+      .font('Helvetica')
+      .fontSize(6.5)
+      .fillColor(levelColor(t.level))
+      .text(`level ${t.level}: ${trimNumber(t.value)} mm`, box.x + box.w - 90, y - 8, {
+        width: 86,
+        align: 'right',
+        lineBreak: false,
+      });
   }
   const items = [
     { color: SERIES_COLORS.cumX, text: 'cumX' },
@@ -394,7 +492,11 @@ function seriesChart(w: Writer, data: ReportData, s: NodeSeries, chartH: number)
     ...shown.map((t) => ({ color: levelColor(t.level), text: `threshold level ${t.level}`, dashed: true })),
   ];
   if (thresholds.length > shown.length) {
-    items.push({ color: MUTED, text: `${thresholds.length - shown.length} threshold(s) off scale`, dashed: true });
+    items.push({
+      color: MUTED,
+      text: `${thresholds.length - shown.length} threshold(s) off scale`,
+      dashed: true,
+    });
   }
   legendRow(doc, items, box.y + box.h + 22);
   w.y = top + chartH + 4;
@@ -424,11 +526,15 @@ function table<T>(
     doc.rect(MARGIN, w.y, tableW, 16).fill(ACCENT);
     let x = MARGIN;
     columns.forEach((c, i) => {
-      doc.font('Helvetica-Bold').fontSize(7).fillColor('#ffffff').text(c.title, x + pad, w.y + 4.5, {
-        width: widths[i]! - 2 * pad,
-        align: c.align ?? 'left',
-        lineBreak: false,
-      });
+      doc
+        .font('Helvetica-Bold')
+        .fontSize(7)
+        .fillColor('#ffffff')
+        .text(c.title, x + pad, w.y + 4.5, {
+          width: widths[i]! - 2 * pad,
+          align: c.align ?? 'left',
+          lineBreak: false,
+        });
       x += widths[i]!;
     });
     w.y += 16;
@@ -449,15 +555,24 @@ function table<T>(
     if (options.zebra !== false && r % 2 === 1) doc.rect(MARGIN, w.y, tableW, height).fill(BAND);
     let x = MARGIN;
     columns.forEach((c, i) => {
-      doc.font('Helvetica').fontSize(7.3).fillColor(c.color?.(row) ?? INK).text(texts[i]!, x + pad, w.y + 3, {
-        width: widths[i]! - 2 * pad,
-        align: c.align ?? 'left',
-      });
+      doc
+        .font('Helvetica')
+        .fontSize(7.3)
+        .fillColor(c.color?.(row) ?? INK)
+        .text(texts[i]!, x + pad, w.y + 3, {
+          width: widths[i]! - 2 * pad,
+          align: c.align ?? 'left',
+        });
       x += widths[i]!;
     });
     w.y += height;
   });
-  doc.moveTo(MARGIN, w.y).lineTo(MARGIN + tableW, w.y).lineWidth(0.5).strokeColor(RULE).stroke();
+  doc
+    .moveTo(MARGIN, w.y)
+    .lineTo(MARGIN + tableW, w.y)
+    .lineWidth(0.5)
+    .strokeColor(RULE)
+    .stroke();
   w.y += 8;
 }
 
@@ -470,42 +585,73 @@ const METRIC_TEXT: Record<string, string> = {
 function eventsBlock(w: Writer, data: ReportData): void {
   w.section(
     'Alarm events',
-    data.eventsTruncated ? `the newest ${fmtInt(data.events.length)} of the period` : `${fmtInt(data.events.length)} in the period, oldest first`,
+    data.eventsTruncated
+      ? `the newest ${fmtInt(data.events.length)} of the period`
+      : `${fmtInt(data.events.length)} in the period, oldest first`,
   );
   if (data.events.length === 0) {
     w.paragraph('No alarm event in the period.', 9, INK);
     return;
   }
-  table(w, [
-    { title: 'time (UTC)', width: 70, value: (e) => dateTime(e.timestamp) },
-    { title: 'metric', width: 62, value: (e) => METRIC_TEXT[e.metric] ?? e.metric },
-    {
-      title: 'level',
-      width: 34,
-      align: 'center',
-      value: (e) => `${e.previousLevel} > ${e.level}`,
-      color: (e) => (e.level > 0 ? levelColor(e.level) : '#2b8a3e'),
-    },
-    { title: 'node', width: 26, align: 'right', value: (e) => (e.nodeIndex === null ? '—' : String(e.nodeIndex)) },
-    { title: 'value', width: 34, align: 'right', value: (e) => fmt(e.value) },
-    { title: 'notified', width: 64, value: (e) => dateTime(e.notifiedAt) },
-    {
-      title: 'acknowledged',
-      width: 92,
-      value: (e) => (e.acknowledgedAt === null ? (e.level > 0 ? 'not acknowledged' : '—') : `${dateTime(e.acknowledgedAt)} by ${e.acknowledgedBy ?? '?'}`),
-      color: (e) => (e.acknowledgedAt === null && e.level > 0 ? '#c92a2a' : null),
-    },
-    { title: 'note', width: 90, value: (e) => e.ackNote ?? '' },
-  ], data.events);
+  table(
+    w,
+    [
+      { title: 'time (UTC)', width: 70, value: (e) => dateTime(e.timestamp) },
+      { title: 'metric', width: 62, value: (e) => METRIC_TEXT[e.metric] ?? e.metric },
+      {
+        title: 'level',
+        width: 34,
+        align: 'center',
+        value: (e) => `${e.previousLevel} > ${e.level}`,
+        color: (e) => (e.level > 0 ? levelColor(e.level) : '#2b8a3e'),
+      },
+      {
+        title: 'node',
+        width: 26,
+        align: 'right',
+        value: (e) => (e.nodeIndex === null ? '—' : String(e.nodeIndex)),
+      },
+      { title: 'value', width: 34, align: 'right', value: (e) => fmt(e.value) },
+      { title: 'notified', width: 64, value: (e) => dateTime(e.notifiedAt) },
+      {
+        title: 'acknowledged',
+        width: 92,
+        value: (e) =>
+          e.acknowledgedAt === null
+            ? e.level > 0
+              ? 'not acknowledged'
+              : '—'
+            : `${dateTime(e.acknowledgedAt)} by ${e.acknowledgedBy ?? '?'}`,
+        color: (e) => (e.acknowledgedAt === null && e.level > 0 ? '#c92a2a' : null),
+      },
+      { title: 'note', width: 90, value: (e) => e.ackNote ?? '' },
+    ],
+    data.events,
+  );
 }
 
 function qualityBlock(w: Writer, data: ReportData): void {
-  w.section('Data quality', 'elaborated rows of the period per node, by flag (ELABORATION.md §3.13); a row may count under several');
+  w.section(
+    'Data quality',
+    'elaborated rows of the period per node, by flag (ELABORATION.md §3.13); a row may count under several',
+  );
   const rows = [...data.quality].sort((a, b) => a.nodeIndex - b.nodeIndex);
-  const total = { nodeIndex: -1, rows: 0, invalid: 0, spikeX: 0, spikeY: 0, held: 0, noReference: 0, gravity: 0, firstAt: 0, lastAt: 0 };
+  const total = {
+    nodeIndex: -1,
+    rows: 0,
+    invalid: 0,
+    spikeX: 0,
+    spikeY: 0,
+    held: 0,
+    noReference: 0,
+    gravity: 0,
+    firstAt: 0,
+    lastAt: 0,
+  };
   for (const q of rows) for (const f of ['rows', ...FLAG_NAMES] as const) total[f] += q[f];
   const depthOf = new Map(data.setup.nodes.map((n) => [n.nodeIndex, n.depthM]));
-  const cell = (n: number, of: number) => (n === 0 ? '0' : `${fmtInt(n)} (${((n / Math.max(1, of)) * 100).toFixed(1)}%)`);
+  const cell = (n: number, of: number) =>
+    n === 0 ? '0' : `${fmtInt(n)} (${((n / Math.max(1, of)) * 100).toFixed(1)}%)`;
   const flagColumns = FLAG_NAMES.map(
     (f): Column<(typeof rows)[number]> => ({
       title: f,
@@ -518,8 +664,18 @@ function qualityBlock(w: Writer, data: ReportData): void {
   table(
     w,
     [
-      { title: 'node', width: 30, align: 'right', value: (q) => (q.nodeIndex < 0 ? 'all' : String(q.nodeIndex)) },
-      { title: 'depth (m)', width: 40, align: 'right', value: (q) => (q.nodeIndex < 0 ? '' : fmt(depthOf.get(q.nodeIndex), 1)) },
+      {
+        title: 'node',
+        width: 30,
+        align: 'right',
+        value: (q) => (q.nodeIndex < 0 ? 'all' : String(q.nodeIndex)),
+      },
+      {
+        title: 'depth (m)',
+        width: 40,
+        align: 'right',
+        value: (q) => (q.nodeIndex < 0 ? '' : fmt(depthOf.get(q.nodeIndex), 1)),
+      },
       { title: 'rows', width: 44, align: 'right', value: (q) => fmtInt(q.rows) },
       ...flagColumns,
     ],
@@ -529,13 +685,19 @@ function qualityBlock(w: Writer, data: ReportData): void {
 
 function parametersBlock(w: Writer, data: ReportData): void {
   const s = data.setup.station;
-  w.section('Parameters used', 'active_stations, rsn_thresholds and the last run, as stored when the report was made');
+  w.section(
+    'Parameters used',
+    'active_stations, rsn_thresholds and the last run, as stored when the report was made',
+  );
   const pairs: [string, string][] = [
     ['site', s.siteName ?? '—'],
     ['control unit / chain', `${s.controlUnitCode} / ${s.chain}`],
     ['active', s.active === null ? '—' : s.active !== 0 ? 'yes' : 'no'],
     ['fixed end', s.fixedEnd ?? 'bottom (default)'],
-    ['reference time', s.referenceTime === null ? 'first valid reading (default)' : isoMinute(s.referenceTime)],
+    [
+      'reference time',
+      s.referenceTime === null ? 'first valid reading (default)' : isoMinute(s.referenceTime),
+    ],
     ['reference window (h)', val(s.referenceWindowHours)],
     ['despike window (samples)', val(s.despikeWindow)],
     ['despike n·sigma', val(s.despikeNSigma)],
@@ -563,47 +725,105 @@ function parametersBlock(w: Writer, data: ReportData): void {
   pairs.forEach(([label, value], i) => {
     const y = w.y;
     if (i % 2 === 0) doc.rect(MARGIN, y - 2, CONTENT_W, lineH).fill(BAND);
-    doc.font('Helvetica').fontSize(7.5).fillColor(MUTED).text(label, MARGIN + 4, y + 1, { width: 130, lineBreak: false });
-    doc.font('Helvetica').fontSize(7.5).fillColor(INK).text(value, MARGIN + 140, y + 1, {
-      width: CONTENT_W - 144,
-      height: lineH,
-      ellipsis: true,
-      lineBreak: false,
-    });
+    doc
+      .font('Helvetica')
+      .fontSize(7.5)
+      .fillColor(MUTED)
+      .text(label, MARGIN + 4, y + 1, { width: 130, lineBreak: false });
+    doc
+      .font('Helvetica')
+      .fontSize(7.5)
+      .fillColor(INK)
+      .text(value, MARGIN + 140, y + 1, {
+        width: CONTENT_W - 144,
+        height: lineH,
+        ellipsis: true,
+        lineBreak: false,
+      });
     w.y += lineH;
   });
   w.y += 10;
 
   const thresholds = [...data.setup.thresholds].sort(
-    (a, b) => a.metric.localeCompare(b.metric) || (a.nodeIndex ?? -1) - (b.nodeIndex ?? -1) || a.level - b.level,
+    (a, b) =>
+      a.metric.localeCompare(b.metric) || (a.nodeIndex ?? -1) - (b.nodeIndex ?? -1) || a.level - b.level,
   );
   w.need(50);
-  w.doc.font('Helvetica-Bold').fontSize(9).fillColor(INK).text('Thresholds', MARGIN, w.y, { lineBreak: false });
+  w.doc
+    .font('Helvetica-Bold')
+    .fontSize(9)
+    .fillColor(INK)
+    .text('Thresholds', MARGIN, w.y, { lineBreak: false });
   w.y += 14;
   if (thresholds.length === 0) {
     w.paragraph('No threshold is configured: the chain raises no alarm.');
   } else {
-    table(w, [
-      { title: 'metric', width: 80, value: (t: ThresholdRow) => METRIC_TEXT[t.metric] ?? t.metric },
-      { title: 'node', width: 60, value: (t) => (t.nodeIndex === null ? 'every node' : String(t.nodeIndex)) },
-      { title: 'level', width: 40, align: 'right', value: (t) => String(t.level), color: (t) => levelColor(t.level) },
-      { title: 'value', width: 60, align: 'right', value: (t) => trimNumber(t.value) },
-    ], thresholds, { width: CONTENT_W * 0.6 });
+    table(
+      w,
+      [
+        { title: 'metric', width: 80, value: (t: ThresholdRow) => METRIC_TEXT[t.metric] ?? t.metric },
+        {
+          title: 'node',
+          width: 60,
+          value: (t) => (t.nodeIndex === null ? 'every node' : String(t.nodeIndex)),
+        },
+        {
+          title: 'level',
+          width: 40,
+          align: 'right',
+          value: (t) => String(t.level),
+          color: (t) => levelColor(t.level),
+        },
+        { title: 'value', width: 60, align: 'right', value: (t) => trimNumber(t.value) },
+      ],
+      thresholds,
+      { width: CONTENT_W * 0.6 },
+    );
   }
   w.need(40);
   w.doc.font('Helvetica-Bold').fontSize(9).fillColor(INK).text('Nodes', MARGIN, w.y, { lineBreak: false });
   w.y += 14;
   const nodes = [...data.setup.nodes].sort((a, b) => a.nodeIndex - b.nodeIndex);
-  table(w, [
-    { title: 'node', width: 30, align: 'right', value: (n) => String(n.nodeIndex) },
-    { title: 'depth (m)', width: 45, align: 'right', value: (n) => fmt(n.depthM, 2) },
-    { title: 'length (mm)', width: 50, align: 'right', value: (n) => (n.lengthMm === null ? '1000 (default)' : trimNumber(n.lengthMm)) },
-    { title: 'enabled', width: 40, align: 'center', value: (n) => (n.enabled === 0 ? 'no' : 'yes'), color: (n) => (n.enabled === 0 ? '#c92a2a' : null) },
-    { title: 'axes', width: 30, align: 'center', value: (n) => (n.offsetZ !== null && n.gainZ !== null ? '3' : '2') },
-    { title: 'gain X / Y', width: 90, align: 'right', value: (n) => `${val(n.gainX)} / ${val(n.gainY)}` },
-    { title: 'offset X / Y', width: 90, align: 'right', value: (n) => `${val(n.offsetX)} / ${val(n.offsetY)}` },
-    { title: 'temp. coeff X / Y', width: 90, align: 'right', value: (n) => `${val(n.tempCoeffX)} / ${val(n.tempCoeffY)}` },
-  ], nodes);
+  table(
+    w,
+    [
+      { title: 'node', width: 30, align: 'right', value: (n) => String(n.nodeIndex) },
+      { title: 'depth (m)', width: 45, align: 'right', value: (n) => fmt(n.depthM, 2) },
+      {
+        title: 'length (mm)',
+        width: 50,
+        align: 'right',
+        value: (n) => (n.lengthMm === null ? '1000 (default)' : trimNumber(n.lengthMm)),
+      },
+      {
+        title: 'enabled',
+        width: 40,
+        align: 'center',
+        value: (n) => (n.enabled === 0 ? 'no' : 'yes'),
+        color: (n) => (n.enabled === 0 ? '#c92a2a' : null),
+      },
+      {
+        title: 'axes',
+        width: 30,
+        align: 'center',
+        value: (n) => (n.offsetZ !== null && n.gainZ !== null ? '3' : '2'),
+      },
+      { title: 'gain X / Y', width: 90, align: 'right', value: (n) => `${val(n.gainX)} / ${val(n.gainY)}` },
+      {
+        title: 'offset X / Y',
+        width: 90,
+        align: 'right',
+        value: (n) => `${val(n.offsetX)} / ${val(n.offsetY)}`,
+      },
+      {
+        title: 'temp. coeff X / Y',
+        width: 90,
+        align: 'right',
+        value: (n) => `${val(n.tempCoeffX)} / ${val(n.tempCoeffY)}`,
+      },
+    ],
+    nodes,
+  );
 }
 
 const val = (v: number | null) => (v === null ? 'default' : trimNumber(v));
@@ -612,9 +832,16 @@ function footer(doc: Doc, data: ReportData, page: number, pages: number): void {
   const y = PAGE.height - 34;
   const bottom = doc.page.margins.bottom;
   doc.page.margins.bottom = 0;
-  doc.moveTo(MARGIN, y - 6).lineTo(MARGIN + CONTENT_W, y - 6).lineWidth(0.5).strokeColor(RULE).stroke();
+  doc
+    .moveTo(MARGIN, y - 6)
+    .lineTo(MARGIN + CONTENT_W, y - 6)
+    .lineWidth(0.5)
+    .strokeColor(RULE)
+    .stroke();
   doc.font('Helvetica').fontSize(7).fillColor(MUTED);
-  doc.text(`Catena chain report  ·  ${data.label}  ·  ${data.setup.station.siteName ?? ''}`, MARGIN, y, { lineBreak: false });
+  doc.text(`Catena chain report  ·  ${data.label}  ·  ${data.setup.station.siteName ?? ''}`, MARGIN, y, {
+    lineBreak: false,
+  });
   doc.text(`page ${page} of ${pages}`, MARGIN, y, { width: CONTENT_W, align: 'right', lineBreak: false });
   doc.page.margins.bottom = bottom;
 }
@@ -667,7 +894,18 @@ function depthDomain(lo: number, hi: number): Domain {
 
 function timeTicks(from: number, to: number): number[] {
   const span = Math.max(1, to - from);
-  const steps = [3600, 6 * 3600, 12 * 3600, 86_400, 2 * 86_400, 7 * 86_400, 14 * 86_400, 30 * 86_400, 91 * 86_400, 365 * 86_400];
+  const steps = [
+    3600,
+    6 * 3600,
+    12 * 3600,
+    86_400,
+    2 * 86_400,
+    7 * 86_400,
+    14 * 86_400,
+    30 * 86_400,
+    91 * 86_400,
+    365 * 86_400,
+  ];
   const step = steps.find((s) => span / s <= 8) ?? 365 * 86_400;
   const ticks: number[] = [];
   for (let t = Math.ceil(from / step) * step; t <= to; t += step) ticks.push(t);
@@ -696,12 +934,18 @@ function frame(
   for (const t of x.ticks) {
     const px = x.map(t);
     if (px < box.x - 0.5 || px > box.x + box.w + 0.5) continue;
-    doc.moveTo(px, box.y).lineTo(px, box.y + box.h).stroke();
+    doc
+      .moveTo(px, box.y)
+      .lineTo(px, box.y + box.h)
+      .stroke();
   }
   for (const t of y.ticks) {
     const py = y.map(t);
     if (py < box.y - 0.5 || py > box.y + box.h + 0.5) continue;
-    doc.moveTo(box.x, py).lineTo(box.x + box.w, py).stroke();
+    doc
+      .moveTo(box.x, py)
+      .lineTo(box.x + box.w, py)
+      .stroke();
   }
   doc.rect(box.x, box.y, box.w, box.h).lineWidth(0.6).strokeColor('#8a93a3').stroke();
   doc.font('Helvetica').fontSize(6.5).fillColor(MUTED);
@@ -730,13 +974,24 @@ function frame(
   if (labels.yLabel) {
     doc.save();
     doc.rotate(-90, { origin: [box.x - 26, box.y + box.h / 2] });
-    doc.text(labels.yLabel, box.x - 26 - 40, box.y + box.h / 2 - 6, { width: 80, align: 'center', lineBreak: false });
+    doc.text(labels.yLabel, box.x - 26 - 40, box.y + box.h / 2 - 6, {
+      width: 80,
+      align: 'center',
+      lineBreak: false,
+    });
     doc.restore();
   }
 }
 
 /** A line through the points; a non-finite value breaks it. */
-function polyline(doc: Doc, points: { x: number; y: number }[], x: Scale, y: Scale, color: string, width: number): void {
+function polyline(
+  doc: Doc,
+  points: { x: number; y: number }[],
+  x: Scale,
+  y: Scale,
+  color: string,
+  width: number,
+): void {
   let drawing = false;
   let any = false;
   for (const p of points) {
