@@ -85,6 +85,13 @@ describe.each(DIALECTS)('chain report on $name', (target) => {
       const when = new Date(oldest.timestamp * 1000).toISOString().slice(0, 16).replace('T', ' ');
       expect(text).toContain(when);
       expect(steps).toContain('drawing');
+      // data quality: the total row counts what the store counts (the console's Data quality tab)
+      const quality = await db.store.flagCounts({ key: A, from: null, to: null });
+      const rows = quality.reduce((sum, q) => sum + q.rows, 0);
+      const invalid = quality.reduce((sum, q) => sum + q.invalid, 0);
+      expect(text).toMatch(
+        new RegExp(`\\nall\\n+${rows.toLocaleString('en-GB')}\\n${invalid.toLocaleString('en-GB')} \\(`),
+      );
     },
   );
 
