@@ -147,7 +147,13 @@ function headerBlock(w: Writer, data: ReportData): void {
   doc.font('Helvetica-Bold').fontSize(22).fillColor('#ffffff');
   doc.text(data.label, MARGIN, 40, { lineBreak: false });
   doc.font('Helvetica').fontSize(11).fillColor('#e8eef6');
-  doc.text(data.setup.station.siteName ?? 'site not named', MARGIN, 66, { lineBreak: false });
+  // the site on the left, the database on the right: each cut with an ellipsis rather than overlapping
+  doc.text(data.setup.station.siteName ?? 'site not named', MARGIN, 66, {
+    width: CONTENT_W * 0.64,
+    height: 14,
+    ellipsis: true,
+    lineBreak: false,
+  });
   doc.font('Helvetica').fontSize(9).fillColor('#e8eef6');
   doc.text(`${isoMinute(data.from)}  to  ${isoMinute(data.to)}`, MARGIN, 40, {
     width: CONTENT_W,
@@ -160,7 +166,13 @@ function headerBlock(w: Writer, data: ReportData): void {
     align: 'right',
     lineBreak: false,
   });
-  doc.text(data.store.location, MARGIN, 66, { width: CONTENT_W, align: 'right', lineBreak: false });
+  doc.text(data.store.location, MARGIN + CONTENT_W * 0.66, 67, {
+    width: CONTENT_W * 0.34,
+    height: 12,
+    align: 'right',
+    ellipsis: true,
+    lineBreak: false,
+  });
   w.y = h + 30;
 }
 
