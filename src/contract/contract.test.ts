@@ -55,6 +55,7 @@ function service(overrides: Partial<CatenaService>): CatenaService {
     chainNodes: missing,
     quality: missing,
     events: missing,
+    chainReport: missing,
     onEvent: () => () => {},
     notifications: {
       rules: missing,
@@ -90,6 +91,7 @@ describe('contract: the methods table', () => {
       'chainNodes',
       'quality',
       'events',
+      'chainReport',
     ]);
   });
 

@@ -19,6 +19,7 @@ import { CatenaError } from '../errors.ts';
 import { channelsFromEnv } from '../notify/index.ts';
 import { Notifier } from '../notify/notifier.ts';
 import { defaultDemoDbPath } from '../paths.ts';
+import { buildChainReport } from '../report/report.ts';
 import { openStore } from '../store/open.ts';
 import type { ChainSummary, Store } from '../store/port.ts';
 import { parseProfile } from '../store/profile.ts';
@@ -129,6 +130,24 @@ export function createService(store: Store, engine: Engine, notifier?: Notifier)
     chainNodes: (key) => chainNodes(store, key),
     quality: (query) => store.flagCounts({ key: query.key, from: query.from ?? null, to: query.to ?? null }),
     events: (filter) => store.listEvents(filter),
+    chainReport: async (query) => {
+      const report = await buildChainReport(store, {
+        key: query.key,
+        from: query.from ?? null,
+        to: query.to ?? null,
+        dates: query.dates,
+        nodes: query.nodes,
+      });
+      return {
+        fileName: report.fileName,
+        contentType: 'application/pdf' as const,
+        pages: report.pages,
+        from: report.from,
+        to: report.to,
+        events: report.events,
+        base64: report.bytes.toString('base64'),
+      };
+    },
     onEvent: (listener: (event: EngineEvent) => void) => engine.onEvent(listener),
     notifications: {
       rules: () => store.listNotifyRules(),
