@@ -68,6 +68,7 @@ function service(overrides: Partial<CatenaService>): CatenaService {
     chainNodes: missing,
     quality: missing,
     events: missing,
+    chainReport: missing,
     onEvent: () => () => {},
     notifications: {
       rules: missing,
@@ -110,6 +111,7 @@ describe('contract: the methods table', () => {
       'takeSnapshot',
       'snapshotStatus',
       'cancelSnapshot',
+      'chainReport',
     ]);
   });
 
@@ -162,6 +164,7 @@ describe('contract: the wire', () => {
       timestampsTotal: 100,
       rowsRead: 500,
       rowsWritten: 500,
+      waitingFor: null,
       rate: 20,
       etaSeconds: 4.5,
     };
@@ -282,6 +285,7 @@ describe('contract: the legacy status', () => {
       timestampsTotal: 3,
       rowsRead: 3,
       rowsWritten: 3,
+      waitingFor: null,
       rate: 1,
       etaSeconds: 2,
     };

@@ -17,6 +17,7 @@ import {
   chainPair,
   chainPathParams,
   type HttpBinding,
+  listParam,
   optionalChainQuery,
   route,
   timeParam,
@@ -26,6 +27,7 @@ import {
   alarmEventSchema,
   chainNodesSchema,
   chainOverviewSchema,
+  chainReportSchema,
   connectionListSchema,
   launchedSchema,
   nodeFlagCountsSchema,
@@ -460,6 +462,81 @@ export const methods = {
     input: noInput,
     output: z.boolean(),
     call: (service) => service.cancelSnapshot(),
+  }),
+  chainReport: method({
+    summary:
+      "a chain's report as PDF: profiles at chosen dates, series with thresholds, alarm events, data quality, parameters",
+    input: z
+      .object({
+        key: chainKeySchema,
+        from: epochSeconds.nullable().optional(),
+        to: epochSeconds.nullable().optional(),
+        dates: z.array(epochSeconds).min(1).max(8, 'at most 8 profile dates').optional(),
+        nodes: z.array(z.number().int().min(0)).min(1).max(8, 'at most 8 nodes').optional(),
+      })
+      .strict()
+      .refine((v) => v.from == null || v.to == null || v.from <= v.to, {
+        path: ['to'],
+        message: 'to is before from',
+      }),
+    output: chainReportSchema,
+    call: (service, input) => service.chainReport(input),
+    http: route({
+      verb: 'GET',
+      path: '/api/v1/chains/{unit}/{chain}/report',
+      operationId: 'getChainReport',
+      tag: 'chains',
+      summary: "a chain's report (application/pdf)",
+      description:
+        'The same PDF as `catena report`: site and chain, cumulative and incremental profiles at the chosen ' +
+        'dates (default: the reference, mid-period and the latest), the series of chosen nodes (default: the ' +
+        'one that moved most and the top node) with the cumulative thresholds, the alarm events with their ' +
+        'acknowledgements, flag counts per node and the parameters used.',
+      params: chainPathParams,
+      query: z
+        .object({
+          from: timeParam.optional(),
+          to: timeParam.optional(),
+          dates: listParam(timeParam, 'profile dates, comma-separated (each like from)').optional(),
+          nodes: listParam(
+            wholeNumberParam(0, 10_000, 'a node index'),
+            'node indexes, comma-separated',
+          ).optional(),
+        })
+        .strict(),
+      input: ({ params, query }) => ({
+        key: { controlUnitCode: params.unit, chain: params.chain },
+        from: query.from,
+        to: query.to,
+        dates: query.dates,
+        nodes: query.nodes,
+      }),
+      errors: {
+        404: 'the chain is not in active_stations',
+        422: 'the period has no elaborated row, or a node is not of the chain',
+      },
+      download: { contentType: 'application/pdf', description: 'the report, as an attachment' },
+      examples: [
+        {
+          summary: 'the report of October 2026 with three profile dates',
+          params: { unit: 'CU001', chain: 'A' },
+          query: {
+            from: '2026-10-01',
+            to: '2026-10-31T23:59:59Z',
+            dates: '2026-10-01,2026-10-15,2026-10-31',
+          },
+          response: {
+            fileName: 'report-CU001-A-2026-10-01-2026-10-31.pdf',
+            contentType: 'application/pdf',
+            pages: 4,
+            from: 1_790_812_800,
+            to: 1_793_491_199,
+            events: 3,
+            base64: 'JVBERi0xLjMK',
+          },
+        },
+      ],
+    }),
   }),
 } as const;
 

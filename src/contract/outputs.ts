@@ -13,6 +13,7 @@ import type { ChainKey } from '../core/domain/chain.ts';
 import type {
   ChainNodes,
   ChainOverview,
+  ChainReportFile,
   ConnectionList,
   ServiceInfo,
   SnapshotJob,
@@ -229,6 +230,20 @@ export const nodeFlagCountsSchema = named(
   'NodeFlagCounts',
 );
 
+export const chainReportSchema = named(
+  z.object({
+    fileName: z.string().describe('a file name for the PDF: report-<unit>-<chain>-<from>-<to>.pdf'),
+    contentType: z.literal('application/pdf'),
+    pages: z.number(),
+    from: z.number().describe('the period covered, epoch seconds (UTC)'),
+    to: z.number(),
+    events: z.number().describe('alarm events listed'),
+    base64: z.string().describe('the PDF, base64'),
+  }),
+  'ChainReport',
+  'a chain report as PDF (over REST the route answers the PDF itself)',
+);
+
 export const chainNodesSchema = named(
   chainKeySchema.extend({
     siteName: nullableString,
@@ -288,6 +303,7 @@ export const OUTPUT_SCHEMAS_MATCH: [
   Mutual<z.output<typeof alarmEventSchema>, StoredAlarmEvent>,
   Mutual<z.output<typeof nodeFlagCountsSchema>, NodeFlagCounts>,
   Mutual<z.output<typeof chainNodesSchema>, ChainNodes>,
+  Mutual<z.output<typeof chainReportSchema>, ChainReportFile>,
   Mutual<z.output<typeof wireSeriesSchema>, WireSeries>,
   Mutual<z.output<typeof launchedSchema>, { launchId: string; chains: ChainKey[] }>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true];

@@ -129,6 +129,16 @@ if (!app.requestSingleInstanceLock()) {
     // The console needs no camera, microphone, notifications or geolocation: every request is refused.
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     session.defaultSession.setPermissionCheckHandler(() => false);
+    // A chain report (ReportButton: the PDF's bytes came through IPC, handed over as a blob: download)
+    // is saved where the operator says, through the system's save dialog.
+    session.defaultSession.on('will-download', (_event, item) => {
+      if (item.getMimeType() !== 'application/pdf') return;
+      item.setSaveDialogOptions({
+        title: 'Save the chain report',
+        defaultPath: item.getFilename(),
+        filters: [{ name: 'PDF', extensions: ['pdf'] }],
+      });
+    });
     mainWindow = createWindow();
     mainWindow.on('closed', () => {
       mainWindow = null;

@@ -20,6 +20,7 @@ import { takeSnapshot } from '../export/snapshot.ts';
 import { channelsFromEnv } from '../notify/index.ts';
 import { Notifier } from '../notify/notifier.ts';
 import { dataDir, defaultDemoDbPath } from '../paths.ts';
+import { buildChainReport } from '../report/report.ts';
 import { type CatenaStore, openStore } from '../store/open.ts';
 import type { ChainSummary, Store } from '../store/port.ts';
 import { type ConnectionProfile, parseProfile, redact } from '../store/profile.ts';
@@ -301,6 +302,24 @@ function serviceOver(
     quality: (query) =>
       session.store.flagCounts({ key: query.key, from: query.from ?? null, to: query.to ?? null }),
     events: (filter) => session.store.listEvents(filter),
+    chainReport: async (query) => {
+      const report = await buildChainReport(session.store, {
+        key: query.key,
+        from: query.from ?? null,
+        to: query.to ?? null,
+        dates: query.dates,
+        nodes: query.nodes,
+      });
+      return {
+        fileName: report.fileName,
+        contentType: 'application/pdf' as const,
+        pages: report.pages,
+        from: report.from,
+        to: report.to,
+        events: report.events,
+        base64: report.bytes.toString('base64'),
+      };
+    },
     onEvent: (listener: (event: EngineEvent) => void) => {
       listeners.add(listener);
       return () => {

@@ -81,6 +81,32 @@ export interface ServiceInfo extends StoreInfo {
   snapshot: SnapshotOrigin | null;
 }
 
+/** A chain report (core/report) as the hosts hand it on: the PDF's bytes in base64. */
+export interface ChainReportFile {
+  /** `report-CU001-A-2026-10-01-2026-10-31.pdf` */
+  fileName: string;
+  contentType: 'application/pdf';
+  pages: number;
+  /** the period covered, epoch seconds */
+  from: number;
+  to: number;
+  /** alarm events listed */
+  events: number;
+  /** the PDF */
+  base64: string;
+}
+
+/** What a report covers; everything but the chain has a default (core/report/data.ts). */
+export interface ChainReportQuery {
+  key: ChainKey;
+  from?: number | null;
+  to?: number | null;
+  /** profile dates, epoch seconds */
+  dates?: number[];
+  /** nodes whose series are drawn */
+  nodes?: number[];
+}
+
 export interface CatenaService {
   info(): ServiceInfo;
   /**
@@ -139,6 +165,8 @@ export interface CatenaService {
     to?: number | null;
     limit?: number;
   }): Promise<StoredAlarmEvent[]>;
+  /** the chain's report as PDF (CHAIN_NOT_FOUND; DATA_INVALID for a period with no elaborated row) */
+  chainReport(query: ChainReportQuery): Promise<ChainReportFile>;
   onEvent(listener: (event: EngineEvent) => void): () => void;
   /** notification rules and deliveries (the notifier is fed by every launch of this service) */
   notifications: Notifications;

@@ -12,6 +12,7 @@ import type { ChainKey } from '../domain/chain.ts';
 import type { ElaboratedColumns, RawColumns } from '../domain/columns.ts';
 import type { ChainSetup, NodeRow, StationRow, ThresholdRow } from '../domain/configuration.ts';
 import type { RunCounts, RunMode, RunStatus } from '../domain/runs.ts';
+import type { WaitListener } from './executor.ts';
 
 export interface ChainSummary extends ChainKey {
   siteName: string | null;
@@ -65,6 +66,8 @@ export interface WriteChunk extends ChainKey {
   lock?: ChainLock;
   /** the operator's cancel: interrupts the write on the server, even one waiting for a lock */
   signal?: AbortSignal;
+  /** hears when the write waits for a lock held by another connection or program, and when it goes on */
+  onWait?: WaitListener;
 }
 
 export interface EventAcknowledgement {
@@ -246,6 +249,8 @@ export interface StoreSizes {
   rawWriteRows: number;
   /** elaborated rows per writeChunk transaction */
   elaboratedWriteRows: number;
+  /** bulk writes at once that the database takes fastest (the benchmark's best floor); more only contend */
+  writeStreams: number;
 }
 
 export interface Store extends NotifyStore {

@@ -22,7 +22,13 @@ import {
 } from './errors.ts';
 
 /** Measured (docs/PERFORMANCE.md): small reads keep each synchronous parse short; big raw loads commit rarely. */
-const SIZES: DialectSizes = { readRows: 5_000, rawWriteRows: 100_000, elaboratedWriteRows: 10_000 };
+const SIZES: DialectSizes = {
+  readRows: 5_000,
+  rawWriteRows: 100_000,
+  elaboratedWriteRows: 10_000,
+  // the floor of npm run bench:elaborate: 2 LOAD DATA streams beat 1 and 4 (docs/PERFORMANCE.md)
+  writeStreams: 2,
+};
 
 /** Worth trying again: deadlock, lock wait timeout, connection lost or refused, a server going read-only in a failover. */
 const TRANSIENT_ERRNOS = new Set([1205, 1213, 1290, 1836, 1040]);

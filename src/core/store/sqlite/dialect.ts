@@ -13,7 +13,13 @@ import type { SqliteExecutor } from './driver.ts';
 import { classifySqliteError, isBusy } from './errors.ts';
 
 /** Measured (docs/PERFORMANCE.md): 64 rows per INSERT beat 1, 16 and 256. */
-const SIZES: DialectSizes = { readRows: 5_000, rawWriteRows: 20_000, elaboratedWriteRows: 5_000 };
+const SIZES: DialectSizes = {
+  readRows: 5_000,
+  rawWriteRows: 20_000,
+  elaboratedWriteRows: 5_000,
+  // one writer per file
+  writeStreams: 1,
+};
 
 export class SqliteDialect implements Dialect<SqliteExecutor> {
   readonly kind = 'sqlite';
