@@ -42,7 +42,7 @@ export function httpStatusFor(code: WireError['code']): number {
     case 'UNAUTHORIZED':
       return 401;
     case 'FORBIDDEN':
-    case 'READ_ONLY':
+    case 'READ_ONLY_TOKEN':
       return 403;
     case 'UNKNOWN_METHOD':
     case 'NOT_FOUND':
@@ -52,6 +52,8 @@ export function httpStatusFor(code: WireError['code']): number {
     case 'CHAIN_RUNNING':
     case 'LAUNCH_ENDED':
     case 'CANCELLED':
+    case 'READ_ONLY':
+    case 'LAUNCH_RUNNING':
       return 409;
     case 'CONNECTION_UNKNOWN_HOST':
     case 'CONNECTION_REFUSED':

@@ -53,7 +53,7 @@ required off loopback), every \`/api\`, \`/trigger\` and \`/status\` request and
 carries \`Authorization: Bearer <token>\` (the console in a browser uses the session cookie it gets by
 entering the token once). Off loopback without \`CATENA_API_TOKEN\`, the service generates one into its
 data folder (file \`api-token\`, mode 0600). The read-only token (\`CATENA_API_READ_TOKEN\`) reads: an
-operation marked \`x-catena-writes: true\` (launch, cancel, …) answers it 403 \`READ_ONLY\`.
+operation marked \`x-catena-writes: true\` (launch, cancel, …) answers it 403 \`READ_ONLY_TOKEN\`.
 
 **Errors** are \`{"error": {"code", "message", "subject"?}}\` with a sentence for the operator; never a
 stack trace or SQL. Malformed requests get 400.
@@ -178,13 +178,24 @@ export function buildOpenApi(options: OpenApiOptions): OpenApiDocument {
       ...(binding.description ? { description: binding.description } : {}),
       parameters: [...parameters(set, binding.params, 'path'), ...parameters(set, binding.query, 'query')],
       responses: {
-        [status]: {
-          description: STATUS_TEXT[status] ?? 'OK',
-          content: json(
-            set.convert(spec.output, 'output'),
-            exampleMap(examples.map((e) => ({ summary: e.summary, value: e.response }))),
-          ),
-        },
+        [status]: binding.download
+          ? {
+              description: binding.download.description,
+              headers: {
+                'Content-Disposition': {
+                  description: 'attachment; filename="…"',
+                  schema: { type: 'string' },
+                },
+              },
+              content: { [binding.download.contentType]: { schema: { type: 'string', format: 'binary' } } },
+            }
+          : {
+              description: STATUS_TEXT[status] ?? 'OK',
+              content: json(
+                set.convert(spec.output, 'output'),
+                exampleMap(examples.map((e) => ({ summary: e.summary, value: e.response }))),
+              ),
+            },
         ...errorResponses(binding, errorBody, spec.writes),
       },
       // the read-only token (CATENA_API_READ_TOKEN) is refused it
@@ -375,11 +386,11 @@ export function buildOpenApi(options: OpenApiOptions): OpenApiDocument {
         ForbiddenOrReadOnly: {
           description:
             'a foreign Origin or an unknown Host name (FORBIDDEN); or the read-only token ' +
-            '(CATENA_API_READ_TOKEN) on a route that launches, cancels or changes something (READ_ONLY)',
+            '(CATENA_API_READ_TOKEN) on a route that launches, cancels or changes something (READ_ONLY_TOKEN)',
           content: json(
             errorBody,
             errorExample(
-              'READ_ONLY',
+              'READ_ONLY_TOKEN',
               'the read-only API token (CATENA_API_READ_TOKEN) cannot launch, cancel, acknowledge or change settings; this needs CATENA_API_TOKEN',
             ),
           ),

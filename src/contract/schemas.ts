@@ -45,7 +45,7 @@ export const TRANSPORT_ERROR_CODES = [
   /** refused whatever the token: a foreign Origin, an unknown Host */
   'FORBIDDEN',
   /** the read-only API token (CATENA_API_READ_TOKEN) asked for something that launches, cancels or changes */
-  'READ_ONLY',
+  'READ_ONLY_TOKEN',
   /** a chain named in a launch or trigger is already being elaborated */
   'CHAIN_RUNNING',
   /** the launch has already ended (nothing to cancel) */

@@ -19,7 +19,7 @@
  * - The read-only token (`CATENA_API_READ_TOKEN`) opens the same doors, but
  *   the request is marked `read`: whatever the contract declares `writes`
  *   (launch, cancel, acknowledge, change rules or settings) answers 403
- *   READ_ONLY. Its session cookie is derived from it, so the browser stays
+ *   READ_ONLY_TOKEN. Its session cookie is derived from it, so the browser stays
  *   read-only.
  * - Binding to anything but loopback without a token is refused (the
  *   service generates one in the data folder instead, see api-token.ts).

@@ -143,6 +143,8 @@ export async function startServer(
       db: config.db,
       ensureDemo: config.db === undefined,
       host: hostname(),
+      // the connection manager, for a browser on this machine only (no secret box: passwords are not stored)
+      ...(isLoopbackAddress(config.listenHost) ? { connections: { secrets: null } } : {}),
       onNotifyWarning: (warning) =>
         process.stderr.write(`${new Date().toISOString()} WARN notify: ${warning}\n`),
     });
@@ -153,6 +155,13 @@ export async function startServer(
     );
   }
 
+  const opened = service.info();
+  if (opened.readOnly && config.schedule !== null) {
+    await service.close();
+    throw new ServeRefusal(
+      `${opened.location} is an offline snapshot (read-only): nothing can be elaborated on it, so it cannot have a schedule; drop --schedule, or serve the monitoring database`,
+    );
+  }
   let scheduler: Scheduler | null = null;
   const app = await buildServer({
     service,

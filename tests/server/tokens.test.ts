@@ -1,7 +1,7 @@
 /**
  * The two API tokens, over real HTTP and WebSocket: the full token
  * (CATENA_API_TOKEN) opens everything, the read-only one
- * (CATENA_API_READ_TOKEN) reads but is refused — 403 READ_ONLY — whatever
+ * (CATENA_API_READ_TOKEN) reads but is refused — 403 READ_ONLY_TOKEN — whatever
  * the contract declares `writes` (launch, cancel, …), on every route that
  * reaches such a method; the session cookie remembers which token was given.
  * And the token the service generates into the data folder (0600) when it
@@ -67,7 +67,7 @@ describe('the full and the read-only API token, over HTTP and WebSocket', () => 
 
     const refused = await call('POST', '/trigger/CU900/A', bearer(READ));
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toEqual({ error: { code: 'READ_ONLY', message: READ_ONLY_MESSAGE } });
+    expect(await refused.json()).toEqual({ error: { code: 'READ_ONLY_TOKEN', message: READ_ONLY_MESSAGE } });
     // nothing started
     expect(await h.service.listRuns({ key: { controlUnitCode: 'CU900', chain: 'A' } })).toEqual([]);
 
@@ -85,7 +85,9 @@ describe('the full and the read-only API token, over HTTP and WebSocket', () => 
       const response = await call('POST', `/api/${name}`, bearer(READ), {});
       if (spec.writes) {
         expect(response.status, name).toBe(403);
-        expect(((await response.json()) as { error: { code: string } }).error.code, name).toBe('READ_ONLY');
+        expect(((await response.json()) as { error: { code: string } }).error.code, name).toBe(
+          'READ_ONLY_TOKEN',
+        );
       } else {
         // a read may fail validation ({} is not every method's input) but is never refused for the token
         expect([200, 400, 404], name).toContain(response.status);
@@ -203,7 +205,7 @@ describe('the full and the read-only API token, over HTTP and WebSocket', () => 
     }
   });
 
-  it('the OpenAPI document marks every operation that writes, and says its 403 may be READ_ONLY', async () => {
+  it('the OpenAPI document marks every operation that writes, and says its 403 may be READ_ONLY_TOKEN', async () => {
     const doc = (await (await call('GET', '/api/docs/openapi.json', bearer(READ))).json()) as {
       paths: Record<
         string,
