@@ -201,6 +201,10 @@ describe('catena serve', () => {
           }
           expect(line).toMatchObject({ file, created: start === 1 });
           expect(served.stdout() + served.stderr()).not.toContain(token);
+          // stderr is another pipe than stdout's "serving on": its line may come a moment later
+          while (!served.stderr().includes(file) && Date.now() < deadline) {
+            await new Promise((r) => setTimeout(r, 50));
+          }
           expect(served.stderr()).toContain(file);
           const port = new URL(served.url).port;
           const without = await fetch(`http://127.0.0.1:${port}/api/v1/chains`);
