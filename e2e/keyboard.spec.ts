@@ -117,7 +117,7 @@ test('a keyboard-only operator selects two chains, launches, opens results and c
 
   // a chart is one tab stop: from the node picker, each Tab lands on the next chart
   const titles = ['Tilt', 'Cumulative displacement', 'Velocity', 'Temperature'];
-  await expect(page.getByTestId('chart-Temperature').locator('.recharts-line-curve').first()).toBeVisible();
+  await expect(page.getByTestId('chart-Temperature').locator('canvas[data-drawn="true"]')).toBeVisible();
   await tabTo(page, (a) => a.name === 'Node');
   for (const title of titles) {
     await page.keyboard.press('Tab');

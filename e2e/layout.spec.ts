@@ -64,7 +64,7 @@ async function openChain(page: Page): Promise<void> {
     .locator(`tr[data-chain="${label(CHAIN)}"]`)
     .click();
   await expect(page.getByRole('heading', { name: `Results ${label(CHAIN)}` })).toBeVisible();
-  await expect(page.getByTestId('chart-Tilt').locator('.recharts-line-curve').first()).toBeVisible();
+  await expect(page.getByTestId('chart-Tilt').locator('canvas[data-drawn="true"]')).toBeVisible();
 }
 
 for (const size of SIZES) {

@@ -60,11 +60,11 @@ test("an operator inspects a chain's time series, profile, alarm events, runs an
   const series = page.getByTestId('results-series');
   await expect(series.getByTestId('node-select').locator('option')).toHaveCount(nodes);
   for (const title of ['Tilt', 'Cumulative displacement', 'Velocity', 'Temperature']) {
-    await expect(series.getByTestId(`chart-${title}`).locator('.recharts-line-curve').first()).toBeVisible();
+    await expect(series.getByTestId(`chart-${title}`).locator('canvas[data-drawn="true"]')).toBeVisible();
   }
   await expect(series).toContainText('timestamps');
   await series.getByTestId('node-select').selectOption('1');
-  await expect(series.getByTestId('chart-Tilt').locator('.recharts-line-curve').first()).toBeVisible();
+  await expect(series.getByTestId('chart-Tilt').locator('canvas[data-drawn="true"]')).toBeVisible();
   await snap(page, 'results-series');
 
   // profile at the last timestamp, then at an earlier one

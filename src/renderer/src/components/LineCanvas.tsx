@@ -1,0 +1,289 @@
+import { type KeyboardEvent, memo, type PointerEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { COLORS, tickNumber } from '../chart.ts';
+import { fmtDate, fmtNum, fmtTime, fmtTimeShort } from '../format.ts';
+
+export interface CanvasLine {
+  name: string;
+  color: string;
+  values: Float64Array;
+}
+
+const MARGIN = { top: 6, right: 12, bottom: 20, left: 56 };
+const FONT = '11px system-ui, sans-serif';
+
+/** About `count` round steps over [min, max]: 1, 2 or 5 times a power of ten. */
+export function niceTicks(min: number, max: number, count: number): number[] {
+  if (!(max > min)) return [min];
+  const raw = (max - min) / Math.max(1, count);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step)
+    ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return ticks;
+}
+
+function extent(lines: readonly CanvasLine[]): [number, number] {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const line of lines) {
+    for (const v of line.values) {
+      if (!Number.isFinite(v)) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  if (min > max) return [0, 1];
+  if (min === max) return [min - 1, max + 1];
+  const pad = (max - min) * 0.05;
+  return [min - pad, max + pad];
+}
+
+/** The index of the point nearest to time `t` (t sorted). */
+function nearest(t: Float64Array, at: number): number {
+  let lo = 0;
+  let hi = t.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (t[mid]! < at) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo > 0 && Math.abs(t[lo - 1]! - at) <= Math.abs(t[lo]! - at)) return lo - 1;
+  return lo;
+}
+
+/**
+ * A line chart drawn on a canvas: a few milliseconds for thousands of points,
+ * where an SVG chart library took hundreds (one long task per chart redraw
+ * during launches). One tab stop: ←/→ move the cursor (Home/End to the ends),
+ * the pointer does too; the values under the cursor are shown beside it and
+ * read out to assistive technology.
+ */
+export const LineCanvas = memo(function LineCanvas(props: {
+  title: string;
+  unit: string;
+  t: Float64Array;
+  lines: readonly CanvasLine[];
+  multiDay: boolean;
+  testId: string;
+}) {
+  const { title, unit, t, lines, multiDay } = props;
+  const plot = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [size, setSize] = useState<{ width: number; height: number }>({ width: 0, height: 0 });
+  const [cursor, setCursor] = useState<number | null>(null);
+  const [drawn, setDrawn] = useState(false);
+  /** what the last draw drew: a draw of other data or at another size is counted on the element (data-draws) */
+  const lastDraw = useRef<{
+    t: Float64Array;
+    lines: readonly CanvasLine[];
+    size: typeof size;
+    draws: number;
+  } | null>(null);
+
+  useEffect(() => {
+    const el = plot.current;
+    if (!el) return;
+    const observer = new ResizeObserver((entries) => {
+      const box = entries[0]?.contentRect;
+      if (box) setSize({ width: Math.floor(box.width), height: Math.floor(box.height) });
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  // a new series puts the cursor away
+  const [cursorOf, setCursorOf] = useState(t);
+  if (cursorOf !== t) {
+    setCursorOf(t);
+    setCursor(null);
+  }
+
+  useEffect(() => {
+    const el = canvas.current;
+    const { width, height } = size;
+    if (!el || width === 0 || height === 0) return;
+    const ratio = window.devicePixelRatio || 1;
+    // the same size is not set again: a redraw (the cursor moving) leaves the element alone
+    if (el.width !== Math.round(width * ratio)) el.width = Math.round(width * ratio);
+    if (el.height !== Math.round(height * ratio)) el.height = Math.round(height * ratio);
+    const ctx = el.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    const prev = lastDraw.current;
+    if (!prev || prev.t !== t || prev.lines !== lines || prev.size !== size) {
+      lastDraw.current = { t, lines, size, draws: (prev?.draws ?? 0) + 1 };
+      el.dataset.draws = String(lastDraw.current.draws);
+    }
+    ctx.clearRect(0, 0, width, height);
+    const left = MARGIN.left;
+    const right = width - MARGIN.right;
+    const top = MARGIN.top;
+    const bottom = height - MARGIN.bottom;
+    if (right <= left || bottom <= top || t.length === 0) {
+      setDrawn(true);
+      return;
+    }
+    const t0 = t[0]!;
+    const t1 = t[t.length - 1]!;
+    const [y0, y1] = extent(lines);
+    const x = (v: number) =>
+      t1 === t0 ? (left + right) / 2 : left + ((v - t0) / (t1 - t0)) * (right - left);
+    const y = (v: number) => bottom - ((v - y0) / (y1 - y0)) * (bottom - top);
+
+    ctx.font = FONT;
+    ctx.lineWidth = 1;
+    ctx.setLineDash([2, 3]);
+    ctx.strokeStyle = COLORS.grid;
+    ctx.fillStyle = COLORS.axis;
+    // value axis
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    for (const v of niceTicks(y0, y1, Math.max(2, Math.floor((bottom - top) / 40)))) {
+      const py = Math.round(y(v)) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(left, py);
+      ctx.lineTo(right, py);
+      ctx.stroke();
+      ctx.fillText(tickNumber(v), left - 6, py);
+    }
+    // time axis
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    const timeTicks = t1 > t0 ? niceTicks(t0, t1, Math.max(1, Math.floor((right - left) / 110))) : [t0];
+    for (const v of timeTicks) {
+      const px = Math.round(x(v)) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(px, top);
+      ctx.lineTo(px, bottom);
+      ctx.stroke();
+      ctx.fillText(multiDay ? fmtDate(v) : fmtTimeShort(v), px, bottom + 4);
+    }
+    ctx.setLineDash([]);
+    ctx.strokeStyle = COLORS.axis;
+    ctx.beginPath();
+    ctx.moveTo(left, bottom + 0.5);
+    ctx.lineTo(right, bottom + 0.5);
+    ctx.moveTo(left - 0.5, top);
+    ctx.lineTo(left - 0.5, bottom);
+    ctx.stroke();
+
+    // the lines, broken where a value is missing
+    ctx.lineWidth = 1.25;
+    ctx.lineJoin = 'round';
+    for (const line of lines) {
+      ctx.strokeStyle = line.color;
+      ctx.beginPath();
+      let pen = false;
+      for (let i = 0; i < t.length; i++) {
+        const v = line.values[i]!;
+        if (!Number.isFinite(v)) {
+          pen = false;
+          continue;
+        }
+        if (pen) ctx.lineTo(x(t[i]!), y(v));
+        else ctx.moveTo(x(t[i]!), y(v));
+        pen = true;
+      }
+      ctx.stroke();
+    }
+    if (cursor !== null && cursor < t.length) {
+      const px = Math.round(x(t[cursor]!)) + 0.5;
+      ctx.strokeStyle = COLORS.axis;
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.moveTo(px, top);
+      ctx.lineTo(px, bottom);
+      ctx.stroke();
+      for (const line of lines) {
+        const v = line.values[cursor]!;
+        if (!Number.isFinite(v)) continue;
+        ctx.fillStyle = line.color;
+        ctx.beginPath();
+        ctx.arc(px, y(v), 3, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+    }
+    setDrawn(true);
+  }, [size, t, lines, multiDay, cursor]);
+
+  const cursorAt = useCallback(
+    (clientX: number) => {
+      const el = canvas.current;
+      if (!el || t.length === 0) return;
+      const box = el.getBoundingClientRect();
+      const left = MARGIN.left;
+      const right = box.width - MARGIN.right;
+      const share = Math.min(1, Math.max(0, (clientX - box.left - left) / Math.max(1, right - left)));
+      setCursor(nearest(t, t[0]! + share * (t[t.length - 1]! - t[0]!)));
+    },
+    [t],
+  );
+  const onPointerMove = (e: PointerEvent<HTMLCanvasElement>) => cursorAt(e.clientX);
+  const onKeyDown = (e: KeyboardEvent<HTMLCanvasElement>) => {
+    if (t.length === 0) return;
+    const last = t.length - 1;
+    const step = e.shiftKey ? Math.max(1, Math.round(t.length / 20)) : 1;
+    const from = cursor ?? last;
+    const next =
+      e.key === 'ArrowLeft'
+        ? Math.max(0, from - step)
+        : e.key === 'ArrowRight'
+          ? Math.min(last, from + step)
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? last
+              : e.key === 'Escape'
+                ? null
+                : undefined;
+    if (next === undefined) return;
+    e.preventDefault();
+    setCursor(next);
+  };
+
+  const at = cursor !== null && cursor < t.length ? cursor : null;
+  const readout =
+    at === null
+      ? null
+      : `${fmtTime(t[at]!)} · ${lines.map((l) => `${l.name} ${fmtNum(l.values[at], 3)}`).join(' · ')}`;
+  const label = `${title} [${unit}], ${t.length.toLocaleString('en-US')} points${
+    t.length > 0 ? ` from ${fmtTime(t[0])} to ${fmtTime(t[t.length - 1])}` : ''
+  }; arrow keys move the cursor`;
+
+  return (
+    <div className="chart" data-testid={props.testId}>
+      <div className="chart-title">
+        {title} <span className="muted">[{unit}]</span>
+        {lines.length > 1 ? (
+          <span className="chart-legend">
+            {lines.map((l) => (
+              <span key={l.name} style={{ color: l.color }}>
+                ― {l.name}
+              </span>
+            ))}
+          </span>
+        ) : null}
+      </div>
+      <div className="chart-plot canvas-plot" ref={plot}>
+        <canvas
+          ref={canvas}
+          style={{ width: size.width, height: size.height }}
+          data-drawn={drawn && t.length > 0 ? 'true' : 'false'}
+          data-points={t.length}
+          role="img"
+          aria-label={label}
+          tabIndex={0}
+          onPointerMove={onPointerMove}
+          onPointerLeave={() => setCursor(null)}
+          onKeyDown={onKeyDown}
+        />
+        {readout ? (
+          <div className="chart-readout" aria-live="polite">
+            {readout}
+          </div>
+        ) : null}
+      </div>
+    </div>
+  );
+});
