@@ -141,11 +141,13 @@ describe('contract: the wire', () => {
       timestampsDone: 10,
       timestampsTotal: 100,
       rowsRead: 500,
+      rowsToRead: 5000,
       rowsWritten: 500,
       rate: 20,
       etaSeconds: 4.5,
     };
     expect(engineEventSchema.safeParse(progress).success).toBe(true);
+    expect(engineEventSchema.safeParse({ ...progress, phase: 'reading' }).success).toBe(true);
     expect(engineEventSchema.safeParse({ ...progress, phase: 'dreaming' }).success).toBe(false);
   });
 
