@@ -63,7 +63,7 @@ function ChainRow(props: {
         aria-valuemax={100}
         aria-valuenow={Math.round(pct)}
       >
-        <div className="fill" style={{ width: `${pct}%` }} />
+        <div className="fill" style={{ transform: `scaleX(${pct / 100})` }} />
       </div>
       {!finished && chain.rowsToRead > 0 ? (
         <div
@@ -75,7 +75,7 @@ function ChainRow(props: {
           aria-valuenow={Math.round(readPct)}
           data-testid={`read-${chain.label}`}
         >
-          <div className="fill" style={{ width: `${readPct}%` }} />
+          <div className="fill" style={{ transform: `scaleX(${readPct / 100})` }} />
         </div>
       ) : null}
       <div className="chain-run-foot small muted">
