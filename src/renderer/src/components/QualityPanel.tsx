@@ -116,7 +116,9 @@ export function QualityPanel(props: { api: CatenaApi; chainKey: ChainKey; versio
             </BarChart>
           </ResponsiveContainer>
         </ChartBox>
-        <div className="table-wrap">
+        {/* a table that scrolls sideways on a narrow window is reached by the keyboard (WCAG 2.1.1) */}
+        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be focusable */}
+        <section className="table-wrap" aria-label="Data quality per node" tabIndex={0}>
           <table className="grid-table compact" data-testid="quality-table">
             <thead>
               <tr>
@@ -145,7 +147,7 @@ export function QualityPanel(props: { api: CatenaApi; chainKey: ChainKey; versio
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       </div>
     </div>
   );
