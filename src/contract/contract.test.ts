@@ -298,6 +298,8 @@ describe('contract: dispatch', () => {
         gravity: 0,
         firstAt: 1_700_000_000,
         lastAt: 1_700_005_400,
+        lastValidAt: 1_700_005_400,
+        errorCodeAfter: null,
       },
     ];
     const seen: unknown[] = [];

@@ -5,11 +5,12 @@ import type { ChainKey, NodeFlagCounts } from '../../../contract/types.ts';
 import { AXIS_PROPS, COLORS, TOOLTIP_PROPS } from '../chart.ts';
 import { fmtInt, fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
+import { deadNote, lastValidTitle } from '../node-health.ts';
 import { ChartBox } from './ChartBox.tsx';
 
-type Counts = Omit<NodeFlagCounts, 'nodeIndex' | 'firstAt' | 'lastAt'>;
-
 const COUNT_NAMES = ['rows', 'invalid', 'spikeX', 'spikeY', 'held', 'noReference', 'gravity'] as const;
+
+type Counts = Pick<NodeFlagCounts, (typeof COUNT_NAMES)[number]>;
 
 function sum(perNode: readonly NodeFlagCounts[]): Counts {
   const total: Counts = { rows: 0, invalid: 0, spikeX: 0, spikeY: 0, held: 0, noReference: 0, gravity: 0 };
@@ -130,6 +131,7 @@ export function QualityPanel(props: { api: CatenaApi; chainKey: ChainKey; versio
                 <th className="num">Held</th>
                 <th className="num">No ref.</th>
                 <th className="num">Gravity</th>
+                <th>Last valid</th>
               </tr>
             </thead>
             <tbody>
@@ -143,6 +145,9 @@ export function QualityPanel(props: { api: CatenaApi; chainKey: ChainKey; versio
                   <td className="num">{fmtInt(q.held)}</td>
                   <td className="num">{fmtInt(q.noReference)}</td>
                   <td className="num">{fmtInt(q.gravity)}</td>
+                  <td className={deadNote(q) ? 'warn-text' : 'muted'} title={lastValidTitle(q)}>
+                    {deadNote(q) ?? 'at the last row'}
+                  </td>
                 </tr>
               ))}
             </tbody>

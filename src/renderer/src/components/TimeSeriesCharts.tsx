@@ -4,6 +4,7 @@ import type { ChainKey } from '../../../contract/types.ts';
 import { COLORS } from '../chart.ts';
 import { fmtNum, fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
+import { deadNote } from '../node-health.ts';
 import type { ChartSeries, SeriesColumn } from '../series-data.ts';
 import { loadChartSeries } from '../series-load.ts';
 import { type CanvasLine, LineCanvas } from './LineCanvas.tsx';
@@ -59,15 +60,22 @@ export function TimeSeriesCharts(props: {
   );
   // the picker goes down the chain by depth, each node with its index
   const config = useLoad(() => api.chainNodes({ key: chainKey }), [api, chainKey]);
+  // why a node has no value: when it was last valid, and its sensor's error code since
+  const quality = useLoad(() => api.quality({ key: chainKey }), [api, chainKey, version]);
+  const notes = useMemo(
+    () => new Map((quality.data ?? []).map((q) => [q.nodeIndex, deadNote(q)] as const)),
+    [quality.data],
+  );
   const options = useMemo(() => {
     const depth = new Map((config.data?.nodes ?? []).map((n) => [n.nodeIndex, n.depthM]));
     return [...props.nodes]
-      .map((n) => ({ node: n, depth: depth.get(n) ?? null }))
+      .map((n) => ({ node: n, depth: depth.get(n) ?? null, note: notes.get(n) ?? null }))
       .sort(
         (a, b) =>
           (a.depth ?? Number.POSITIVE_INFINITY) - (b.depth ?? Number.POSITIVE_INFINITY) || a.node - b.node,
       );
-  }, [props.nodes, config.data]);
+  }, [props.nodes, config.data, notes]);
+  const note = node === null ? null : (notes.get(node) ?? null);
 
   const s: ChartSeries | null = series.data;
   const total = s?.total ?? 0;
@@ -88,6 +96,7 @@ export function TimeSeriesCharts(props: {
             {options.map((o) => (
               <option key={o.node} value={o.node}>
                 {o.depth === null ? `node ${o.node}` : `${fmtNum(o.depth, 2)} m · node ${o.node}`}
+                {o.note ? ` — ${o.note}` : ''}
               </option>
             ))}
           </select>
@@ -101,6 +110,11 @@ export function TimeSeriesCharts(props: {
               ? 'loading…'
               : 'no elaborated rows for this node'}
         </span>
+        {note ? (
+          <span className="warn-text small" data-testid="node-note">
+            {note}
+          </span>
+        ) : null}
         {series.error ? <span className="error-text">{series.error}</span> : null}
       </div>
       <div className="chart-grid">
