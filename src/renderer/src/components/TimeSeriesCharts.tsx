@@ -58,10 +58,19 @@ export function TimeSeriesCharts(props: {
         : loadChartSeries(api, { key: chainKey, nodeIndex: node, limit: MAX_ROWS }, BUCKETS),
     [api, chainKey, node, version],
   );
-  // the picker goes down the chain by depth, each node with its index
-  const config = useLoad(() => api.chainNodes({ key: chainKey }), [api, chainKey]);
-  // why a node has no value: when it was last valid, and its sensor's error code since
-  const quality = useLoad(() => api.quality({ key: chainKey }), [api, chainKey, version]);
+  // What the picker says of each node is asked once the series is there, so that it does not hold up the
+  // first chart (an SQLite database answers one query at a time): its depth (the picker goes down the chain
+  // by depth, each node with its index), and why a node has no value (when it was last valid, and its
+  // sensor's error code since).
+  const seriesShown = series.data !== null;
+  const config = useLoad(
+    () => (seriesShown ? api.chainNodes({ key: chainKey }) : Promise.resolve(null)),
+    [api, chainKey, seriesShown],
+  );
+  const quality = useLoad(
+    () => (seriesShown ? api.quality({ key: chainKey }) : Promise.resolve(null)),
+    [api, chainKey, version, seriesShown],
+  );
   const notes = useMemo(
     () => new Map((quality.data ?? []).map((q) => [q.nodeIndex, deadNote(q)] as const)),
     [quality.data],
