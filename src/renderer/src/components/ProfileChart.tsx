@@ -158,9 +158,11 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
           <input type="checkbox" checked={compare} onChange={(e) => setCompare(e.target.checked)} /> compare
           with the datum
         </label>
-        <span className="muted small" data-testid="profile-datum">
-          datum {fmtTime(datum)} ({datumSource})
-        </span>
+        {config.data ? (
+          <span className="muted small" data-testid="profile-datum">
+            datum {fmtTime(datum)} ({datumSource})
+          </span>
+        ) : null}
         {timeline.error ? <span className="error-text">{timeline.error}</span> : null}
         {config.error ? (
           <span className="error-text" role="alert">
