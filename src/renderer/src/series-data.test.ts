@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WireSeries } from '../../contract/wire.ts';
+import { niceTicks, timeTicks } from './components/LineCanvas.tsx';
 import { chartSeries, pickRows, transferables } from './series-data.ts';
 
 function wire(n: number, value: (i: number) => number | null): WireSeries {
@@ -68,5 +69,22 @@ describe('chartSeries', () => {
     );
     expect(s).toMatchObject({ total: 0, span: null });
     expect(s.t.length).toBe(0);
+  });
+});
+
+describe('chart ticks', () => {
+  it('values: round steps of 1, 2 or 5 times a power of ten', () => {
+    expect(niceTicks(-0.3, 1.2, 3)).toEqual([0, 0.5, 1]);
+    expect(niceTicks(0, 100, 5)).toEqual([0, 20, 40, 60, 80, 100]);
+  });
+
+  it('times: whole days at midnight UTC over two months, whole hours over a day', () => {
+    const start = Date.UTC(2026, 8, 2, 0, 0) / 1000;
+    const ticks = timeTicks(start, Date.UTC(2026, 9, 31, 23, 30) / 1000, 4);
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    expect(ticks.every((t) => t % 86_400 === 0)).toBe(true);
+    const hours = timeTicks(start + 1000, start + 86_400, 6);
+    expect(hours.every((t) => t % 3600 === 0)).toBe(true);
+    expect(hours.length).toBeGreaterThanOrEqual(4);
   });
 });

@@ -23,6 +23,33 @@ export function niceTicks(min: number, max: number, count: number): number[] {
   return ticks;
 }
 
+const DAY = 86_400;
+/** Time steps a chart's ticks take: round hours and days, in UTC. */
+const TIME_STEPS = [
+  600,
+  1800,
+  3600,
+  2 * 3600,
+  6 * 3600,
+  12 * 3600,
+  DAY,
+  2 * DAY,
+  7 * DAY,
+  14 * DAY,
+  30 * DAY,
+  91 * DAY,
+];
+
+/** About `count` ticks over [t0, t1] (epoch seconds) at a round step, on its multiples (days at midnight UTC). */
+export function timeTicks(t0: number, t1: number, count: number): number[] {
+  if (!(t1 > t0)) return [t0];
+  const raw = (t1 - t0) / Math.max(1, count);
+  const step = TIME_STEPS.find((s) => s >= raw) ?? Math.ceil(raw / (365 * DAY)) * 365 * DAY;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(t0 / step) * step; v <= t1; v += step) ticks.push(v);
+  return ticks;
+}
+
 function extent(lines: readonly CanvasLine[]): [number, number] {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
@@ -50,6 +77,111 @@ function nearest(t: Float64Array, at: number): number {
   }
   if (lo > 0 && Math.abs(t[lo - 1]! - at) <= Math.abs(t[lo]! - at)) return lo - 1;
   return lo;
+}
+
+/** Draws the chart on the canvas at its CSS size (the pixels follow the screen's ratio). */
+function paint(
+  el: HTMLCanvasElement,
+  size: { width: number; height: number },
+  t: Float64Array,
+  lines: readonly CanvasLine[],
+  multiDay: boolean,
+  cursor: number | null,
+): void {
+  const { width, height } = size;
+  const ratio = window.devicePixelRatio || 1;
+  // the same size is not set again: a redraw (the cursor moving) leaves the element alone
+  if (el.width !== Math.round(width * ratio)) el.width = Math.round(width * ratio);
+  if (el.height !== Math.round(height * ratio)) el.height = Math.round(height * ratio);
+  const ctx = el.getContext('2d');
+  if (!ctx) return;
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  const left = MARGIN.left;
+  const right = width - MARGIN.right;
+  const top = MARGIN.top;
+  const bottom = height - MARGIN.bottom;
+  if (right <= left || bottom <= top || t.length === 0) {
+    return;
+  }
+  const t0 = t[0]!;
+  const t1 = t[t.length - 1]!;
+  const [y0, y1] = extent(lines);
+  const x = (v: number) => (t1 === t0 ? (left + right) / 2 : left + ((v - t0) / (t1 - t0)) * (right - left));
+  const y = (v: number) => bottom - ((v - y0) / (y1 - y0)) * (bottom - top);
+
+  ctx.font = FONT;
+  ctx.lineWidth = 1;
+  ctx.setLineDash([2, 3]);
+  ctx.strokeStyle = COLORS.grid;
+  ctx.fillStyle = COLORS.axis;
+  // value axis
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  for (const v of niceTicks(y0, y1, Math.max(2, Math.floor((bottom - top) / 40)))) {
+    const py = Math.round(y(v)) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(left, py);
+    ctx.lineTo(right, py);
+    ctx.stroke();
+    ctx.fillText(tickNumber(v), left - 6, py);
+  }
+  // time axis
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const v of timeTicks(t0, t1, Math.max(1, Math.floor((right - left) / 110)))) {
+    const px = Math.round(x(v)) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(px, top);
+    ctx.lineTo(px, bottom);
+    ctx.stroke();
+    ctx.fillText(multiDay ? fmtDate(v) : fmtTimeShort(v), px, bottom + 4);
+  }
+  ctx.setLineDash([]);
+  ctx.strokeStyle = COLORS.axis;
+  ctx.beginPath();
+  ctx.moveTo(left, bottom + 0.5);
+  ctx.lineTo(right, bottom + 0.5);
+  ctx.moveTo(left - 0.5, top);
+  ctx.lineTo(left - 0.5, bottom);
+  ctx.stroke();
+
+  // the lines, broken where a value is missing
+  ctx.lineWidth = 1.25;
+  ctx.lineJoin = 'round';
+  for (const line of lines) {
+    ctx.strokeStyle = line.color;
+    ctx.beginPath();
+    let pen = false;
+    for (let i = 0; i < t.length; i++) {
+      const v = line.values[i]!;
+      if (!Number.isFinite(v)) {
+        pen = false;
+        continue;
+      }
+      if (pen) ctx.lineTo(x(t[i]!), y(v));
+      else ctx.moveTo(x(t[i]!), y(v));
+      pen = true;
+    }
+    ctx.stroke();
+  }
+  if (cursor !== null && cursor < t.length) {
+    const px = Math.round(x(t[cursor]!)) + 0.5;
+    ctx.strokeStyle = COLORS.axis;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(px, top);
+    ctx.lineTo(px, bottom);
+    ctx.stroke();
+    for (const line of lines) {
+      const v = line.values[cursor]!;
+      if (!Number.isFinite(v)) continue;
+      ctx.fillStyle = line.color;
+      ctx.beginPath();
+      ctx.arc(px, y(v), 3, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+  }
 }
 
 /**
@@ -101,115 +233,18 @@ export const LineCanvas = memo(function LineCanvas(props: {
 
   useEffect(() => {
     // each chart draws in a task of its own: four charts drawn at once would be one long task
-    const task = setTimeout(() => draw(), 0);
-    return () => clearTimeout(task);
-    function draw(): void {
+    const task = setTimeout(() => {
       const el = canvas.current;
-      const { width, height } = size;
-      if (!el || width === 0 || height === 0) return;
-      const ratio = window.devicePixelRatio || 1;
-      // the same size is not set again: a redraw (the cursor moving) leaves the element alone
-      if (el.width !== Math.round(width * ratio)) el.width = Math.round(width * ratio);
-      if (el.height !== Math.round(height * ratio)) el.height = Math.round(height * ratio);
-      const ctx = el.getContext('2d');
-      if (!ctx) return;
-      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      if (!el || size.width === 0 || size.height === 0) return;
       const prev = lastDraw.current;
       if (!prev || prev.t !== t || prev.lines !== lines || prev.size !== size) {
         lastDraw.current = { t, lines, size, draws: (prev?.draws ?? 0) + 1 };
         el.dataset.draws = String(lastDraw.current.draws);
       }
-      ctx.clearRect(0, 0, width, height);
-      const left = MARGIN.left;
-      const right = width - MARGIN.right;
-      const top = MARGIN.top;
-      const bottom = height - MARGIN.bottom;
-      if (right <= left || bottom <= top || t.length === 0) {
-        setDrawn(true);
-        return;
-      }
-      const t0 = t[0]!;
-      const t1 = t[t.length - 1]!;
-      const [y0, y1] = extent(lines);
-      const x = (v: number) =>
-        t1 === t0 ? (left + right) / 2 : left + ((v - t0) / (t1 - t0)) * (right - left);
-      const y = (v: number) => bottom - ((v - y0) / (y1 - y0)) * (bottom - top);
-
-      ctx.font = FONT;
-      ctx.lineWidth = 1;
-      ctx.setLineDash([2, 3]);
-      ctx.strokeStyle = COLORS.grid;
-      ctx.fillStyle = COLORS.axis;
-      // value axis
-      ctx.textAlign = 'right';
-      ctx.textBaseline = 'middle';
-      for (const v of niceTicks(y0, y1, Math.max(2, Math.floor((bottom - top) / 40)))) {
-        const py = Math.round(y(v)) + 0.5;
-        ctx.beginPath();
-        ctx.moveTo(left, py);
-        ctx.lineTo(right, py);
-        ctx.stroke();
-        ctx.fillText(tickNumber(v), left - 6, py);
-      }
-      // time axis
-      ctx.textAlign = 'center';
-      ctx.textBaseline = 'top';
-      const timeTicks = t1 > t0 ? niceTicks(t0, t1, Math.max(1, Math.floor((right - left) / 110))) : [t0];
-      for (const v of timeTicks) {
-        const px = Math.round(x(v)) + 0.5;
-        ctx.beginPath();
-        ctx.moveTo(px, top);
-        ctx.lineTo(px, bottom);
-        ctx.stroke();
-        ctx.fillText(multiDay ? fmtDate(v) : fmtTimeShort(v), px, bottom + 4);
-      }
-      ctx.setLineDash([]);
-      ctx.strokeStyle = COLORS.axis;
-      ctx.beginPath();
-      ctx.moveTo(left, bottom + 0.5);
-      ctx.lineTo(right, bottom + 0.5);
-      ctx.moveTo(left - 0.5, top);
-      ctx.lineTo(left - 0.5, bottom);
-      ctx.stroke();
-
-      // the lines, broken where a value is missing
-      ctx.lineWidth = 1.25;
-      ctx.lineJoin = 'round';
-      for (const line of lines) {
-        ctx.strokeStyle = line.color;
-        ctx.beginPath();
-        let pen = false;
-        for (let i = 0; i < t.length; i++) {
-          const v = line.values[i]!;
-          if (!Number.isFinite(v)) {
-            pen = false;
-            continue;
-          }
-          if (pen) ctx.lineTo(x(t[i]!), y(v));
-          else ctx.moveTo(x(t[i]!), y(v));
-          pen = true;
-        }
-        ctx.stroke();
-      }
-      if (cursor !== null && cursor < t.length) {
-        const px = Math.round(x(t[cursor]!)) + 0.5;
-        ctx.strokeStyle = COLORS.axis;
-        ctx.lineWidth = 1;
-        ctx.beginPath();
-        ctx.moveTo(px, top);
-        ctx.lineTo(px, bottom);
-        ctx.stroke();
-        for (const line of lines) {
-          const v = line.values[cursor]!;
-          if (!Number.isFinite(v)) continue;
-          ctx.fillStyle = line.color;
-          ctx.beginPath();
-          ctx.arc(px, y(v), 3, 0, 2 * Math.PI);
-          ctx.fill();
-        }
-      }
+      paint(el, size, t, lines, multiDay, cursor);
       setDrawn(true);
-    }
+    }, 0);
+    return () => clearTimeout(task);
   }, [size, t, lines, multiDay, cursor]);
 
   const cursorAt = useCallback(
