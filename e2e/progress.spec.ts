@@ -100,6 +100,8 @@ test('a full re-elaboration asks first and says how many rows it replaces', asyn
 test('a launch comes back after a reload with its mode, span and chains', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('conn-state')).toContainText('live');
+  // the stations are there before they are selected
+  await expect(page.getByTestId('stations-table').locator('tbody tr[data-chain]')).toHaveCount(6);
   await page.getByRole('button', { name: 'Select active' }).click();
   await page.getByLabel('Select CU002-B').uncheck(); // the broken chain
   await page.getByLabel('Concurrency').fill('1');
