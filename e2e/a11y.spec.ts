@@ -62,6 +62,8 @@ test('a launch in progress and the confirmation of a full run have no serious or
   await page.goto('/');
   await expect(page.getByTestId('conn-state')).toContainText('live');
   // every active chain, one at a time: the broken one fails, so its error is audited too
+  // the stations are there before they are selected
+  await expect(page.getByTestId('stations-table').locator('tbody tr[data-chain]')).toHaveCount(6);
   await page.getByRole('button', { name: 'Select active' }).click();
   await page.getByRole('radio', { name: 'Full' }).check();
   await page.getByLabel('Concurrency').fill('1');

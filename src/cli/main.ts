@@ -8,6 +8,7 @@ import { registerElaborate } from './commands/elaborate.ts';
 import { registerExport } from './commands/export.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerNotify } from './commands/notify.ts';
+import { registerReport } from './commands/report.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSnapshot } from './commands/snapshot.ts';
 import { registerStations } from './commands/stations.ts';
@@ -24,6 +25,7 @@ registerStations(program);
 registerElaborate(program);
 registerExport(program);
 registerSnapshot(program);
+registerReport(program);
 registerServe(program);
 registerNotify(program);
 

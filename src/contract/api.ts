@@ -36,6 +36,7 @@ const chainPhaseSchema = z.enum([
   'reference',
   'reading',
   'elaborating',
+  'waiting',
   'retrying',
   'finishing',
 ]);
@@ -47,6 +48,10 @@ export const chainProgressSchema = named(
     timestampsTotal: z.number(),
     rowsRead: z.number(),
     rowsWritten: z.number(),
+    waitingFor: z
+      .string()
+      .nullable()
+      .describe('in phase waiting: what the write waits for, e.g. a lock held by another connection'),
     rate: z.number().describe('timestamps per second over the last seconds of elaboration'),
     etaSeconds: z.number().nullable(),
   }),
@@ -637,6 +642,7 @@ export const apiMethods = {
                   timestampsTotal: 145,
                   rowsRead: 600,
                   rowsWritten: 600,
+                  waitingFor: null,
                   rate: 19.5,
                   etaSeconds: 3.1,
                 },

@@ -44,7 +44,20 @@ function service(overrides: Partial<CatenaService>): CatenaService {
     throw new Error('not used by this case');
   };
   return {
-    info: () => ({ kind: 'sqlite', location: 'sqlite:/tmp/x.db', serverVersion: 'SQLite 3' }),
+    info: () => ({
+      kind: 'sqlite',
+      location: 'sqlite:/tmp/x.db',
+      serverVersion: 'SQLite 3',
+      readOnly: false,
+      snapshot: null,
+    }),
+    testConnection: missing,
+    connect: missing,
+    connections: missing,
+    forgetConnection: missing,
+    takeSnapshot: missing,
+    snapshotStatus: missing,
+    cancelSnapshot: missing,
     listChains: missing,
     launch: missing,
     whenDone: missing,
@@ -55,6 +68,7 @@ function service(overrides: Partial<CatenaService>): CatenaService {
     chainNodes: missing,
     quality: missing,
     events: missing,
+    chainReport: missing,
     onEvent: () => () => {},
     notifications: {
       rules: missing,
@@ -90,6 +104,14 @@ describe('contract: the methods table', () => {
       'chainNodes',
       'quality',
       'events',
+      'testConnection',
+      'connect',
+      'listConnections',
+      'forgetConnection',
+      'takeSnapshot',
+      'snapshotStatus',
+      'cancelSnapshot',
+      'chainReport',
     ]);
   });
 
@@ -143,6 +165,7 @@ describe('contract: the wire', () => {
       rowsRead: 500,
       rowsToRead: 5000,
       rowsWritten: 500,
+      waitingFor: null,
       rate: 20,
       etaSeconds: 4.5,
     };
@@ -264,6 +287,7 @@ describe('contract: the legacy status', () => {
       timestampsTotal: 3,
       rowsRead: 3,
       rowsWritten: 3,
+      waitingFor: null,
       rate: 1,
       etaSeconds: 2,
     };

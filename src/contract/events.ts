@@ -14,6 +14,7 @@ const chainPhaseSchema = z.enum([
   'reference',
   'reading',
   'elaborating',
+  'waiting',
   'retrying',
   'finishing',
 ]);
@@ -55,6 +56,7 @@ export const engineEventSchema = z.discriminatedUnion('type', [
     rowsRead: z.number(),
     rowsToRead: z.number(),
     rowsWritten: z.number(),
+    waitingFor: z.string().nullable(),
     rate: z.number(),
     etaSeconds: nullableNumber,
   }),

@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'LAUNCH_NOT_FOUND'
   | 'STORE_BUSY'
   | 'RULE_NOT_FOUND'
+  | 'READ_ONLY'
+  | 'LAUNCH_RUNNING'
   | 'DATA_INVALID'
   | 'CANCELLED'
   | 'STORE_ERROR';

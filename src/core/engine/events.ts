@@ -18,6 +18,7 @@ export type ChainPhase =
   | 'reference'
   | 'reading'
   | 'elaborating'
+  | 'waiting'
   | 'retrying'
   | 'finishing';
 
@@ -58,6 +59,8 @@ export interface ChainProgressEvent extends ChainKey {
   /** raw rows the run is expected to read (its timestamps × enabled nodes); 0 until known */
   rowsToRead: number;
   rowsWritten: number;
+  /** in phase `waiting`: what the chain's write waits for (a lock held by another connection or program) */
+  waitingFor: string | null;
   /** timestamps per second over the last seconds of elaboration (progress.ts) */
   rate: number;
   /** smoothed over successive estimates (progress.ts); null until there is a rate */

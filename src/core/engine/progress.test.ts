@@ -12,6 +12,7 @@ const state = (
   rowsRead: 0,
   rowsToRead: total * 10,
   rowsWritten: 0,
+  waitingFor: null,
 });
 
 describe('ProgressThrottle', () => {

@@ -20,6 +20,8 @@ export interface ProgressState {
   /** raw rows the run is expected to read (its timestamps × enabled nodes); 0 until known */
   rowsToRead: number;
   rowsWritten: number;
+  /** in phase `waiting`: what the write waits for */
+  waitingFor: string | null;
 }
 
 export interface ProgressSnapshot extends ProgressState {

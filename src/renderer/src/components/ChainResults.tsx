@@ -5,6 +5,7 @@ import { chainLabel } from '../../../contract/types.ts';
 import { fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { EventsTable } from './EventsTable.tsx';
+import { ReportButton } from './ReportButton.tsx';
 import { RunsTable } from './RunsTable.tsx';
 
 // the charts (and Recharts with them) are loaded with the first screen that draws one: the stations load first
@@ -105,6 +106,7 @@ export const ChainResults = memo(function ChainResults(props: {
         >
           {props.siteName ?? ''} · last elaborated {fmtTime(last)}
         </span>
+        <ReportButton api={api} chainKey={key} disabled={last === null} />
         <div className="tabs" role="tablist" aria-label="Results" ref={tablist}>
           {TABS.map((t) => (
             <button

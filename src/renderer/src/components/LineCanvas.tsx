@@ -1,5 +1,6 @@
 import { type KeyboardEvent, memo, type PointerEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { COLORS, tickNumber } from '../chart.ts';
+import { saveSvgText, saveSvgTextAsPng } from '../chart-export.ts';
 import { fmtDate, fmtNum, fmtTime, fmtTimeShort } from '../format.ts';
 
 export interface CanvasLine {
@@ -184,6 +185,85 @@ function paint(
   }
 }
 
+const EXPORT_BACKGROUND = '#12171c';
+const EXPORT_TEXT = '#d3dae2';
+
+function escapeXml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/**
+ * The chart as a standalone SVG document (for "Save chart as SVG/PNG"): its
+ * title above, the plot as paint draws it (grid, axes, ticks, lines broken
+ * where a value is missing) and the legend below. Null when nothing is drawn.
+ */
+export function chartSvgOf(
+  title: string,
+  size: { width: number; height: number },
+  t: Float64Array,
+  lines: readonly CanvasLine[],
+  multiDay: boolean,
+): string | null {
+  const { width, height } = size;
+  const left = MARGIN.left;
+  const right = width - MARGIN.right;
+  const head = 22;
+  const top = head + MARGIN.top;
+  const bottom = head + height - MARGIN.bottom;
+  if (right <= left || bottom <= top || t.length === 0) return null;
+  const t0 = t[0]!;
+  const t1 = t[t.length - 1]!;
+  const [y0, y1] = extent(lines);
+  const x = (v: number) => (t1 === t0 ? (left + right) / 2 : left + ((v - t0) / (t1 - t0)) * (right - left));
+  const y = (v: number) => bottom - ((v - y0) / (y1 - y0)) * (bottom - top);
+  const f = (v: number) => v.toFixed(1);
+  const total = head + height + 20;
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${total}" viewBox="0 0 ${width} ${total}" font-family="system-ui, sans-serif">`,
+    `<rect width="100%" height="100%" fill="${EXPORT_BACKGROUND}"/>`,
+    `<text x="6" y="15" fill="${EXPORT_TEXT}" font-size="13" font-weight="600">${escapeXml(title)}</text>`,
+  ];
+  for (const v of niceTicks(y0, y1, Math.max(2, Math.floor((bottom - top) / 40)))) {
+    out.push(
+      `<line x1="${left}" x2="${right}" y1="${f(y(v))}" y2="${f(y(v))}" stroke="${COLORS.grid}" stroke-dasharray="2 3"/>`,
+      `<text x="${left - 6}" y="${f(y(v) + 4)}" fill="${COLORS.axis}" font-size="11" text-anchor="end">${tickNumber(v)}</text>`,
+    );
+  }
+  for (const v of timeTicks(t0, t1, Math.max(1, Math.floor((right - left) / 110)))) {
+    out.push(
+      `<line x1="${f(x(v))}" x2="${f(x(v))}" y1="${top}" y2="${bottom}" stroke="${COLORS.grid}" stroke-dasharray="2 3"/>`,
+      `<text x="${f(x(v))}" y="${bottom + 14}" fill="${COLORS.axis}" font-size="11" text-anchor="middle">${multiDay ? fmtDate(v) : fmtTimeShort(v)}</text>`,
+    );
+  }
+  out.push(
+    `<path d="M${left},${bottom}H${right}M${left},${top}V${bottom}" stroke="${COLORS.axis}" fill="none"/>`,
+  );
+  for (const line of lines) {
+    let d = '';
+    let pen = false;
+    for (let i = 0; i < t.length; i++) {
+      const v = line.values[i]!;
+      if (!Number.isFinite(v)) {
+        pen = false;
+        continue;
+      }
+      d += `${pen ? 'L' : 'M'}${f(x(t[i]!))},${f(y(v))}`;
+      pen = true;
+    }
+    if (d !== '') out.push(`<path d="${d}" stroke="${line.color}" stroke-width="1.25" fill="none"/>`);
+  }
+  let lx = 8;
+  for (const line of lines) {
+    out.push(
+      `<rect x="${lx}" y="${total - 12}" width="12" height="3" fill="${line.color}"/>`,
+      `<text x="${lx + 16}" y="${total - 6}" fill="${EXPORT_TEXT}" font-size="11">${escapeXml(line.name)}</text>`,
+    );
+    lx += 28 + line.name.length * 7;
+  }
+  out.push('</svg>');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${out.join('')}`;
+}
+
 /**
  * A line chart drawn on a canvas: a few milliseconds for thousands of points,
  * where an SVG chart library took hundreds (one long task per chart redraw
@@ -282,6 +362,22 @@ export const LineCanvas = memo(function LineCanvas(props: {
     setCursor(next);
   };
 
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const save = async (format: 'png' | 'svg') => {
+    setSaveError(null);
+    const svg = chartSvgOf(`${title} [${unit}]`, size, t, lines, multiDay);
+    if (svg === null) {
+      setSaveError('Nothing is drawn in this chart yet.');
+      return;
+    }
+    try {
+      if (format === 'svg') saveSvgText(svg, props.testId);
+      else await saveSvgTextAsPng(svg, props.testId);
+    } catch (error) {
+      setSaveError(error instanceof Error ? error.message : String(error));
+    }
+  };
+
   const at = cursor !== null && cursor < t.length ? cursor : null;
   const readout =
     at === null
@@ -293,6 +389,29 @@ export const LineCanvas = memo(function LineCanvas(props: {
 
   return (
     <div className="chart" data-testid={props.testId}>
+      <div className="chart-save">
+        <button
+          type="button"
+          className="small-btn"
+          onClick={() => void save('png')}
+          aria-label="Save chart as PNG"
+        >
+          PNG
+        </button>
+        <button
+          type="button"
+          className="small-btn"
+          onClick={() => void save('svg')}
+          aria-label="Save chart as SVG"
+        >
+          SVG
+        </button>
+      </div>
+      {saveError ? (
+        <p className="error-text small" role="alert">
+          {saveError}
+        </p>
+      ) : null}
       <div className="chart-title">
         {title} <span className="muted">[{unit}]</span>
         {lines.length > 1 ? (
