@@ -43,6 +43,8 @@ test('an operator cancels a whole launch', async ({ page, request }) => {
   await page.goto('/');
   await expect(page.getByTestId('conn-state')).toContainText('live');
 
+  // the stations are there before they are selected
+  await expect(page.getByTestId('stations-table').locator('tbody tr[data-chain]')).toHaveCount(6);
   await page.getByRole('button', { name: 'Select active' }).click();
   await page.getByRole('radio', { name: 'Full' }).check();
   await page.getByLabel('Concurrency').fill('1');

@@ -117,7 +117,7 @@ test('a keyboard-only operator selects two chains, launches, opens results and c
 
   // a chart is three tab stops (save as PNG, save as SVG, the chart): from the node picker, each chart in turn
   const titles = ['Tilt', 'Cumulative displacement', 'Velocity', 'Temperature'];
-  await expect(page.getByTestId('chart-Temperature').locator('.recharts-line-curve').first()).toBeVisible();
+  await expect(page.getByTestId('chart-Temperature').locator('canvas[data-drawn="true"]')).toBeVisible();
   await tabTo(page, (a) => a.name === 'Node');
   for (const title of titles) {
     for (const stop of ['Save chart as PNG', 'Save chart as SVG', 'the chart']) {

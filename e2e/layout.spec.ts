@@ -64,7 +64,7 @@ async function openChain(page: Page): Promise<void> {
     .locator(`tr[data-chain="${label(CHAIN)}"]`)
     .click();
   await expect(page.getByRole('heading', { name: `Results ${label(CHAIN)}` })).toBeVisible();
-  await expect(page.getByTestId('chart-Tilt').locator('.recharts-line-curve').first()).toBeVisible();
+  await expect(page.getByTestId('chart-Tilt').locator('canvas[data-drawn="true"]')).toBeVisible();
 }
 
 for (const size of SIZES) {
@@ -98,6 +98,15 @@ for (const size of SIZES) {
       await page.getByRole('tab', { name: tab }).click();
       await expect(page.getByTestId(`results-${screen}`)).toBeVisible();
       await expect(page.getByTestId(`results-${screen}`)).not.toContainText('loading');
+      // the screen with its data, not while it loads
+      if (screen === 'profile') {
+        await expect(page.locator('.profile-table tbody tr').first()).toBeVisible();
+        await expect(page.getByTestId('profile-datum')).toContainText('first reading');
+      }
+      if (screen === 'quality')
+        await expect(page.getByTestId('quality-table').locator('tbody tr').first()).toBeVisible();
+      if (screen === 'runs')
+        await expect(page.getByTestId('runs-table').locator('tbody tr').first()).toBeVisible();
       await expectNoHorizontalScroll(page);
       await snap(page, `layout-${name}-${screen}`);
     }

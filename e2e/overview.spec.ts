@@ -161,3 +161,19 @@ test('an operator filters the stations by state, control unit and site, and sort
   const names = await rows.evaluateAll((trs) => trs.map((r) => r.getAttribute('data-chain')));
   expect(names).toEqual(chains.map(label).sort());
 });
+
+test('at start the page asks for the stations and the runs once each', async ({ page }) => {
+  const calls = new Map<string, number>();
+  page.on('request', (request) => {
+    const method = new URL(request.url()).pathname.replace('/api/', '');
+    calls.set(method, (calls.get(method) ?? 0) + 1);
+  });
+  await page.goto('/');
+  await expect(page.getByTestId('conn-state')).toContainText('live');
+  await expect(page.getByRole('heading', { name: /^Results / })).toBeVisible();
+  await page.waitForTimeout(1500); // whatever the start asks for has been asked
+  console.log(`calls at start: ${JSON.stringify(Object.fromEntries(calls))}`);
+  expect(calls.get('listChains')).toBe(1);
+  expect(calls.get('listRuns')).toBe(1);
+  expect(calls.get('info')).toBe(1);
+});

@@ -100,6 +100,8 @@ test('a full re-elaboration asks first and says how many rows it replaces', asyn
 test('a launch comes back after a reload with its mode, span and chains', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('conn-state')).toContainText('live');
+  // the stations are there before they are selected
+  await expect(page.getByTestId('stations-table').locator('tbody tr[data-chain]')).toHaveCount(6);
   await page.getByRole('button', { name: 'Select active' }).click();
   await page.getByLabel('Select CU002-B').uncheck(); // the broken chain
   await page.getByLabel('Concurrency').fill('1');
@@ -118,4 +120,57 @@ test('a launch comes back after a reload with its mode, span and chains', async 
   await expect(restored).toHaveAttribute('data-finished', 'true', { timeout: 120_000 });
   await expect(restored).toContainText('5 chains');
   await expect(restored).toContainText('5 ok');
+});
+
+interface ProgressFrame {
+  type: string;
+  controlUnitCode?: string;
+  chain?: string;
+  phase?: string;
+  rowsRead?: number;
+  rowsToRead?: number;
+  timestampsDone?: number;
+  etaSeconds?: number | null;
+}
+
+test('the read phase has its own progress, and the ETA does not swing', async ({ page }) => {
+  const BIG = { controlUnitCode: 'CU001', chain: 'A' } as const; // 50 nodes
+  const frames: ProgressFrame[] = [];
+  page.on('websocket', (ws) =>
+    ws.on('framereceived', ({ payload }) => {
+      try {
+        const event = JSON.parse(String(payload)) as ProgressFrame;
+        if (event.type === 'chain-progress' && `${event.controlUnitCode}-${event.chain}` === label(BIG)) {
+          frames.push(event);
+        }
+      } catch {
+        // not an event
+      }
+    }),
+  );
+  await page.goto('/');
+  await expect(page.getByTestId('conn-state')).toContainText('live');
+  await page.getByLabel(`Select ${label(BIG)}`).check();
+  await page.getByRole('radio', { name: 'Full' }).check();
+  await page.getByRole('button', { name: 'Elaborate 1 chain' }).click();
+  await confirmFull(page);
+  const launch = page.getByTestId('launch').first();
+  const run = launch.getByTestId(`run-${label(BIG)}`);
+  // while it runs: the raw rows read, of those to read, under the timestamps written
+  await expect(run.getByRole('progressbar', { name: `${label(BIG)} raw rows read` })).toBeVisible();
+  await expect(run).toContainText(/of ~144,000/);
+  await snap(page, 'progress-reading');
+  await expect(launch).toHaveAttribute('data-finished', 'true', { timeout: 120_000 });
+
+  // the engine said so: a read phase whose rows move before any timestamp is written
+  const phases = frames.map((f) => f.phase).filter((p, i, all) => all[i - 1] !== p);
+  expect(phases.slice(0, 3)).toEqual(['reference', 'reading', 'elaborating']);
+  const reading = frames.filter((f) => f.phase === 'reading');
+  expect(reading.at(-1)?.rowsRead ?? 0).toBeGreaterThan(0);
+  expect(reading.every((f) => f.timestampsDone === 0 && f.rowsToRead === 144_000)).toBe(true);
+  // the ETA, once known, moves smoothly: never more than double (plus a second) from one event to the next
+  const etas = frames.map((f) => f.etaSeconds).filter((e): e is number => typeof e === 'number');
+  expect(etas.length).toBeGreaterThan(0);
+  for (let i = 1; i < etas.length; i++) expect(etas[i]!).toBeLessThanOrEqual(etas[i - 1]! * 2 + 1);
+  console.log(`ETAs of ${label(BIG)}: ${etas.map((e) => e.toFixed(1)).join(' ')}`);
 });

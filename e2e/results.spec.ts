@@ -1,4 +1,4 @@
-import { callApi, label, waitForLaunch } from './fixtures.ts';
+import { callApi, ensureElaborated, label, waitForLaunch } from './fixtures.ts';
 import { snap } from './screens.ts';
 import { expect, test } from './test.ts';
 
@@ -60,11 +60,11 @@ test("an operator inspects a chain's time series, profile, alarm events, runs an
   const series = page.getByTestId('results-series');
   await expect(series.getByTestId('node-select').locator('option')).toHaveCount(nodes);
   for (const title of ['Tilt', 'Cumulative displacement', 'Velocity', 'Temperature']) {
-    await expect(series.getByTestId(`chart-${title}`).locator('.recharts-line-curve').first()).toBeVisible();
+    await expect(series.getByTestId(`chart-${title}`).locator('canvas[data-drawn="true"]')).toBeVisible();
   }
   await expect(series).toContainText('timestamps');
   await series.getByTestId('node-select').selectOption('1');
-  await expect(series.getByTestId('chart-Tilt').locator('.recharts-line-curve').first()).toBeVisible();
+  await expect(series.getByTestId('chart-Tilt').locator('canvas[data-drawn="true"]')).toBeVisible();
   await snap(page, 'results-series');
 
   // profile at the last timestamp, then at an earlier one
@@ -81,6 +81,8 @@ test("an operator inspects a chain's time series, profile, alarm events, runs an
   if (enabled.length < config.nodes.length) {
     await expect(profile.getByTestId('profile-omitted')).toContainText('Disabled');
   }
+  // the datum the engine used: this chain has no referenceTime, so its first reading (the demo starts 2026-09-02)
+  await expect(profile.getByTestId('profile-datum')).toHaveText('datum 2026-09-02 00:00 (first reading)');
   const lastTime = await profile.getByTestId('profile-time').textContent();
   await profile.getByLabel('Profile time').fill('0');
   await expect(profile.getByTestId('profile-time')).not.toHaveText(lastTime ?? '');
@@ -112,4 +114,21 @@ test("an operator inspects a chain's time series, profile, alarm events, runs an
   await page.getByTestId('stations-table').locator('tr[data-chain="CU003-B"]').click();
   await expect(page.getByRole('heading', { name: 'Results CU003-B' })).toBeVisible();
   await expect(page.getByRole('tab', { name: 'Data quality' })).toHaveAttribute('aria-selected', 'true');
+});
+
+test('the profile shows the datum the engine used: the chain’s referenceTime when it has one', async ({
+  page,
+  request,
+}) => {
+  const WITH_REFERENCE = { controlUnitCode: 'CU002', chain: 'A' } as const; // referenceTime 2026-09-09 00:00
+  await ensureElaborated(request, [WITH_REFERENCE]);
+  await page.goto('/');
+  await page
+    .getByTestId('stations-table')
+    .locator(`tr[data-chain="${label(WITH_REFERENCE)}"]`)
+    .click();
+  await page.getByRole('tab', { name: 'Profile' }).click();
+  const profile = page.getByTestId('results-profile');
+  await expect(profile.getByTestId('profile-datum')).toHaveText('datum 2026-09-09 00:00 (referenceTime)');
+  await expect(profile).toContainText('cumX (datum)');
 });

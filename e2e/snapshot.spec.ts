@@ -115,7 +115,7 @@ test('a snapshot opens read-only: the banner says where and when, no launch, eve
     .click();
   await expect(page.getByRole('heading', { name: `Results ${label(SMALL_A)}` })).toBeVisible();
   const series = page.getByTestId('results-series');
-  await expect(series.getByTestId('chart-Tilt').locator('.recharts-line-curve').first()).toBeVisible();
+  await expect(series.getByTestId('chart-Tilt').locator('canvas[data-drawn="true"]')).toBeVisible();
   await snap(page, 'snapshot-series');
 
   // every chart saves as SVG and PNG: a drawn chart with its title and legend, not a blank image
@@ -129,7 +129,8 @@ test('a snapshot opens read-only: the banner says where and when, no launch, eve
   expect(svg).toMatch(/^<\?xml[^>]*>\n<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   expect(svg).toContain('Tilt');
   expect(svg).toContain('αX');
-  expect(svg).toMatch(/class="recharts-curve recharts-line-curve"[^>]*d="M[\d.]+,[\d.]+L/);
+  // the series charts are canvases: their SVG is drawn from the same points (LineCanvas chartSvgOf)
+  expect(svg).toMatch(/<path d="M[\d.]+,[\d.]+L[^"]*" stroke="#/);
   const [pngFile] = await Promise.all([
     page.waitForEvent('download'),
     tilt.getByRole('button', { name: 'Save chart as PNG' }).click(),

@@ -36,7 +36,7 @@ test('a run kept waiting by another program says what it waits for, then goes on
 
   const launch = page.getByTestId('launch').first();
   const run = launch.getByTestId(`run-${label(BIG)}`);
-  const bar = run.getByRole('progressbar');
+  const bar = run.getByRole('progressbar', { name: `${label(BIG)} progress` });
   await expect
     .poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 60_000 })
     .toBeGreaterThan(0);

@@ -38,7 +38,12 @@ export class ProgressView {
     const width = 24;
     const filled = Math.round((pct / 100) * width);
     const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-    const eta = e.etaSeconds === null ? '' : ` eta ${Math.ceil(e.etaSeconds)} s`;
+    const eta =
+      e.phase === 'reading'
+        ? ` ${e.rowsRead}/${e.rowsToRead} rows read`
+        : e.etaSeconds === null
+          ? ''
+          : ` eta ${Math.ceil(e.etaSeconds)} s`;
     const text = `${label.padEnd(12)} ${e.phase.padEnd(11)} ${bar} ${pct.toFixed(0).padStart(3)}% ${e.timestampsDone}/${e.timestampsTotal} ts  ${e.rowsWritten} rows  ${e.rate.toFixed(0)} ts/s${eta}`;
     this.#set(label, text);
   }

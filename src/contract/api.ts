@@ -34,6 +34,7 @@ const chainPhaseSchema = z.enum([
   'queued',
   'configuring',
   'reference',
+  'reading',
   'elaborating',
   'waiting',
   'retrying',
@@ -51,7 +52,7 @@ export const chainProgressSchema = named(
       .string()
       .nullable()
       .describe('in phase waiting: what the write waits for, e.g. a lock held by another connection'),
-    rate: z.number().describe('timestamps per second so far'),
+    rate: z.number().describe('timestamps per second over the last seconds of elaboration'),
     etaSeconds: z.number().nullable(),
   }),
   'ChainProgress',

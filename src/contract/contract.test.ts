@@ -163,12 +163,14 @@ describe('contract: the wire', () => {
       timestampsDone: 10,
       timestampsTotal: 100,
       rowsRead: 500,
+      rowsToRead: 5000,
       rowsWritten: 500,
       waitingFor: null,
       rate: 20,
       etaSeconds: 4.5,
     };
     expect(engineEventSchema.safeParse(progress).success).toBe(true);
+    expect(engineEventSchema.safeParse({ ...progress, phase: 'reading' }).success).toBe(true);
     expect(engineEventSchema.safeParse({ ...progress, phase: 'dreaming' }).success).toBe(false);
   });
 
@@ -320,6 +322,8 @@ describe('contract: dispatch', () => {
         gravity: 0,
         firstAt: 1_700_000_000,
         lastAt: 1_700_005_400,
+        lastValidAt: 1_700_005_400,
+        errorCodeAfter: null,
       },
     ];
     const seen: unknown[] = [];

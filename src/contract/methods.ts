@@ -313,6 +313,8 @@ export const methods = {
             ...KEY_EXAMPLE,
             siteName: 'Frana di Roccalta',
             fixedEnd: 'bottom',
+            referenceTime: null,
+            datum: 1788307200,
             nodes: [
               { nodeIndex: 1, depthM: 2, lengthMm: 1000, enabled: true, threeAxis: false },
               { nodeIndex: 2, depthM: 3, lengthMm: null, enabled: true, threeAxis: true },
@@ -363,6 +365,8 @@ export const methods = {
               gravity: 0,
               firstAt: 1_790_812_800,
               lastAt: 1_793_491_200,
+              lastValidAt: 1_793_491_200,
+              errorCodeAfter: null,
             },
           ],
         },

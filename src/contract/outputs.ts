@@ -226,6 +226,12 @@ export const nodeFlagCountsSchema = named(
     gravity: z.number(),
     firstAt: z.number(),
     lastAt: z.number(),
+    lastValidAt: nullableNumber.describe(
+      'the last timestamp with a valid value of its own (not invalid, not held)',
+    ),
+    errorCodeAfter: nullableNumber.describe(
+      "when the node's newest rows are not valid: the non-zero raw errorCode most frequent after lastValidAt",
+    ),
   }),
   'NodeFlagCounts',
 );
@@ -248,6 +254,12 @@ export const chainNodesSchema = named(
   chainKeySchema.extend({
     siteName: nullableString,
     fixedEnd: nullableString,
+    referenceTime: nullableNumber.describe(
+      'active_stations.referenceTime (epoch seconds), null when not set',
+    ),
+    datum: nullableNumber.describe(
+      'the time the displacements are zero at: referenceTime when set, else the first reading (epoch seconds)',
+    ),
     nodes: z.array(
       z.object({
         nodeIndex: z.number(),

@@ -61,12 +61,27 @@ describe('service on the default demo database', () => {
       const nodes = await service.chainNodes(key);
       expect(nodes.nodes).toHaveLength(8);
       expect(nodes.nodes.every((n) => typeof n.depthM === 'number')).toBe(true);
+      // no referenceTime: the datum is the chain's first reading (the demo starts on 2026-09-02)
+      expect(nodes.referenceTime).toBeNull();
+      expect(nodes.datum).toBe(Date.UTC(2026, 8, 2) / 1000);
+      // CU002-A's zero reading is set in active_stations: it is the datum
+      const withReference = await service.chainNodes({ controlUnitCode: 'CU002', chain: 'A' });
+      expect(withReference.referenceTime).toBe(Date.UTC(2026, 8, 9) / 1000);
+      expect(withReference.datum).toBe(withReference.referenceTime);
       const quality = await service.quality({ key });
       const rows = quality.reduce((s, q) => s + q.rows, 0);
       expect(rows).toBe(8 * 2880);
       // node 5 dies on day 46 of 60 (demo layout): its rows are invalid from then on
       const node5 = quality.find((q) => q.nodeIndex === 5)!;
       expect(node5.invalid).toBeGreaterThan(500);
+      // it said why: its last valid row is on 2026-10-18 (before 14:30), and its raw rows say errorCode 3 since
+      expect(new Date(node5.lastValidAt! * 1000).toISOString().slice(0, 10)).toBe('2026-10-18');
+      expect(node5.lastValidAt!).toBeLessThan(Date.UTC(2026, 9, 18, 14, 30) / 1000);
+      expect(node5.errorCodeAfter).toBe(3);
+      expect(quality.find((q) => q.nodeIndex === 8)).toMatchObject({ errorCodeAfter: null });
+      expect(quality.find((q) => q.nodeIndex === 8)!.lastValidAt).toBe(
+        quality.find((q) => q.nodeIndex === 8)!.lastAt,
+      );
     } finally {
       off();
       await service.close();

@@ -2,7 +2,7 @@
 
 import { expect, it } from 'vitest';
 import type { ChainKey } from '../../src/core/domain/chain.ts';
-import { elaborated, elaboratedGrid, event, STEP, T0 } from './fixtures.ts';
+import { elaborated, elaboratedGrid, event, raw, STEP, T0 } from './fixtures.ts';
 import { A, B, C, describeStore } from './suite.ts';
 
 describeStore('reading the outputs', (db) => {
@@ -69,6 +69,8 @@ describeStore('reading the outputs', (db) => {
         gravity: 1,
         firstAt: at(0),
         lastAt: at(3),
+        lastValidAt: at(3),
+        errorCodeAfter: null,
       },
       {
         nodeIndex: 2,
@@ -81,6 +83,8 @@ describeStore('reading the outputs', (db) => {
         gravity: 1,
         firstAt: at(0),
         lastAt: at(3),
+        lastValidAt: at(3),
+        errorCodeAfter: null,
       },
       {
         nodeIndex: 3,
@@ -93,6 +97,8 @@ describeStore('reading the outputs', (db) => {
         gravity: 1,
         firstAt: at(0),
         lastAt: at(0),
+        lastValidAt: at(0),
+        errorCodeAfter: null,
       },
     ]);
     // inclusive bounds: timestamps 1 and 2 only (node 3 has no row there)
@@ -108,6 +114,8 @@ describeStore('reading the outputs', (db) => {
         gravity: 0,
         firstAt: at(1),
         lastAt: at(2),
+        lastValidAt: at(2),
+        errorCodeAfter: null,
       },
       {
         nodeIndex: 2,
@@ -120,10 +128,54 @@ describeStore('reading the outputs', (db) => {
         gravity: 1,
         firstAt: at(1),
         lastAt: at(2),
+        lastValidAt: null,
+        errorCodeAfter: null,
       },
     ]);
     expect(await db.store.flagCounts({ key: B, from: null, to: at(0) })).toEqual([]);
     expect(await db.store.flagCounts({ key: C, from: null, to: null })).toEqual([]);
+  });
+
+  it('flagCounts says when a node that died was last valid, and the error code its raw rows have since', async () => {
+    const at = (i: number) => T0 + i * STEP;
+    const runId = await db.store.startRun({
+      ...A,
+      launchId: 'L',
+      mode: 'full',
+      spanFrom: null,
+      spanTo: null,
+      host: 'h',
+    });
+    // node 1 valid throughout; node 2 valid at 0 and 1, held at 2, invalid at 3 to 5; node 3 never valid
+    const flags: Record<number, number[]> = { 1: [0, 0, 0, 0, 0, 0], 2: [0, 0, 8, 1, 1, 1], 3: [1, 1] };
+    const rows = elaborated(
+      Object.entries(flags).flatMap(([n, fs]) =>
+        fs.map((f, i) => ({ t: at(i), n: Number(n), v: 1, flags: f })),
+      ),
+    );
+    await db.store.writeChunk({ ...A, runId, rows, eventsFrom: T0, eventsTo: T0, events: [] });
+    // node 2's raw rows: code 5 once before it died, then 3 twice and 7 once; node 3's have no code
+    await db.store.writeRaw(
+      A,
+      raw([
+        { t: at(0), n: 2, e: 5 },
+        { t: at(2), n: 2, e: 3 },
+        { t: at(3), n: 2, e: 3 },
+        { t: at(4), n: 2, e: 7 },
+        { t: at(5), n: 2 },
+        { t: at(0), n: 3 },
+        { t: at(1), n: 3 },
+      ]),
+    );
+    const counts = await db.store.flagCounts({ key: A, from: null, to: null });
+    expect(counts.map((c) => [c.nodeIndex, c.lastValidAt, c.errorCodeAfter])).toEqual([
+      [1, at(5), null],
+      [2, at(1), 3],
+      [3, null, null],
+    ]);
+    // within a span that ends while node 2 was still valid, nothing is said of its death
+    const early = await db.store.flagCounts({ key: A, from: null, to: at(1) });
+    expect(early.find((c) => c.nodeIndex === 2)).toMatchObject({ lastValidAt: at(1), errorCodeAfter: null });
   });
 
   it('listEvents filters by chain and time, newest first, with a limit; markNotified sets notifiedAt', async () => {

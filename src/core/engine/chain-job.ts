@@ -109,11 +109,13 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
   let heartbeat: Heartbeat | null = null;
   const retried: { attempt: number; code: string; at: number }[] = [];
   let total = 0;
+  let rowsToRead = 0;
   const progressState = () => ({
     phase: state.phase,
     timestampsDone: counts.timestamps,
     timestampsTotal: total,
     rowsRead: counts.rowsRead,
+    rowsToRead,
     rowsWritten: counts.rowsWritten,
     waitingFor: state.waitingFor,
   });
@@ -220,14 +222,27 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
     const { model, plan, plausible } = prepared;
     total = plan.spans.reduce((n, s) => n + s.timestamps.length, 0);
     if (total === 0) return await finish('succeeded', null);
+    // an estimate: a node may miss a timestamp, and the first chunk reads some context before the span
+    rowsToRead = total * prepared.enabled.length;
 
     const jobCtx: ChainJobContext = { ...ctx, signal };
     state.phase = 'reference';
     progress.update(progressState(), true);
     const refs = await retry(() => loadReferences(jobCtx, key, model, prepared.enabled, plausible));
 
-    state.phase = 'elaborating';
+    // the raw rows of the first chunk are read before anything is computed: a phase of its own, with its progress
+    state.phase = 'reading';
     progress.update(progressState(), true);
+    const reads: SpanReads = {
+      read: () => progress.update(progressState()),
+      chunkRead: () => {
+        if (state.phase !== 'reading') return;
+        // the read phase ends with its count whole, however fast it was
+        progress.update(progressState(), true);
+        state.phase = 'elaborating';
+        progress.update(progressState(), true);
+      },
+    };
     const ignored = { unknown: 0, duplicate: 0 };
     // A write kept waiting by a lock held elsewhere shows as such, not as a frozen bar.
     const onWait = (reason: string | null) => {
@@ -236,7 +251,7 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
       progress.update(progressState(), true);
     };
     await retry(async () => {
-      state.phase = 'elaborating';
+      state.phase = counts.timestamps === 0 ? 'reading' : 'elaborating';
       // After a transient failure, only what was not committed is elaborated again (with its own context).
       for (const span of remainingSpans(plan.spans, state.spanTo)) {
         const window = new RawWindow(prepared.enabled, prepared.known, span.timestamps[0]!);
@@ -260,6 +275,7 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
               rowsReadBefore: counts.rowsRead,
               plausibleFrom: plausible.from,
             },
+            reads,
           );
         } finally {
           ignored.unknown += window.unknownRows;
@@ -458,6 +474,12 @@ async function loadReferences(
   return ctx.compute.references({ model, block, tRef });
 }
 
+/** What elaborateSpan says of its reading: each raw chunk read, and each chunk of timestamps read whole. */
+interface SpanReads {
+  read(): void;
+  chunkRead(): void;
+}
+
 async function elaborateSpan(
   ctx: ChainJobContext,
   key: ChainKey,
@@ -469,6 +491,7 @@ async function elaborateSpan(
   counts: RunCounts,
   onBatch: (first: number, last: number) => void,
   reading: { rowsReadBefore: number; plausibleFrom: number },
+  reads: SpanReads,
 ): Promise<void> {
   const ts = span.timestamps;
   const nodeCount = model.nodes.length;
@@ -507,7 +530,9 @@ async function elaborateSpan(
         if (rows.length > 0) streamLast = rows.timestamp[rows.length - 1]!;
         window.add(rows);
         counts.rowsRead = reading.rowsReadBefore + window.rowsRead;
+        reads.read();
       }
+      reads.chunkRead();
       window.trimBefore(contextFrom);
       const block = window.block(contextFrom, last);
       const outputFrom = firstIndexAtOrAfter(block.timestamps, first);

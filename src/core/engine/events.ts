@@ -7,11 +7,16 @@ import type { AlarmEvent } from '../domain/alarms.ts';
 import type { ChainKey } from '../domain/chain.ts';
 import type { RunCounts, RunMode } from '../domain/runs.ts';
 
-/** `retrying`: waiting after a transient failure (the database restarting, a lost connection) before trying again. */
+/**
+ * `reading`: reading the raw rows of the first chunk, before anything is computed or written (its progress is
+ * `rowsRead` of `rowsToRead`). `retrying`: waiting after a transient failure (the database restarting, a lost
+ * connection) before trying again.
+ */
 export type ChainPhase =
   | 'queued'
   | 'configuring'
   | 'reference'
+  | 'reading'
   | 'elaborating'
   | 'waiting'
   | 'retrying'
@@ -51,11 +56,14 @@ export interface ChainProgressEvent extends ChainKey {
   timestampsDone: number;
   timestampsTotal: number;
   rowsRead: number;
+  /** raw rows the run is expected to read (its timestamps × enabled nodes); 0 until known */
+  rowsToRead: number;
   rowsWritten: number;
   /** in phase `waiting`: what the chain's write waits for (a lock held by another connection or program) */
   waitingFor: string | null;
-  /** timestamps per second over the run so far */
+  /** timestamps per second over the last seconds of elaboration (progress.ts) */
   rate: number;
+  /** smoothed over successive estimates (progress.ts); null until there is a rate */
   etaSeconds: number | null;
 }
 

@@ -11,6 +11,7 @@ import type { ChainKey } from '../domain/chain.ts';
 import { chainLabel } from '../domain/chain.ts';
 import type { ChainSetup } from '../domain/configuration.ts';
 import { buildChainModel } from '../elaboration/config.ts';
+import { PLAUSIBLE_FROM } from '../engine/chain-job.ts';
 import { Engine } from '../engine/engine.ts';
 import type { EngineEvent, LaunchFinishedEvent, LaunchRequest } from '../engine/events.ts';
 import { configFingerprint } from '../engine/fingerprint.ts';
@@ -544,11 +545,17 @@ async function chainNodes(store: Store, key: ChainKey): Promise<ChainNodes> {
       key,
     );
   }
+  const referenceTime = setup.station.referenceTime;
+  const enabled = setup.nodes.filter((n) => n.enabled !== 0).map((n) => n.nodeIndex);
+  // the engine's choice of t_ref (chain-job.ts loadReferences)
+  const datum = referenceTime ?? (await store.firstChainTimestamp(key, enabled, PLAUSIBLE_FROM));
   return {
     controlUnitCode: setup.station.controlUnitCode,
     chain: setup.station.chain,
     siteName: setup.station.siteName,
     fixedEnd: setup.station.fixedEnd,
+    referenceTime,
+    datum,
     nodes: setup.nodes
       .map((n) => ({
         nodeIndex: n.nodeIndex,

@@ -58,6 +58,13 @@ export interface ChainNodes extends ChainKey {
   siteName: string | null;
   /** as stored (`bottom` | `top`, null = the default `bottom`) */
   fixedEnd: string | null;
+  /** active_stations.referenceTime as stored (epoch seconds), null when not set */
+  referenceTime: number | null;
+  /**
+   * The datum of the displacements (ELABORATION.md §3.9): referenceTime when set, else the chain's first
+   * plausible reading of an enabled node; null when the chain has no reading.
+   */
+  datum: number | null;
   /** by nodeIndex */
   nodes: ChainNode[];
 }

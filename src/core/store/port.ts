@@ -194,6 +194,13 @@ export interface NodeFlagCounts {
   /** first and last timestamp counted, epoch seconds */
   firstAt: number;
   lastAt: number;
+  /** the last timestamp with a valid value of its own (neither invalid nor held), null when none */
+  lastValidAt: number | null;
+  /**
+   * When the node's newest rows are not valid (lastValidAt < lastAt, or none valid): the non-zero raw
+   * errorCode its raw rows after lastValidAt have most often, null when they have none.
+   */
+  errorCodeAfter: number | null;
 }
 
 /**

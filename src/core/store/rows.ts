@@ -282,8 +282,9 @@ export const flagCountsSchema = z
     gravity: dbNumber,
     firstAt: dbNumber,
     lastAt: dbNumber,
+    lastValidAt: dbNumberOrNull,
   })
-  .transform(({ rowCount, ...rest }): NodeFlagCounts => ({ ...rest, rows: rowCount }));
+  .transform(({ rowCount, ...rest }): NodeFlagCounts => ({ ...rest, rows: rowCount, errorCodeAfter: null }));
 
 export const singleNumberSchema = z.object({ v: dbNumberOrNull });
 

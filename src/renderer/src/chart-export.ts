@@ -130,14 +130,25 @@ export function chartFileName(name: string, extension: 'svg' | 'png'): string {
 export function saveChartSvg(box: HTMLElement, name: string): boolean {
   const svg = chartSvg(box);
   if (svg === null) return false;
-  download(new Blob([svg], { type: 'image/svg+xml' }), chartFileName(name, 'svg'));
+  saveSvgText(svg, name);
   return true;
+}
+
+/** Saves a standalone SVG document (text) as `catena-NAME.svg`. */
+export function saveSvgText(svg: string, name: string): void {
+  download(new Blob([svg], { type: 'image/svg+xml' }), chartFileName(name, 'svg'));
 }
 
 /** Draws the chart's SVG on a canvas at `scale` and saves it as PNG; false when there is no chart drawn. */
 export async function saveChartPng(box: HTMLElement, name: string, scale = 2): Promise<boolean> {
   const svg = chartSvg(box);
   if (svg === null) return false;
+  await saveSvgTextAsPng(svg, name, scale);
+  return true;
+}
+
+/** Draws a standalone SVG document on a canvas at `scale` and saves it as `catena-NAME.png`. */
+export async function saveSvgTextAsPng(svg: string, name: string, scale = 2): Promise<void> {
   // a data: URL: the page's Content-Security-Policy allows data: images, not blob: ones
   const url = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
   const image = new Image();
@@ -156,5 +167,4 @@ export async function saveChartPng(box: HTMLElement, name: string, scale = 2): P
   const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
   if (!blob) throw new Error('the chart could not be encoded as PNG');
   download(blob, chartFileName(name, 'png'));
-  return true;
 }

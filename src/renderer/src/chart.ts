@@ -1,4 +1,4 @@
-/** Chart helpers: colours of the dark theme and display decimation. */
+/** Chart helpers: colours of the dark theme and axis ticks. */
 
 export const COLORS = {
   x: '#5fb3f9',
@@ -27,20 +27,6 @@ export const TOOLTIP_PROPS = {
   labelStyle: { color: '#c9d1d9' },
   isAnimationActive: false,
 } as const;
-
-/**
- * At most `max` points for display: one per bucket, the first of each, and
- * the last point always kept. Elaborated series are already despiked, so a
- * stride keeps their shape; the data itself is never altered.
- */
-export function decimate<T>(rows: T[], max: number): T[] {
-  if (rows.length <= max) return rows;
-  const step = rows.length / max;
-  const out: T[] = [];
-  for (let i = 0; i < max; i++) out.push(rows[Math.floor(i * step)]!);
-  out[out.length - 1] = rows[rows.length - 1]!;
-  return out;
-}
 
 /** Axis tick: decimals by magnitude, so 0.25 stays 0.25 and 75 is not 75.000. */
 export function tickNumber(v: number): string {

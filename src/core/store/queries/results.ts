@@ -3,12 +3,12 @@ import type { ChainKey } from '../../domain/chain.ts';
 import { chainLabel } from '../../domain/chain.ts';
 import type { ElaboratedColumns } from '../../domain/columns.ts';
 import { ELABORATED_VALUES } from '../../domain/columns.ts';
-import { FLAG_BITS } from '../../domain/flags.ts';
+import { FLAG_BITS, FLAG_HELD, FLAG_INVALID } from '../../domain/flags.ts';
 import { elaboratedFromRows, lowerBound, upperBound } from '../columns.ts';
 import type { SqlContext } from '../context.ts';
 import type { SqlValue } from '../executor.ts';
 import type { FlagCountQuery, NodeFlagCounts, SeriesQuery, StoredAlarmEvent } from '../port.ts';
-import { eventSchema, eventSelect, flagCountsSchema, parseRows } from '../rows.ts';
+import { eventSchema, eventSelect, flagCountsSchema, parseRows, singleNumberSchema } from '../rows.ts';
 import { clampLimit } from '../sql.ts';
 
 export interface EventFilter {
@@ -46,16 +46,47 @@ export async function readElaborated(ctx: SqlContext, query: SeriesQuery): Promi
 export async function flagCounts(ctx: SqlContext, query: FlagCountQuery): Promise<NodeFlagCounts[]> {
   const { dialect } = ctx;
   const counts = FLAG_BITS.map(([name, mask]) => `SUM(${dialect.flagBit(mask)}) AS ${name}`).join(', ');
+  // a value of its own: neither invalid nor held (a held value is the last valid one carried on)
+  const valid = `NOT (${dialect.flagBit(FLAG_INVALID | FLAG_HELD)})`;
   const sql =
     `SELECT nodeIndex, COUNT(*) AS rowCount, ${counts}, ` +
-    `${dialect.epoch('MIN(timestamp)')} AS firstAt, ${dialect.epoch('MAX(timestamp)')} AS lastAt ` +
+    `${dialect.epoch('MIN(timestamp)')} AS firstAt, ${dialect.epoch('MAX(timestamp)')} AS lastAt, ` +
+    `${dialect.epoch(`MAX(CASE WHEN ${valid} THEN timestamp END)`)} AS lastValidAt ` +
     'FROM elaborated_rsn_data WHERE controlUnitCode = ? AND chain = ? AND timestamp >= ? AND timestamp <= ? ' +
     'GROUP BY nodeIndex ORDER BY nodeIndex';
   const params = [query.key.controlUnitCode, query.key.chain, lowerBound(query.from), upperBound(query.to)];
   const rows = await ctx.guard(`counting the flags of chain ${chainLabel(query.key)}`, () =>
     ctx.driver.all(sql, params),
   );
-  return parseRows(flagCountsSchema, rows, 'elaborated_rsn_data', query.key);
+  const nodes = parseRows(flagCountsSchema, rows, 'elaborated_rsn_data', query.key);
+  // a node whose newest rows are not valid: what its raw rows said since (a sensor's error code)
+  for (const node of nodes) {
+    if (node.lastValidAt !== null && node.lastValidAt >= node.lastAt) continue;
+    node.errorCodeAfter = await errorCodeAfter(ctx, query, node.nodeIndex, node.lastValidAt);
+  }
+  return nodes;
+}
+
+/** The non-zero raw errorCode most frequent among a node's raw rows after `after` (within the query's span). */
+async function errorCodeAfter(
+  ctx: SqlContext,
+  query: FlagCountQuery,
+  nodeIndex: number,
+  after: number | null,
+): Promise<number | null> {
+  const from = after === null ? query.from : Math.max(after + 1, query.from ?? Number.NEGATIVE_INFINITY);
+  const rows = await ctx.guard(
+    `reading the error codes of node ${nodeIndex} of chain ${chainLabel(query.key)}`,
+    () =>
+      ctx.driver.all(
+        'SELECT errorCode AS v, COUNT(*) AS n FROM raw_rsn_data WHERE controlUnitCode = ? AND chain = ? AND ' +
+          'nodeIndex = ? AND timestamp >= ? AND timestamp <= ? AND errorCode IS NOT NULL AND errorCode <> 0 ' +
+          'GROUP BY errorCode ORDER BY n DESC, errorCode LIMIT 1',
+        [query.key.controlUnitCode, query.key.chain, nodeIndex, lowerBound(from), upperBound(query.to)],
+      ),
+  );
+  if (rows.length === 0) return null;
+  return parseRows(singleNumberSchema, rows, 'raw_rsn_data', query.key)[0]?.v ?? null;
 }
 
 export async function listEvents(ctx: SqlContext, filter: EventFilter): Promise<StoredAlarmEvent[]> {

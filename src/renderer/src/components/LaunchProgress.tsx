@@ -20,6 +20,8 @@ function ChainRow(props: {
         ? 100
         : 0;
   const emptyRange = chain.status === 'no-data' && launch.mode === 'range' && chain.result?.timestamps === 0;
+  const readPct = chain.rowsToRead > 0 ? Math.min(100, (chain.rowsRead / chain.rowsToRead) * 100) : 0;
+  const reading = !finished && chain.phase === 'reading';
   return (
     <div
       className={`chain-run status-${chain.status}`}
@@ -61,8 +63,21 @@ function ChainRow(props: {
         aria-valuemax={100}
         aria-valuenow={Math.round(pct)}
       >
-        <div className="fill" style={{ width: `${pct}%` }} />
+        <div className="fill" style={{ transform: `scaleX(${pct / 100})` }} />
       </div>
+      {!finished && chain.rowsToRead > 0 ? (
+        <div
+          className="bar read-bar"
+          role="progressbar"
+          aria-label={`${chain.label} raw rows read`}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={Math.round(readPct)}
+          data-testid={`read-${chain.label}`}
+        >
+          <div className="fill" style={{ transform: `scaleX(${readPct / 100})` }} />
+        </div>
+      ) : null}
       <div className="chain-run-foot small muted">
         {chain.status === 'no-data' ? (
           <span>
@@ -77,10 +92,15 @@ function ChainRow(props: {
               ? ` · ${chain.result.eventsCreated} alarm events`
               : ''}
           </span>
+        ) : reading ? (
+          <span data-testid={`reading-${chain.label}`}>
+            reading raw rows: {fmtInt(chain.rowsRead)} of ~{fmtInt(chain.rowsToRead)}
+          </span>
         ) : (
           <span>
             {chain.rate > 0 ? `${fmtInt(chain.rate)} ts/s` : '—'} · ETA {fmtDuration(chain.etaSeconds)} ·{' '}
-            {fmtInt(chain.rowsRead)} rows read
+            {fmtInt(chain.rowsRead)}
+            {chain.rowsToRead > 0 ? ` of ~${fmtInt(chain.rowsToRead)}` : ''} rows read
           </span>
         )}
       </div>

@@ -16,6 +16,7 @@ import type { WireSeries } from '../../../contract/wire.ts';
 import { AXIS_PROPS, COLORS, TOOLTIP_PROPS, tickNumber } from '../chart.ts';
 import { fmtNum, fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
+import { deadNote } from '../node-health.ts';
 import { ChartBox } from './ChartBox.tsx';
 
 const TIMELINE_ROWS = 20_000;
@@ -34,14 +35,19 @@ interface ProfileRow {
 
 type NodeValues = { cumX: number | null; cumY: number | null; cumR: number | null };
 
+/** Each node's values at the first timestamp of `s` (rows ordered by timestamp). */
 function byNode(s: WireSeries | null): Map<number, NodeValues> {
   const map = new Map<number, NodeValues>();
-  if (!s) return map;
-  for (let i = 0; i < s.length; i++) {
+  if (!s || s.length === 0) return map;
+  const first = s.timestamp[0];
+  for (let i = 0; i < s.length && s.timestamp[i] === first; i++) {
     map.set(s.nodeIndex[i]!, { cumX: s.cumX[i]!, cumY: s.cumY[i]!, cumR: s.cumR[i]! });
   }
   return map;
 }
+
+/** The first elaborated timestamp at or after the datum is looked for within this many seconds. */
+const DATUM_LOOKAHEAD_SECONDS = 86_400;
 
 /** Rows of the enabled nodes that have output, by depth (nodes without a depth last, by index). */
 function profileRows(
@@ -82,12 +88,24 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
   }, [api, chainKey, last, version]);
 
   const config = useLoad(() => api.chainNodes({ key: chainKey }), [api, chainKey, version]);
+  // a node without a value is explained: since when it has no valid data, and its sensor's error code
+  const quality = useLoad(() => api.quality({ key: chainKey }), [api, chainKey, version]);
+  const notes = useMemo(() => {
+    const map = new Map<number, string>();
+    for (const q of quality.data ?? []) {
+      const note = deadNote(q);
+      if (note) map.set(q.nodeIndex, note);
+    }
+    return map;
+  }, [quality.data]);
 
   const times = timeline.data ?? [];
   const [index, setIndex] = useState<number | null>(null);
   const [compare, setCompare] = useState(true);
   const at = times.length === 0 ? last : times[Math.min(index ?? times.length - 1, times.length - 1)]!;
-  const base = times[0] ?? null;
+  // the datum the engine used: the chain's referenceTime when set, else its first reading (ELABORATION.md §3.9)
+  const datum = config.data?.datum ?? null;
+  const datumSource = config.data?.referenceTime != null ? 'referenceTime' : 'first reading';
 
   const current = useLoad(
     () => api.series({ key: chainKey, from: at, to: at }),
@@ -95,10 +113,10 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
   );
   const baseline = useLoad(
     () =>
-      compare && base !== null && base !== at
-        ? api.series({ key: chainKey, from: base, to: base })
+      compare && datum !== null && datum !== at
+        ? api.series({ key: chainKey, from: datum, to: datum + DATUM_LOOKAHEAD_SECONDS })
         : Promise.resolve(null),
-    [api, chainKey, base, at, compare, version],
+    [api, chainKey, datum, at, compare, version],
   );
 
   const rows = useMemo(
@@ -138,8 +156,13 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
         </span>
         <label>
           <input type="checkbox" checked={compare} onChange={(e) => setCompare(e.target.checked)} /> compare
-          with {fmtTime(base)}
+          with the datum
         </label>
+        {config.data ? (
+          <span className="muted small" data-testid="profile-datum">
+            datum {fmtTime(datum)} ({datumSource})
+          </span>
+        ) : null}
         {timeline.error ? <span className="error-text">{timeline.error}</span> : null}
         {config.error ? (
           <span className="error-text" role="alert">
@@ -190,7 +213,7 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
               {showBaseline ? (
                 <Line
                   dataKey="refX"
-                  name="cumX (start)"
+                  name="cumX (datum)"
                   stroke={COLORS.x}
                   strokeDasharray="4 3"
                   strokeOpacity={0.5}
@@ -201,7 +224,7 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
               {showBaseline ? (
                 <Line
                   dataKey="refY"
-                  name="cumY (start)"
+                  name="cumY (datum)"
                   stroke={COLORS.y}
                   strokeDasharray="4 3"
                   strokeOpacity={0.5}
@@ -224,7 +247,7 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.node} data-node={r.node}>
+              <tr key={r.node} data-node={r.node} title={notes.get(r.node)}>
                 <td className="num">
                   {r.node}
                   {r.threeAxis ? <span className="muted small"> 3-ax</span> : null}
@@ -232,11 +255,14 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
                 <td className="num">{fmtNum(r.depth, 2)}</td>
                 <td className="num">{fmtNum(r.cumX)}</td>
                 <td className="num">{fmtNum(r.cumY)}</td>
-                <td className="num">{fmtNum(r.cumR)}</td>
+                <td className={`num ${r.cumR === null && notes.has(r.node) ? 'warn-text' : ''}`}>
+                  {fmtNum(r.cumR)}
+                  {r.cumR === null && notes.has(r.node) ? ' *' : ''}
+                </td>
               </tr>
             ))}
           </tbody>
-          {disabled.length > 0 || noDepth.length > 0 ? (
+          {disabled.length > 0 || noDepth.length > 0 || notes.size > 0 ? (
             <tfoot>
               <tr>
                 <td colSpan={5} className="muted small" data-testid="profile-omitted">
@@ -245,7 +271,12 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
                         .map((n) => `node ${n.nodeIndex} (${fmtNum(n.depthM, 2)} m)`)
                         .join(', ')}. `
                     : ''}
-                  {noDepth.length > 0 ? `No depth configured, not plotted: node ${noDepth.join(', ')}.` : ''}
+                  {noDepth.length > 0 ? `No depth configured, not plotted: node ${noDepth.join(', ')}. ` : ''}
+                  {[...notes].map(([n, note]) => (
+                    <span key={n} className="warn-text" data-testid={`node-note-${n}`}>
+                      * node {n}: {note}.{' '}
+                    </span>
+                  ))}
                 </td>
               </tr>
             </tfoot>

@@ -5,11 +5,12 @@ import type { ChainKey, NodeFlagCounts } from '../../../contract/types.ts';
 import { AXIS_PROPS, COLORS, TOOLTIP_PROPS } from '../chart.ts';
 import { fmtInt, fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
+import { deadNote, lastValidTitle } from '../node-health.ts';
 import { ChartBox } from './ChartBox.tsx';
 
-type Counts = Omit<NodeFlagCounts, 'nodeIndex' | 'firstAt' | 'lastAt'>;
-
 const COUNT_NAMES = ['rows', 'invalid', 'spikeX', 'spikeY', 'held', 'noReference', 'gravity'] as const;
+
+type Counts = Pick<NodeFlagCounts, (typeof COUNT_NAMES)[number]>;
 
 function sum(perNode: readonly NodeFlagCounts[]): Counts {
   const total: Counts = { rows: 0, invalid: 0, spikeX: 0, spikeY: 0, held: 0, noReference: 0, gravity: 0 };
@@ -116,7 +117,9 @@ export function QualityPanel(props: { api: CatenaApi; chainKey: ChainKey; versio
             </BarChart>
           </ResponsiveContainer>
         </ChartBox>
-        <div className="table-wrap">
+        {/* a table that scrolls sideways on a narrow window is reached by the keyboard (WCAG 2.1.1) */}
+        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be focusable */}
+        <section className="table-wrap" aria-label="Data quality per node" tabIndex={0}>
           <table className="grid-table compact" data-testid="quality-table">
             <thead>
               <tr>
@@ -128,6 +131,7 @@ export function QualityPanel(props: { api: CatenaApi; chainKey: ChainKey; versio
                 <th className="num">Held</th>
                 <th className="num">No ref.</th>
                 <th className="num">Gravity</th>
+                <th>Last valid</th>
               </tr>
             </thead>
             <tbody>
@@ -141,11 +145,14 @@ export function QualityPanel(props: { api: CatenaApi; chainKey: ChainKey; versio
                   <td className="num">{fmtInt(q.held)}</td>
                   <td className="num">{fmtInt(q.noReference)}</td>
                   <td className="num">{fmtInt(q.gravity)}</td>
+                  <td className={deadNote(q) ? 'warn-text' : 'muted'} title={lastValidTitle(q)}>
+                    {deadNote(q) ?? 'at the last row'}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       </div>
     </div>
   );

@@ -1,31 +1,22 @@
-import { memo, useDeferredValue, useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { memo, useMemo } from 'react';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey } from '../../../contract/types.ts';
-import { AXIS_PROPS, COLORS, decimate, TOOLTIP_PROPS, tickNumber } from '../chart.ts';
-import { fmtDate, fmtNum, fmtTime, fmtTimeShort } from '../format.ts';
+import { COLORS } from '../chart.ts';
+import { fmtNum, fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
-import { ChartBox } from './ChartBox.tsx';
+import { deadNote } from '../node-health.ts';
+import type { ChartSeries, SeriesColumn } from '../series-data.ts';
+import { loadChartSeries } from '../series-load.ts';
+import { type CanvasLine, LineCanvas } from './LineCanvas.tsx';
 
 const MAX_ROWS = 50_000;
-/** about two points per pixel of a chart on a wide screen; the line's shape is kept (see decimate) */
-const MAX_POINTS = 1_000;
-
-interface Point {
-  t: number;
-  alphaX: number | null;
-  alphaY: number | null;
-  cumX: number | null;
-  cumY: number | null;
-  cumR: number | null;
-  velR: number | null;
-  temperature: number | null;
-}
+/** runs of rows kept for display (min, max, first and last of each): about two points per pixel of a wide chart */
+const BUCKETS = 800;
 
 interface PanelSpec {
   title: string;
   unit: string;
-  lines: { key: keyof Point; name: string; color: string }[];
+  lines: { key: SeriesColumn; name: string; color: string }[];
 }
 
 const PANELS: PanelSpec[] = [
@@ -59,35 +50,46 @@ export function TimeSeriesCharts(props: {
   version: number;
 }) {
   const { api, chainKey, node, version } = props;
+  // parsed and downsampled in the series worker: the page only draws
   const series = useLoad(
     () =>
-      node === null ? Promise.resolve(null) : api.series({ key: chainKey, nodeIndex: node, limit: MAX_ROWS }),
+      node === null
+        ? Promise.resolve(null)
+        : loadChartSeries(api, { key: chainKey, nodeIndex: node, limit: MAX_ROWS }, BUCKETS),
     [api, chainKey, node, version],
   );
+  // What the picker says of each node is asked once the series is there, so that it does not hold up the
+  // first chart (an SQLite database answers one query at a time): its depth (the picker goes down the chain
+  // by depth, each node with its index), and why a node has no value (when it was last valid, and its
+  // sensor's error code since).
+  const seriesShown = series.data !== null;
+  const config = useLoad(
+    () => (seriesShown ? api.chainNodes({ key: chainKey }) : Promise.resolve(null)),
+    [api, chainKey, seriesShown],
+  );
+  const quality = useLoad(
+    () => (seriesShown ? api.quality({ key: chainKey }) : Promise.resolve(null)),
+    [api, chainKey, version, seriesShown],
+  );
+  const notes = useMemo(
+    () => new Map((quality.data ?? []).map((q) => [q.nodeIndex, deadNote(q)] as const)),
+    [quality.data],
+  );
+  const options = useMemo(() => {
+    const depth = new Map((config.data?.nodes ?? []).map((n) => [n.nodeIndex, n.depthM]));
+    return [...props.nodes]
+      .map((n) => ({ node: n, depth: depth.get(n) ?? null, note: notes.get(n) ?? null }))
+      .sort(
+        (a, b) =>
+          (a.depth ?? Number.POSITIVE_INFINITY) - (b.depth ?? Number.POSITIVE_INFINITY) || a.node - b.node,
+      );
+  }, [props.nodes, config.data, notes]);
+  const note = node === null ? null : (notes.get(node) ?? null);
 
-  const { points, total, span } = useMemo(() => {
-    const s = series.data;
-    if (!s) return { points: [] as Point[], total: 0, span: null };
-    const rows: Point[] = [];
-    for (let i = 0; i < s.length; i++) {
-      rows.push({
-        t: s.timestamp[i]!,
-        alphaX: s.alphaX[i]!,
-        alphaY: s.alphaY[i]!,
-        cumX: s.cumX[i]!,
-        cumY: s.cumY[i]!,
-        cumR: s.cumR[i]!,
-        velR: s.velR[i]!,
-        temperature: s.temperature[i]!,
-      });
-    }
-    const span = rows.length > 0 ? [rows[0]!.t, rows[rows.length - 1]!.t] : null;
-    return { points: decimate(rows, MAX_POINTS), total: rows.length, span };
-  }, [series.data]);
-
-  const multiDay = span !== null && span[1]! - span[0]! > 3 * 86400;
-  // new points are drawn in a transition: React yields between the charts, so input is not held up
-  const drawn = useDeferredValue(points);
+  const s: ChartSeries | null = series.data;
+  const total = s?.total ?? 0;
+  const span = s?.span ?? null;
+  const multiDay = span !== null && span[1] - span[0] > 3 * 86400;
 
   return (
     <div className="series">
@@ -100,9 +102,10 @@ export function TimeSeriesCharts(props: {
             aria-label="Node"
             data-testid="node-select"
           >
-            {props.nodes.map((n) => (
-              <option key={n} value={n}>
-                {n}
+            {options.map((o) => (
+              <option key={o.node} value={o.node}>
+                {o.depth === null ? `node ${o.node}` : `${fmtNum(o.depth, 2)} m · node ${o.node}`}
+                {o.note ? ` — ${o.note}` : ''}
               </option>
             ))}
           </select>
@@ -111,71 +114,53 @@ export function TimeSeriesCharts(props: {
           {total > 0 && span
             ? `${total.toLocaleString('en-US')} timestamps, ${fmtTime(span[0])} → ${fmtTime(span[1])}${
                 total >= MAX_ROWS ? ` (newest ${MAX_ROWS.toLocaleString('en-US')})` : ''
-              }${total > MAX_POINTS ? `, drawn at ${MAX_POINTS} points` : ''}`
+              }${s && s.t.length < total ? `, drawn at ${s.t.length.toLocaleString('en-US')} points` : ''}`
             : series.loading
               ? 'loading…'
               : 'no elaborated rows for this node'}
         </span>
+        {note ? (
+          <span className="warn-text small" data-testid="node-note">
+            {note}
+          </span>
+        ) : null}
         {series.error ? <span className="error-text">{series.error}</span> : null}
       </div>
       <div className="chart-grid">
         {PANELS.map((panel) => (
-          <SeriesPanel key={panel.title} panel={panel} points={drawn} multiDay={multiDay} />
+          <SeriesPanel key={panel.title} panel={panel} series={s} multiDay={multiDay} />
         ))}
       </div>
     </div>
   );
 }
 
-/**
- * One chart, drawn again only when its points change (memo): a render of the
- * page around it (progress, another chain's results) leaves its SVG alone.
- */
+const EMPTY = new Float64Array(0);
+
+/** One chart, drawn again only when its series changes (memo). */
 const SeriesPanel = memo(function SeriesPanel(props: {
   panel: PanelSpec;
-  points: Point[];
+  series: ChartSeries | null;
   multiDay: boolean;
 }) {
-  const { panel, points, multiDay } = props;
+  const { panel, series, multiDay } = props;
+  const lines = useMemo<CanvasLine[]>(
+    () =>
+      panel.lines.map((l) => ({
+        name: l.name,
+        color: l.color,
+        values: series ? series.values[l.key] : EMPTY,
+      })),
+    [panel, series],
+  );
   return (
-    <ChartBox testId={`chart-${panel.title}`}>
-      <div className="chart-title">
-        {panel.title} <span className="muted">[{panel.unit}]</span>
-      </div>
-      <div className="chart-plot">
-        <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={points} syncId="series" margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
-            <CartesianGrid stroke={COLORS.grid} strokeDasharray="2 3" />
-            <XAxis
-              dataKey="t"
-              type="number"
-              domain={['dataMin', 'dataMax']}
-              tickFormatter={(t: number) => (multiDay ? fmtDate(t) : fmtTimeShort(t))}
-              {...AXIS_PROPS}
-              minTickGap={40}
-            />
-            <YAxis width={56} {...AXIS_PROPS} domain={['auto', 'auto']} tickFormatter={tickNumber} />
-            <Tooltip
-              {...TOOLTIP_PROPS}
-              labelFormatter={(t) => fmtTime(Number(t))}
-              formatter={(v) => (typeof v === 'number' ? fmtNum(v, 3) : '—')}
-            />
-            {panel.lines.length > 1 ? <Legend wrapperStyle={{ fontSize: 11 }} height={18} /> : null}
-            {panel.lines.map((line) => (
-              <Line
-                key={line.key}
-                dataKey={line.key}
-                name={line.name}
-                stroke={line.color}
-                dot={false}
-                strokeWidth={1.25}
-                isAnimationActive={false}
-                connectNulls={false}
-              />
-            ))}
-          </LineChart>
-        </ResponsiveContainer>
-      </div>
-    </ChartBox>
+    <LineCanvas
+      testId={`chart-${panel.title}`}
+      title={panel.title}
+      unit={panel.unit}
+      t={series ? series.t : EMPTY}
+      lines={lines}
+      multiDay={multiDay}
+    />
   );
 });

@@ -18,6 +18,8 @@ export interface ChainRunView extends ChainKey {
   done: number;
   total: number;
   rowsRead: number;
+  /** raw rows the run expects to read (the engine's estimate: timestamps × nodes); 0 until known */
+  rowsToRead: number;
   rowsWritten: number;
   rate: number;
   etaSeconds: number | null;
@@ -77,6 +79,7 @@ function newChain(key: ChainKey): ChainRunView {
     done: 0,
     total: 0,
     rowsRead: 0,
+    rowsToRead: 0,
     rowsWritten: 0,
     rate: 0,
     etaSeconds: null,
@@ -146,6 +149,7 @@ function reduceEvent(launch: LaunchView, event: EngineEvent): LaunchView {
               done: event.timestampsDone,
               total: event.timestampsTotal,
               rowsRead: event.rowsRead,
+              rowsToRead: event.rowsToRead,
               rowsWritten: event.rowsWritten,
               rate: event.rate,
               etaSeconds: event.etaSeconds,

@@ -1,0 +1,448 @@
+import { type KeyboardEvent, memo, type PointerEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { COLORS, tickNumber } from '../chart.ts';
+import { saveSvgText, saveSvgTextAsPng } from '../chart-export.ts';
+import { fmtDate, fmtNum, fmtTime, fmtTimeShort } from '../format.ts';
+
+export interface CanvasLine {
+  name: string;
+  color: string;
+  values: Float64Array;
+}
+
+const MARGIN = { top: 6, right: 12, bottom: 20, left: 56 };
+const FONT = '11px system-ui, sans-serif';
+
+/** About `count` round steps over [min, max]: 1, 2 or 5 times a power of ten. */
+export function niceTicks(min: number, max: number, count: number): number[] {
+  if (!(max > min)) return [min];
+  const raw = (max - min) / Math.max(1, count);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step)
+    ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return ticks;
+}
+
+const DAY = 86_400;
+/** Time steps a chart's ticks take: round hours and days, in UTC. */
+const TIME_STEPS = [
+  600,
+  1800,
+  3600,
+  2 * 3600,
+  6 * 3600,
+  12 * 3600,
+  DAY,
+  2 * DAY,
+  7 * DAY,
+  14 * DAY,
+  30 * DAY,
+  91 * DAY,
+];
+
+/** About `count` ticks over [t0, t1] (epoch seconds) at a round step, on its multiples (days at midnight UTC). */
+export function timeTicks(t0: number, t1: number, count: number): number[] {
+  if (!(t1 > t0)) return [t0];
+  const raw = (t1 - t0) / Math.max(1, count);
+  const step = TIME_STEPS.find((s) => s >= raw) ?? Math.ceil(raw / (365 * DAY)) * 365 * DAY;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(t0 / step) * step; v <= t1; v += step) ticks.push(v);
+  return ticks;
+}
+
+function extent(lines: readonly CanvasLine[]): [number, number] {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const line of lines) {
+    for (const v of line.values) {
+      if (!Number.isFinite(v)) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  if (min > max) return [0, 1];
+  if (min === max) return [min - 1, max + 1];
+  const pad = (max - min) * 0.05;
+  return [min - pad, max + pad];
+}
+
+/** The index of the point nearest to time `t` (t sorted). */
+function nearest(t: Float64Array, at: number): number {
+  let lo = 0;
+  let hi = t.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (t[mid]! < at) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo > 0 && Math.abs(t[lo - 1]! - at) <= Math.abs(t[lo]! - at)) return lo - 1;
+  return lo;
+}
+
+/** Draws the chart on the canvas at its CSS size (the pixels follow the screen's ratio). */
+function paint(
+  el: HTMLCanvasElement,
+  size: { width: number; height: number },
+  t: Float64Array,
+  lines: readonly CanvasLine[],
+  multiDay: boolean,
+  cursor: number | null,
+): void {
+  const { width, height } = size;
+  const ratio = window.devicePixelRatio || 1;
+  // the same size is not set again: a redraw (the cursor moving) leaves the element alone
+  if (el.width !== Math.round(width * ratio)) el.width = Math.round(width * ratio);
+  if (el.height !== Math.round(height * ratio)) el.height = Math.round(height * ratio);
+  const ctx = el.getContext('2d');
+  if (!ctx) return;
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  const left = MARGIN.left;
+  const right = width - MARGIN.right;
+  const top = MARGIN.top;
+  const bottom = height - MARGIN.bottom;
+  if (right <= left || bottom <= top || t.length === 0) {
+    return;
+  }
+  const t0 = t[0]!;
+  const t1 = t[t.length - 1]!;
+  const [y0, y1] = extent(lines);
+  const x = (v: number) => (t1 === t0 ? (left + right) / 2 : left + ((v - t0) / (t1 - t0)) * (right - left));
+  const y = (v: number) => bottom - ((v - y0) / (y1 - y0)) * (bottom - top);
+
+  ctx.font = FONT;
+  ctx.lineWidth = 1;
+  ctx.setLineDash([2, 3]);
+  ctx.strokeStyle = COLORS.grid;
+  ctx.fillStyle = COLORS.axis;
+  // value axis
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  for (const v of niceTicks(y0, y1, Math.max(2, Math.floor((bottom - top) / 40)))) {
+    const py = Math.round(y(v)) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(left, py);
+    ctx.lineTo(right, py);
+    ctx.stroke();
+    ctx.fillText(tickNumber(v), left - 6, py);
+  }
+  // time axis
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const v of timeTicks(t0, t1, Math.max(1, Math.floor((right - left) / 110)))) {
+    const px = Math.round(x(v)) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(px, top);
+    ctx.lineTo(px, bottom);
+    ctx.stroke();
+    ctx.fillText(multiDay ? fmtDate(v) : fmtTimeShort(v), px, bottom + 4);
+  }
+  ctx.setLineDash([]);
+  ctx.strokeStyle = COLORS.axis;
+  ctx.beginPath();
+  ctx.moveTo(left, bottom + 0.5);
+  ctx.lineTo(right, bottom + 0.5);
+  ctx.moveTo(left - 0.5, top);
+  ctx.lineTo(left - 0.5, bottom);
+  ctx.stroke();
+
+  // the lines, broken where a value is missing
+  ctx.lineWidth = 1.25;
+  ctx.lineJoin = 'round';
+  for (const line of lines) {
+    ctx.strokeStyle = line.color;
+    ctx.beginPath();
+    let pen = false;
+    for (let i = 0; i < t.length; i++) {
+      const v = line.values[i]!;
+      if (!Number.isFinite(v)) {
+        pen = false;
+        continue;
+      }
+      if (pen) ctx.lineTo(x(t[i]!), y(v));
+      else ctx.moveTo(x(t[i]!), y(v));
+      pen = true;
+    }
+    ctx.stroke();
+  }
+  if (cursor !== null && cursor < t.length) {
+    const px = Math.round(x(t[cursor]!)) + 0.5;
+    ctx.strokeStyle = COLORS.axis;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(px, top);
+    ctx.lineTo(px, bottom);
+    ctx.stroke();
+    for (const line of lines) {
+      const v = line.values[cursor]!;
+      if (!Number.isFinite(v)) continue;
+      ctx.fillStyle = line.color;
+      ctx.beginPath();
+      ctx.arc(px, y(v), 3, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+  }
+}
+
+const EXPORT_BACKGROUND = '#12171c';
+const EXPORT_TEXT = '#d3dae2';
+
+function escapeXml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/**
+ * The chart as a standalone SVG document (for "Save chart as SVG/PNG"): its
+ * title above, the plot as paint draws it (grid, axes, ticks, lines broken
+ * where a value is missing) and the legend below. Null when nothing is drawn.
+ */
+export function chartSvgOf(
+  title: string,
+  size: { width: number; height: number },
+  t: Float64Array,
+  lines: readonly CanvasLine[],
+  multiDay: boolean,
+): string | null {
+  const { width, height } = size;
+  const left = MARGIN.left;
+  const right = width - MARGIN.right;
+  const head = 22;
+  const top = head + MARGIN.top;
+  const bottom = head + height - MARGIN.bottom;
+  if (right <= left || bottom <= top || t.length === 0) return null;
+  const t0 = t[0]!;
+  const t1 = t[t.length - 1]!;
+  const [y0, y1] = extent(lines);
+  const x = (v: number) => (t1 === t0 ? (left + right) / 2 : left + ((v - t0) / (t1 - t0)) * (right - left));
+  const y = (v: number) => bottom - ((v - y0) / (y1 - y0)) * (bottom - top);
+  const f = (v: number) => v.toFixed(1);
+  const total = head + height + 20;
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${total}" viewBox="0 0 ${width} ${total}" font-family="system-ui, sans-serif">`,
+    `<rect width="100%" height="100%" fill="${EXPORT_BACKGROUND}"/>`,
+    `<text x="6" y="15" fill="${EXPORT_TEXT}" font-size="13" font-weight="600">${escapeXml(title)}</text>`,
+  ];
+  for (const v of niceTicks(y0, y1, Math.max(2, Math.floor((bottom - top) / 40)))) {
+    out.push(
+      `<line x1="${left}" x2="${right}" y1="${f(y(v))}" y2="${f(y(v))}" stroke="${COLORS.grid}" stroke-dasharray="2 3"/>`,
+      `<text x="${left - 6}" y="${f(y(v) + 4)}" fill="${COLORS.axis}" font-size="11" text-anchor="end">${tickNumber(v)}</text>`,
+    );
+  }
+  for (const v of timeTicks(t0, t1, Math.max(1, Math.floor((right - left) / 110)))) {
+    out.push(
+      `<line x1="${f(x(v))}" x2="${f(x(v))}" y1="${top}" y2="${bottom}" stroke="${COLORS.grid}" stroke-dasharray="2 3"/>`,
+      `<text x="${f(x(v))}" y="${bottom + 14}" fill="${COLORS.axis}" font-size="11" text-anchor="middle">${multiDay ? fmtDate(v) : fmtTimeShort(v)}</text>`,
+    );
+  }
+  out.push(
+    `<path d="M${left},${bottom}H${right}M${left},${top}V${bottom}" stroke="${COLORS.axis}" fill="none"/>`,
+  );
+  for (const line of lines) {
+    let d = '';
+    let pen = false;
+    for (let i = 0; i < t.length; i++) {
+      const v = line.values[i]!;
+      if (!Number.isFinite(v)) {
+        pen = false;
+        continue;
+      }
+      d += `${pen ? 'L' : 'M'}${f(x(t[i]!))},${f(y(v))}`;
+      pen = true;
+    }
+    if (d !== '') out.push(`<path d="${d}" stroke="${line.color}" stroke-width="1.25" fill="none"/>`);
+  }
+  let lx = 8;
+  for (const line of lines) {
+    out.push(
+      `<rect x="${lx}" y="${total - 12}" width="12" height="3" fill="${line.color}"/>`,
+      `<text x="${lx + 16}" y="${total - 6}" fill="${EXPORT_TEXT}" font-size="11">${escapeXml(line.name)}</text>`,
+    );
+    lx += 28 + line.name.length * 7;
+  }
+  out.push('</svg>');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${out.join('')}`;
+}
+
+/**
+ * A line chart drawn on a canvas: a few milliseconds for thousands of points,
+ * where an SVG chart library took hundreds (one long task per chart redraw
+ * during launches). One tab stop: ←/→ move the cursor (Home/End to the ends),
+ * the pointer does too; the values under the cursor are shown beside it and
+ * read out to assistive technology.
+ */
+export const LineCanvas = memo(function LineCanvas(props: {
+  title: string;
+  unit: string;
+  t: Float64Array;
+  lines: readonly CanvasLine[];
+  multiDay: boolean;
+  testId: string;
+}) {
+  const { title, unit, t, lines, multiDay } = props;
+  const plot = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [size, setSize] = useState<{ width: number; height: number }>({ width: 0, height: 0 });
+  const [cursor, setCursor] = useState<number | null>(null);
+  const [drawn, setDrawn] = useState(false);
+  /** what the last draw drew: a draw of other data or at another size is counted on the element (data-draws) */
+  const lastDraw = useRef<{
+    t: Float64Array;
+    lines: readonly CanvasLine[];
+    size: typeof size;
+    draws: number;
+  } | null>(null);
+
+  useEffect(() => {
+    const el = plot.current;
+    if (!el) return;
+    const observer = new ResizeObserver((entries) => {
+      const box = entries[0]?.contentRect;
+      if (box) setSize({ width: Math.floor(box.width), height: Math.floor(box.height) });
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  // a new series puts the cursor away
+  const [cursorOf, setCursorOf] = useState(t);
+  if (cursorOf !== t) {
+    setCursorOf(t);
+    setCursor(null);
+  }
+
+  useEffect(() => {
+    // each chart draws in a task of its own: four charts drawn at once would be one long task
+    const task = setTimeout(() => {
+      const el = canvas.current;
+      if (!el || size.width === 0 || size.height === 0) return;
+      const prev = lastDraw.current;
+      if (!prev || prev.t !== t || prev.lines !== lines || prev.size !== size) {
+        lastDraw.current = { t, lines, size, draws: (prev?.draws ?? 0) + 1 };
+        el.dataset.draws = String(lastDraw.current.draws);
+      }
+      paint(el, size, t, lines, multiDay, cursor);
+      setDrawn(true);
+    }, 0);
+    return () => clearTimeout(task);
+  }, [size, t, lines, multiDay, cursor]);
+
+  const cursorAt = useCallback(
+    (clientX: number) => {
+      const el = canvas.current;
+      if (!el || t.length === 0) return;
+      const box = el.getBoundingClientRect();
+      const left = MARGIN.left;
+      const right = box.width - MARGIN.right;
+      const share = Math.min(1, Math.max(0, (clientX - box.left - left) / Math.max(1, right - left)));
+      setCursor(nearest(t, t[0]! + share * (t[t.length - 1]! - t[0]!)));
+    },
+    [t],
+  );
+  const onPointerMove = (e: PointerEvent<HTMLCanvasElement>) => cursorAt(e.clientX);
+  const onKeyDown = (e: KeyboardEvent<HTMLCanvasElement>) => {
+    if (t.length === 0) return;
+    const last = t.length - 1;
+    const step = e.shiftKey ? Math.max(1, Math.round(t.length / 20)) : 1;
+    const from = cursor ?? last;
+    const next =
+      e.key === 'ArrowLeft'
+        ? Math.max(0, from - step)
+        : e.key === 'ArrowRight'
+          ? Math.min(last, from + step)
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? last
+              : e.key === 'Escape'
+                ? null
+                : undefined;
+    if (next === undefined) return;
+    e.preventDefault();
+    setCursor(next);
+  };
+
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const save = async (format: 'png' | 'svg') => {
+    setSaveError(null);
+    const svg = chartSvgOf(`${title} [${unit}]`, size, t, lines, multiDay);
+    if (svg === null) {
+      setSaveError('Nothing is drawn in this chart yet.');
+      return;
+    }
+    try {
+      if (format === 'svg') saveSvgText(svg, props.testId);
+      else await saveSvgTextAsPng(svg, props.testId);
+    } catch (error) {
+      setSaveError(error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  const at = cursor !== null && cursor < t.length ? cursor : null;
+  const readout =
+    at === null
+      ? null
+      : `${fmtTime(t[at]!)} · ${lines.map((l) => `${l.name} ${fmtNum(l.values[at], 3)}`).join(' · ')}`;
+  const label = `${title} [${unit}], ${t.length.toLocaleString('en-US')} points${
+    t.length > 0 ? ` from ${fmtTime(t[0])} to ${fmtTime(t[t.length - 1])}` : ''
+  }; arrow keys move the cursor`;
+
+  return (
+    <div className="chart" data-testid={props.testId}>
+      <div className="chart-save">
+        <button
+          type="button"
+          className="small-btn"
+          onClick={() => void save('png')}
+          aria-label="Save chart as PNG"
+        >
+          PNG
+        </button>
+        <button
+          type="button"
+          className="small-btn"
+          onClick={() => void save('svg')}
+          aria-label="Save chart as SVG"
+        >
+          SVG
+        </button>
+      </div>
+      {saveError ? (
+        <p className="error-text small" role="alert">
+          {saveError}
+        </p>
+      ) : null}
+      <div className="chart-title">
+        {title} <span className="muted">[{unit}]</span>
+        {lines.length > 1 ? (
+          <span className="chart-legend">
+            {lines.map((l) => (
+              <span key={l.name} style={{ color: l.color }}>
+                ― {l.name}
+              </span>
+            ))}
+          </span>
+        ) : null}
+      </div>
+      <div className="chart-plot canvas-plot" ref={plot}>
+        <canvas
+          ref={canvas}
+          style={{ width: size.width, height: size.height }}
+          data-drawn={drawn && t.length > 0 ? 'true' : 'false'}
+          data-points={t.length}
+          role="img"
+          aria-label={label}
+          tabIndex={0}
+          onPointerMove={onPointerMove}
+          onPointerLeave={() => setCursor(null)}
+          onKeyDown={onKeyDown}
+        />
+        {readout ? (
+          <div className="chart-readout" aria-live="polite">
+            {readout}
+          </div>
+        ) : null}
+      </div>
+    </div>
+  );
+});
