@@ -69,6 +69,20 @@ test('a keyboard-only operator selects two chains, launches, opens results and c
   const rows = page.getByTestId('stations-table').locator('tbody tr[data-chain]');
   await expect(rows).toHaveCount(6);
   await expect(rows.first()).toHaveAttribute('data-chain', 'CU001-A'); // levels known: worst first
+  // the other chains' levels may still be arriving and moving rows: wait until the order holds still
+  const order = () => rows.evaluateAll((trs) => trs.map((r) => r.getAttribute('data-chain')).join(','));
+  let seen = '';
+  await expect
+    .poll(
+      async () => {
+        const now = await order();
+        const still = now === seen;
+        seen = now;
+        return still;
+      },
+      { intervals: [500] },
+    )
+    .toBe(true);
   const first = (await rows.nth(0).getAttribute('data-chain')) ?? '';
   const second = (await rows.nth(1).getAttribute('data-chain')) ?? '';
 
