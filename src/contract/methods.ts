@@ -11,6 +11,7 @@
  * `call` functions only call the service object a host hands them.
  */
 import { z } from 'zod';
+import { METRICS } from '../core/domain/alarms.ts';
 import type { CatenaService } from '../core/service/types.ts';
 import {
   chainFromQuery,
@@ -23,6 +24,7 @@ import {
   wholeNumberParam,
 } from './http.ts';
 import {
+  acknowledgedSchema,
   alarmEventSchema,
   chainNodesSchema,
   chainOverviewSchema,
@@ -44,6 +46,12 @@ export interface MethodSpec<I extends z.ZodType, O, S = CatenaService> {
   call(service: S, input: z.output<I>): O | Promise<O>;
   /** the method as a REST route, besides `POST /api/<method>` */
   http?: HttpBinding<z.input<I>>;
+  /**
+   * The input as the caller the host vouches for (the API token's name on
+   * the service), applied before validation; hosts that know no caller
+   * (the desktop's IPC, a server without a token) leave the input as sent.
+   */
+  asCaller?(input: unknown, caller: string): unknown;
 }
 
 function method<I extends z.ZodType, O>(spec: MethodSpec<I, O>): MethodSpec<I, O> {
@@ -54,6 +62,22 @@ export const noInput = z.object({}).strict().optional();
 const limit = (max: number) => z.number().int().min(1).max(max);
 
 const KEY_EXAMPLE = { controlUnitCode: 'CU001', chain: 'A' };
+
+/** What an acknowledgement names besides the chain (the body of its REST route). */
+const acknowledgementFields = {
+  events: z
+    .array(z.object({ metric: z.enum(METRICS), timestamp: epochSeconds }).strict())
+    .min(1, 'name at least one event, or leave events out to acknowledge every open event')
+    .max(10_000)
+    .optional()
+    .describe('the events (metric and timestamp); absent = every open event of the chain'),
+  note: z.string().max(2_000, 'a note is at most 2000 characters').nullable().optional(),
+};
+const operatorName = z
+  .string()
+  .trim()
+  .min(1, "give the operator's name (who acknowledges)")
+  .max(128, "the operator's name is at most 128 characters");
 const RUN_EXAMPLE = {
   ...KEY_EXAMPLE,
   runId: 42,
@@ -358,6 +382,67 @@ export const methods = {
               ackNote: null,
             },
           ],
+        },
+      ],
+    }),
+  }),
+  acknowledgeEvents: method({
+    summary: "acknowledges a chain's alarm events (given ones, or all open ones) with a note",
+    input: z.object({ key: chainKeySchema, ...acknowledgementFields, by: operatorName }).strict(),
+    output: acknowledgedSchema,
+    call: (service, input) => service.acknowledgeEvents(input),
+    asCaller: (input, caller) =>
+      typeof input === 'object' && input !== null && !Array.isArray(input) ? { ...input, by: caller } : input,
+    http: route({
+      verb: 'POST',
+      path: '/api/v1/chains/{unit}/{chain}/events/ack',
+      operationId: 'acknowledgeEvents',
+      tag: 'chains',
+      description:
+        'Acknowledges the named events of the chain (metric and timestamp), or, without `events`, every ' +
+        'event of the chain not yet acknowledged. An event already acknowledged keeps its first ' +
+        'acknowledgement. `by` is the operator’s name; when the server has an API token, the token’s ' +
+        'name (CATENA_API_TOKEN_NAME) is recorded instead and `by` may be left out.',
+      params: chainPathParams,
+      body: z
+        .object({ ...acknowledgementFields, by: z.string().max(128).optional() })
+        .strict()
+        .optional(),
+      input: ({ params, body }) => ({
+        key: { controlUnitCode: params.unit, chain: params.chain },
+        events: body?.events,
+        note: body?.note,
+        by: body?.by ?? '',
+      }),
+      errors: { 404: 'the chain is not in active_stations' },
+      examples: [
+        {
+          summary: 'one event, with a note',
+          params: { unit: 'CU001', chain: 'A' },
+          body: {
+            events: [{ metric: 'cumulative_mm', timestamp: 1_790_899_200 }],
+            note: 'inspected on site, crack gauge unchanged',
+            by: 'M. Rossi',
+          },
+          response: {
+            ...KEY_EXAMPLE,
+            acknowledged: 1,
+            by: 'M. Rossi',
+            note: 'inspected on site, crack gauge unchanged',
+            at: 1_790_900_000,
+          },
+        },
+        {
+          summary: 'every open event of the chain',
+          params: { unit: 'CU001', chain: 'A' },
+          body: { note: 'storm, all seen', by: 'M. Rossi' },
+          response: {
+            ...KEY_EXAMPLE,
+            acknowledged: 7,
+            by: 'M. Rossi',
+            note: 'storm, all seen',
+            at: 1_790_900_000,
+          },
         },
       ],
     }),

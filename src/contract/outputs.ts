@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { METRICS } from '../core/domain/alarms.ts';
 import type { ChainKey } from '../core/domain/chain.ts';
-import type { ChainNodes, ChainOverview } from '../core/service/types.ts';
+import type { Acknowledged, ChainNodes, ChainOverview } from '../core/service/types.ts';
 import type {
   ChainSummary,
   NodeFlagCounts,
@@ -143,6 +143,17 @@ export const alarmEventSchema = named(
   'a change of a chain’s alarm level for one metric (rsn_alarm_events)',
 );
 
+export const acknowledgedSchema = named(
+  chainKeySchema.extend({
+    acknowledged: z.number().describe('events acknowledged now (0: already acknowledged, or no such event)'),
+    by: z.string().describe("the operator's name recorded (the API token's name when the server has one)"),
+    note: nullableString,
+    at: z.number().describe('epoch seconds, the database clock'),
+  }),
+  'Acknowledged',
+  'what an acknowledgement recorded',
+);
+
 export const nodeFlagCountsSchema = named(
   z.object({
     nodeIndex: z.number(),
@@ -217,4 +228,5 @@ export const OUTPUT_SCHEMAS_MATCH: [
   Mutual<z.output<typeof chainNodesSchema>, ChainNodes>,
   Mutual<z.output<typeof wireSeriesSchema>, WireSeries>,
   Mutual<z.output<typeof launchedSchema>, { launchId: string; chains: ChainKey[] }>,
-] = [true, true, true, true, true, true, true, true, true];
+  Mutual<z.output<typeof acknowledgedSchema>, Acknowledged>,
+] = [true, true, true, true, true, true, true, true, true, true];

@@ -23,6 +23,7 @@ import Fastify, {
   type FastifyError,
   type FastifyInstance,
   type FastifyReply,
+  type FastifyRequest,
   LogController,
   type RouteOptions,
 } from 'fastify';
@@ -58,6 +59,11 @@ export interface ServerOptions {
   allowedHosts?: readonly string[];
   /** the API token (CATENA_API_TOKEN); required when listenHost is not loopback */
   apiToken?: string | null;
+  /**
+   * The token's name (CATENA_API_TOKEN_NAME, default "api token"): what is
+   * recorded as "by" when a request let in by the token acknowledges events.
+   */
+  apiTokenName?: string | null;
   /** the version shown in the OpenAPI document */
   version?: string;
   /** one JSON log line per request (method, url, status, time); default: fastify's own request logging at its level */
@@ -71,6 +77,9 @@ export interface ServerOptions {
 }
 
 /** The host's own pages (docs, login) run no script and load nothing. */
+/** what an acknowledgement through the token records as "by" when the token has no name */
+export const DEFAULT_TOKEN_NAME = 'api token';
+
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
 
 /** Progress events are dropped for a client whose socket has this much unsent. */
@@ -117,6 +126,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     token: options.apiToken ?? null,
   });
   const board = new LaunchBoard(service);
+  const tokenName = options.apiTokenName?.trim() || DEFAULT_TOKEN_NAME;
+  /** who the request acts as: the token's name when the token let it in; null on a server without one */
+  const callerOf = (request: FastifyRequest): string | null => {
+    const credential = doors.credential(request);
+    return credential === 'bearer' || credential === 'cookie' ? tokenName : null;
+  };
   let scheduler: Scheduler | null = null;
   const apiHost = createApiHost(service, board, () => scheduler?.view() ?? NO_SCHEDULE);
   const openapi = buildOpenApi({ version: options.version ?? '0.0.0' });
@@ -304,11 +319,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(docsHtml),
   );
 
-  registerRestRoutes(app, { service, host: apiHost, dispatch: dispatchOptions });
+  registerRestRoutes(app, { service, host: apiHost, dispatch: dispatchOptions, callerOf });
 
   app.post<{ Params: { method: string } }>('/api/:method', async (request, reply) => {
     const input = request.body === undefined || request.body === null ? undefined : request.body;
-    const envelope = await dispatch(request.params.method, input);
+    const envelope = await dispatch(request.params.method, input, callerOf(request));
     if (envelope.ok) return reply.status(200).send(envelope.value);
     return reply.status(httpStatusFor(envelope.error.code)).send(errorBody(envelope.error));
   });

@@ -4,8 +4,8 @@
  * (src/cli/commands/serve.ts) both start it.
  *
  * - Configuration from the options, else the environment: CATENA_DB,
- *   CATENA_HOST, CATENA_PORT, CATENA_SCHEDULE, CATENA_API_TOKEN,
- *   CATENA_ALLOWED_HOSTS.
+ *   CATENA_HOST, CATENA_PORT, CATENA_SCHEDULE, CATENA_API_TOKEN (and its
+ *   name, CATENA_API_TOKEN_NAME), CATENA_ALLOWED_HOSTS.
  * - Logs are JSON lines (fastify's pino) on stdout: one per request, one per
  *   launch started and finished, one per scheduler decision. The URL to open
  *   is printed on stdout too (`Catena is serving on http://…/`), the human
@@ -46,6 +46,8 @@ export interface ServeConfig {
   schedule: string | null;
   staticDir: string;
   apiToken: string | null;
+  /** CATENA_API_TOKEN_NAME: recorded as "by" of acknowledgements made with the token */
+  apiTokenName: string | null;
   allowedHosts: string[];
 }
 
@@ -72,7 +74,8 @@ export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = p
     .filter((h) => h !== '');
   const problem = serverOptionsProblem({ listenHost, apiToken });
   if (problem) throw new ServeRefusal(problem);
-  return { db, listenHost, port, schedule, staticDir, apiToken, allowedHosts };
+  const apiTokenName = env.CATENA_API_TOKEN_NAME?.trim() || null;
+  return { db, listenHost, port, schedule, staticDir, apiToken, apiTokenName, allowedHosts };
 }
 
 export interface RunningServer {
@@ -139,6 +142,7 @@ export async function startServer(
     listenHost: config.listenHost,
     allowedHosts: config.allowedHosts,
     apiToken: config.apiToken,
+    apiTokenName: config.apiTokenName,
     version,
     logLevel: 'info',
     requestLog: true,

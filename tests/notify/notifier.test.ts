@@ -27,6 +27,8 @@ import { startHttp, startSmtp } from './receivers.ts';
 
 afterAll(removeTmp);
 
+const sleepMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const A: ChainKey = { controlUnitCode: 'CU001', chain: 'A' };
 const SECRET = 'test-secret';
 const FAST = { attempts: 5, baseMs: 20, maxMs: 200 };
@@ -252,6 +254,39 @@ describe('notifier on sqlite', () => {
     expect(http.accepted).toHaveLength(20);
     expect(http.maxConcurrent).toBeLessThanOrEqual(4);
     expect(http.maxConcurrent).toBeGreaterThan(1);
+  });
+
+  it('bounds each channel on its own: slow e-mails at their bound do not hold the webhooks back', async () => {
+    const http = await startHttp({ delayMs: 50 });
+    const smtp = await startSmtp({ delayMs: 400 });
+    closers.push(http.close, smtp.close);
+    await opened.store.addNotifyRule(input({ target: http.url }));
+    await opened.store.addNotifyRule(input({ channel: 'email', target: 'ops@example.com' }));
+    const n = new Notifier({
+      store: opened.store,
+      channels: {
+        webhook: webhookChannel({ secret: null }),
+        email: emailChannel({ smtpUrl: smtp.url }),
+      },
+      concurrency: { email: 1, webhook: 3 },
+      retry: FAST,
+    });
+    closers.push(async () => {
+      await n.close(0);
+    });
+    const events = Array.from({ length: 6 }, (_, i) => event({ timestamp: T0 + i * STEP }));
+    await n.notify(A, events);
+    // 6 webhooks of 50 ms, 3 at a time, are done before the first e-mail (400 ms, one at a time) is.
+    const started = Date.now();
+    while (http.accepted.length < 6 && Date.now() - started < 5_000) await sleepMs(10);
+    expect(http.accepted).toHaveLength(6);
+    expect(smtp.mails).toHaveLength(0);
+    expect(http.maxConcurrent).toBeLessThanOrEqual(3);
+    expect(http.maxConcurrent).toBeGreaterThan(1);
+    // the e-mails follow, one at a time: 6 × 400 ms
+    expect(await n.idle(10_000)).toMatchObject({ sent: 12, pending: 0 });
+    expect(smtp.mails).toHaveLength(6);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(6 * 400 - 100);
   });
 
   it('resumes the claims a dead process left unsent, once, and never a fresh claim', async () => {

@@ -22,7 +22,14 @@ import { defaultDemoDbPath } from '../paths.ts';
 import { openStore } from '../store/open.ts';
 import type { ChainSummary, Store } from '../store/port.ts';
 import { parseProfile } from '../store/profile.ts';
-import type { CatenaService, ChainNodes, ChainOverview, ServiceOptions } from './types.ts';
+import type {
+  Acknowledged,
+  AcknowledgeRequest,
+  CatenaService,
+  ChainNodes,
+  ChainOverview,
+  ServiceOptions,
+} from './types.ts';
 
 export function defaultDatabaseUrl(): string {
   return `sqlite:${defaultDemoDbPath()}`;
@@ -129,6 +136,7 @@ export function createService(store: Store, engine: Engine, notifier?: Notifier)
     chainNodes: (key) => chainNodes(store, key),
     quality: (query) => store.flagCounts({ key: query.key, from: query.from ?? null, to: query.to ?? null }),
     events: (filter) => store.listEvents(filter),
+    acknowledgeEvents: (request) => acknowledgeEvents(store, request),
     onEvent: (listener: (event: EngineEvent) => void) => engine.onEvent(listener),
     notifications: {
       rules: () => store.listNotifyRules(),
@@ -230,6 +238,33 @@ async function defaultStaleAfterHours(
   const mid = steps.length >> 1;
   const median = steps.length % 2 === 1 ? steps[mid]! : (steps[mid - 1]! + steps[mid]!) / 2;
   return Math.max(1, (2 * median) / 3600);
+}
+
+async function acknowledgeEvents(store: Store, request: AcknowledgeRequest): Promise<Acknowledged> {
+  const by = request.by.trim();
+  if (by === '') {
+    throw new CatenaError('DATA_INVALID', "an acknowledgement needs the operator's name (by)");
+  }
+  const note = request.note?.trim() || null;
+  const setup = await store.readChainSetup(request.key);
+  if (!setup) {
+    throw new CatenaError(
+      'CHAIN_NOT_FOUND',
+      `chain ${chainLabel(request.key)} is not in active_stations; check the control unit code and the chain letter`,
+      request.key,
+    );
+  }
+  // under the key as stored (a case-insensitive database maps b to B)
+  const key = { controlUnitCode: setup.station.controlUnitCode, chain: setup.station.chain };
+  const at = await store.databaseNow();
+  const acknowledged = await store.acknowledgeEvents({
+    key,
+    events: request.events,
+    by: by.slice(0, 128),
+    note,
+    at,
+  });
+  return { ...key, acknowledged, by: by.slice(0, 128), note, at };
 }
 
 async function chainNodes(store: Store, key: ChainKey): Promise<ChainNodes> {

@@ -3,6 +3,7 @@
  * (src/contract) exposes these over IPC and HTTP/WebSocket.
  */
 
+import type { Metric } from '../domain/alarms.ts';
 import type { ChainKey } from '../domain/chain.ts';
 import type { ElaboratedColumns } from '../domain/columns.ts';
 import type { RunMode, RunStatus } from '../domain/runs.ts';
@@ -91,10 +92,35 @@ export interface CatenaService {
     to?: number | null;
     limit?: number;
   }): Promise<StoredAlarmEvent[]>;
+  /**
+   * Acknowledges a chain's events not yet acknowledged: the given ones
+   * (metric and timestamp), or all its open events; `by` is the operator's
+   * name, the time the database's now. CHAIN_NOT_FOUND for a chain that is
+   * not in active_stations; DATA_INVALID for a missing name.
+   */
+  acknowledgeEvents(request: AcknowledgeRequest): Promise<Acknowledged>;
   onEvent(listener: (event: EngineEvent) => void): () => void;
   /** notification rules and deliveries (the notifier is fed by every launch of this service) */
   notifications: Notifications;
   close(): Promise<void>;
+}
+
+export interface AcknowledgeRequest {
+  key: ChainKey;
+  /** the events to acknowledge; absent = every open event of the chain */
+  events?: readonly { metric: Metric; timestamp: number }[];
+  note?: string | null;
+  /** the operator's name (the API token's name on the service) */
+  by: string;
+}
+
+export interface Acknowledged extends ChainKey {
+  /** events acknowledged now (0 when they were already, or do not exist) */
+  acknowledged: number;
+  by: string;
+  note: string | null;
+  /** epoch seconds, the database's clock */
+  at: number;
 }
 
 export interface Notifications {
