@@ -4,6 +4,7 @@ import type { ChainKey } from '../../../contract/types.ts';
 import { chainLabel } from '../../../contract/types.ts';
 import { fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
+import { AlarmPanel } from './AlarmPanel.tsx';
 import { EventsTable } from './EventsTable.tsx';
 import { RunsTable } from './RunsTable.tsx';
 
@@ -14,10 +15,11 @@ const TimeSeriesCharts = lazy(() =>
 const ProfileChart = lazy(() => import('./ProfileChart.tsx').then((m) => ({ default: m.ProfileChart })));
 const QualityPanel = lazy(() => import('./QualityPanel.tsx').then((m) => ({ default: m.QualityPanel })));
 
-export type ResultsTab = 'series' | 'profile' | 'events' | 'runs' | 'quality';
+export type ResultsTab = 'series' | 'profile' | 'alarms' | 'events' | 'runs' | 'quality';
 const TABS: { id: ResultsTab; label: string }[] = [
   { id: 'series', label: 'Time series' },
   { id: 'profile', label: 'Profile' },
+  { id: 'alarms', label: 'Alarms' },
   { id: 'events', label: 'Alarm events' },
   { id: 'runs', label: 'Runs' },
   { id: 'quality', label: 'Data quality' },
@@ -152,6 +154,7 @@ export const ChainResults = memo(function ChainResults(props: {
           {tab === 'profile' && last !== null ? (
             <ProfileChart api={api} chainKey={key} version={version} last={last} />
           ) : null}
+          {tab === 'alarms' ? <AlarmPanel api={api} chainKey={key} version={version} /> : null}
           {tab === 'events' ? <EventsTable api={api} chainKey={key} version={version} /> : null}
           {tab === 'runs' ? <RunsTable api={api} chainKey={key} version={version} /> : null}
           {tab === 'quality' ? <QualityPanel api={api} chainKey={key} version={version} /> : null}
