@@ -64,6 +64,8 @@ function service(overrides: Partial<CatenaService>): CatenaService {
       test: missing,
       deliveries: missing,
       settle: missing,
+      checkStale: missing,
+      staleEpisodes: missing,
     },
     close: async () => {},
     ...overrides,

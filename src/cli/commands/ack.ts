@@ -52,6 +52,7 @@ export function registerAck(program: Command): void {
         db: resolveDb(options.db),
         requireSchema: true,
         resumeNotifications: false,
+        staleCheckMinutes: 0,
         onNotifyWarning: (w) => process.stderr.write(`catena: ${w}\n`),
       });
       try {

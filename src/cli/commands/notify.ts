@@ -30,6 +30,7 @@ async function withService<T>(
     db: resolveDb(db),
     requireSchema: true,
     resumeNotifications: false,
+    staleCheckMinutes: 0,
     onNotifyWarning: (w) => process.stderr.write(`catena: ${w}\n`),
   });
   try {

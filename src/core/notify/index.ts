@@ -3,6 +3,7 @@ import type { NotifyChannel } from '../store/port.ts';
 import { type Channel, emailChannel, webhookChannel } from './channels.ts';
 
 export { type Channel, DeliveryError, emailChannel, signature, webhookChannel } from './channels.ts';
+export { formatHours, LANGS, type Lang, parseLang } from './message.ts';
 export { Notifier, type NotifierOptions, type NotifierStats } from './notifier.ts';
 export { matches } from './rules.ts';
 

@@ -15,7 +15,7 @@ import type { ChainSetup } from '../domain/configuration.ts';
 import type { EngineEvent } from '../engine/events.ts';
 import type { DeliveryClaim, NotifyChannel, NotifyRule, Store } from '../store/port.ts';
 import { type Channel, DeliveryError } from './channels.ts';
-import { consoleLink, type Notification, type NotificationEvent } from './message.ts';
+import { consoleLink, type Lang, type Notification, type NotificationEvent } from './message.ts';
 import { matches } from './rules.ts';
 
 export interface RetryOptions {
@@ -56,6 +56,8 @@ export interface NotifierOptions {
   resumeEverySeconds?: number;
   /** the console's base URL for links (CATENA_CONSOLE_URL) */
   consoleUrl?: string | null;
+  /** the language of the messages (CATENA_LANG: en, it; default en) */
+  lang?: Lang;
   /** warnings for the host's log */
   log?: (message: string) => void;
 }
@@ -66,6 +68,11 @@ export interface NotifierStats {
   failed: number;
   /** deliveries claimed and not yet sent or failed (queued, sending, or waiting to retry) */
   pending: number;
+}
+
+/** An alarm event, or a stale-data episode's start or end (metric `stale`). */
+export interface NotifiableEvent extends Omit<AlarmEvent, 'metric'> {
+  metric: AlarmEvent['metric'] | 'stale';
 }
 
 interface Job {
@@ -157,7 +164,7 @@ export class Notifier {
   };
 
   /** Matches the rules, claims the deliveries and queues the ones this process claimed. */
-  async notify(key: ChainKey, events: readonly AlarmEvent[]): Promise<number> {
+  async notify(key: ChainKey, events: readonly NotifiableEvent[]): Promise<number> {
     if (this.#closing.signal.aborted || events.length === 0) return 0;
     this.#intake++;
     try {
@@ -216,6 +223,7 @@ export class Notifier {
       siteName: 'Test',
       depthM: null,
       link: consoleLink(this.#options.consoleUrl ?? null, key),
+      lang: this.#options.lang ?? 'en',
     });
   }
 
@@ -360,6 +368,7 @@ export class Notifier {
       siteName: setup?.station.siteName ?? null,
       depthM: node?.depthM ?? null,
       link: consoleLink(this.#options.consoleUrl ?? null, claim),
+      lang: this.#options.lang ?? 'en',
     };
   }
 
@@ -368,7 +377,7 @@ export class Notifier {
   }
 }
 
-function claimOf(key: ChainKey, event: AlarmEvent, rule: NotifyRule): DeliveryClaim {
+function claimOf(key: ChainKey, event: NotifiableEvent, rule: NotifyRule): DeliveryClaim {
   return {
     controlUnitCode: key.controlUnitCode,
     chain: key.chain,

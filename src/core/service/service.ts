@@ -16,12 +16,13 @@ import type { EngineEvent, LaunchFinishedEvent, LaunchRequest } from '../engine/
 import { configFingerprint } from '../engine/fingerprint.ts';
 import { pendingRewrite } from '../engine/span.ts';
 import { CatenaError } from '../errors.ts';
-import { channelsFromEnv } from '../notify/index.ts';
+import { channelsFromEnv, parseLang } from '../notify/index.ts';
 import { Notifier } from '../notify/notifier.ts';
 import { defaultDemoDbPath } from '../paths.ts';
 import { openStore } from '../store/open.ts';
 import type { ChainSummary, Store } from '../store/port.ts';
 import { parseProfile } from '../store/profile.ts';
+import { StaleWatch } from './stale-watch.ts';
 import type {
   Acknowledged,
   AcknowledgeRequest,
@@ -64,11 +65,17 @@ export async function openCatenaService(options: ServiceOptions = {}): Promise<C
     store,
     channels: channelsFromEnv(env),
     consoleUrl: env.CATENA_CONSOLE_URL || null,
+    lang: parseLang(env.CATENA_LANG),
     log: options.onNotifyWarning,
     // long-running hosts pick up what a process that died left unsent, not only at start
     resumeEverySeconds: 60,
   });
-  const service = createService(store, engine, notifier);
+  const everyMinutes =
+    options.staleCheckMinutes ?? (Number(env.CATENA_STALE_CHECK_MINUTES) || DEFAULT_STALE_CHECK_MINUTES);
+  const service = createService(store, engine, notifier, {
+    staleCheckMinutes: everyMinutes,
+    onWarning: options.onNotifyWarning,
+  });
   // What a process that died left claimed but unsent is sent now (in the background; settle() waits for it).
   if (options.resumeNotifications !== false) {
     notifier
@@ -96,8 +103,27 @@ async function createDemoDatabase(path: string, sqliteWorkerUrl: URL | undefined
   renameSync(partial, path);
 }
 
-export function createService(store: Store, engine: Engine, notifier?: Notifier): CatenaService {
+/** How often the service checks for chains whose data stopped (CATENA_STALE_CHECK_MINUTES). */
+export const DEFAULT_STALE_CHECK_MINUTES = 5;
+
+export function createService(
+  store: Store,
+  engine: Engine,
+  notifier?: Notifier,
+  options: { staleCheckMinutes?: number; onWarning?: (message: string) => void } = {},
+): CatenaService {
   const launches = new Map<string, Promise<LaunchFinishedEvent>>();
+  // Stale data is notified on a timer, not only when a launch runs (desktop and service alike).
+  const staleWatch = notifier
+    ? new StaleWatch({
+        store,
+        notifier,
+        chains: () => chainOverviews(store),
+        everyMs: Math.max(0, (options.staleCheckMinutes ?? 0) * 60_000),
+        log: options.onWarning,
+      })
+    : null;
+  staleWatch?.start();
   // The alarm seam: every launch of this service notifies, whichever host started it.
   const offNotifier = notifier ? engine.onEvent(notifier.handle) : () => {};
   return {
@@ -153,10 +179,14 @@ export function createService(store: Store, engine: Engine, notifier?: Notifier)
         await notifier.test(rule);
       },
       deliveries: (filter) => store.listDeliveries(filter),
+      checkStale: () =>
+        staleWatch ? staleWatch.check() : Promise.resolve({ started: [], ended: [], claimed: 0 }),
+      staleEpisodes: (filter) => store.listStaleEpisodes(filter),
       settle: async (timeoutMs) =>
         notifier ? notifier.idle(timeoutMs) : { claimed: 0, sent: 0, failed: 0, pending: 0 },
     },
     close: async () => {
+      await staleWatch?.stop();
       await engine.close();
       offNotifier();
       // Deliveries still sending get a moment; the rest stay claimed and the next process resumes them.

@@ -16,6 +16,7 @@ import type {
   NotifyRule,
   NotifyRuleInput,
   RunRecord,
+  StaleEpisode,
   StoredAlarmEvent,
   StoreInfo,
 } from '../store/port.ts';
@@ -133,6 +134,20 @@ export interface Notifications {
   deliveries(filter?: { status?: DeliveryStatus; limit?: number }): Promise<Delivery[]>;
   /** waits at most `timeoutMs` for the deliveries being claimed, sent or retried; pending > 0 when it gave up */
   settle(timeoutMs: number): Promise<NotifyStats>;
+  /** checks every active chain for stale data now (the timer does it every CATENA_STALE_CHECK_MINUTES) */
+  checkStale(): Promise<StaleCheck>;
+  /** the stale-data episodes (catena_stale_episodes), newest first */
+  staleEpisodes(filter?: { open?: boolean; key?: ChainKey; limit?: number }): Promise<StaleEpisode[]>;
+}
+
+/** What one stale-data check did (service/stale-watch.ts). */
+export interface StaleCheck {
+  /** chains whose silence this check recorded (and notified) */
+  started: ChainKey[];
+  /** chains whose data came back (episode ended by this check) */
+  ended: ChainKey[];
+  /** deliveries this process claimed */
+  claimed: number;
 }
 
 /** The notifier's counts since the service opened (claimed by this process, sent, failed, not yet done). */
@@ -161,10 +176,18 @@ export interface ServiceOptions {
   ensureDemo?: boolean;
   /** open for use only: the database must already hold Catena's tables (nothing is created or migrated) */
   requireSchema?: boolean;
-  /** CATENA_SMTP_URL, CATENA_SMTP_FROM, CATENA_WEBHOOK_SECRET, CATENA_CONSOLE_URL (default: process.env) */
+  /**
+   * CATENA_SMTP_URL, CATENA_SMTP_FROM, CATENA_WEBHOOK_SECRET, CATENA_CONSOLE_URL,
+   * CATENA_LANG (en, it), CATENA_STALE_CHECK_MINUTES (default: process.env)
+   */
   env?: Record<string, string | undefined>;
   /** resume the deliveries a dead process left claimed but unsent (default true; admin commands pass false) */
   resumeNotifications?: boolean;
   /** notifier warnings (a delivery that failed, a channel not configured) */
   onNotifyWarning?: (message: string) => void;
+  /**
+   * How often to check for stale data and notify it (default
+   * CATENA_STALE_CHECK_MINUTES, else 5; 0 = no timer, for short-lived commands).
+   */
+  staleCheckMinutes?: number;
 }

@@ -33,6 +33,7 @@ import type {
   RunRecord,
   RunStart,
   SeriesQuery,
+  StaleEpisode,
   StoredAlarmEvent,
   StoreInfo,
   WriteChunk,
@@ -203,5 +204,14 @@ export class SqlStore<T extends Executor = Executor> implements CatenaStore {
   }
   listDeliveries(filter?: { status?: DeliveryStatus; limit?: number }): Promise<Delivery[]> {
     return notify.listDeliveries(this.#base, filter);
+  }
+  openStaleEpisode(key: ChainKey, since: number, staleAfterHours: number): Promise<boolean> {
+    return notify.openStaleEpisode(this.#base, key, since, staleAfterHours);
+  }
+  endStaleEpisode(key: ChainKey, since: number, dataBackAt: number | null): Promise<boolean> {
+    return notify.endStaleEpisode(this.#base, key, since, dataBackAt);
+  }
+  listStaleEpisodes(filter?: { open?: boolean; key?: ChainKey; limit?: number }): Promise<StaleEpisode[]> {
+    return notify.listStaleEpisodes(this.#base, filter);
   }
 }
