@@ -289,6 +289,55 @@ describe('notifier on sqlite', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(6 * 400 - 100);
   });
 
+  it("sets the event's notifiedAt once its deliveries are done and one was sent; not when all failed", async () => {
+    const ok = await startHttp();
+    const gone = await startHttp({ status: () => 404 });
+    closers.push(ok.close, gone.close);
+    const runId = await opened.store.startRun({
+      ...A,
+      launchId: 'l',
+      mode: 'full',
+      spanFrom: null,
+      spanTo: null,
+      host: 'test',
+    });
+    const sent = event({ timestamp: T0 });
+    const refused = event({ timestamp: T0 + STEP, metric: 'tilt_deg', value: 1.5 });
+    await opened.store.writeChunk({
+      ...A,
+      runId,
+      rows: {
+        length: 0,
+        timestamp: new Float64Array(0),
+        nodeIndex: new Int32Array(0),
+        alphaX: new Float64Array(0),
+        alphaY: new Float64Array(0),
+        temperature: new Float64Array(0),
+        dispX: new Float64Array(0),
+        dispY: new Float64Array(0),
+        cumX: new Float64Array(0),
+        cumY: new Float64Array(0),
+        cumR: new Float64Array(0),
+        velR: new Float64Array(0),
+        flags: new Int32Array(0),
+      },
+      eventsFrom: T0,
+      eventsTo: T0 + STEP,
+      events: [sent, refused],
+    });
+    // cumulative events reach two targets (one refuses); tilt events only the refusing one
+    await opened.store.addNotifyRule(input({ target: ok.url, metric: 'cumulative_mm' }));
+    await opened.store.addNotifyRule(input({ target: gone.url }));
+    const n = notifier();
+    await n.notify(A, [sent, refused]);
+    expect(await n.idle(5_000)).toMatchObject({ sent: 1, failed: 2, pending: 0 });
+    const stored = await opened.store.listEvents({ key: A });
+    const now = await opened.store.databaseNow();
+    const at = (metric: string) => stored.find((e) => e.metric === metric)!.notifiedAt;
+    expect(Math.abs(at('cumulative_mm')! - now)).toBeLessThan(60);
+    expect(at('tilt_deg')).toBeNull();
+  });
+
   it('resumes the claims a dead process left unsent, once, and never a fresh claim', async () => {
     const http = await startHttp();
     closers.push(http.close);

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AlarmEvent } from '../domain/alarms.ts';
+import { type AlarmEvent, isMetric } from '../domain/alarms.ts';
 import type { ChainKey } from '../domain/chain.ts';
 import { chainLabel } from '../domain/chain.ts';
 import type { ChainSetup } from '../domain/configuration.ts';
@@ -36,6 +36,8 @@ export interface NotifierOptions {
     | 'renewDeliveryClaims'
     | 'takeOverDeliveries'
     | 'readChainSetup'
+    | 'markNotified'
+    | 'databaseNow'
   >;
   channels: Partial<Record<NotifyChannel, Channel>>;
   /**
@@ -106,6 +108,8 @@ export class Notifier {
   #active = 0;
   #stats: NotifierStats = { claimed: 0, sent: 0, failed: 0, pending: 0 };
   #warnedMissing = new Set<NotifyChannel>();
+  readonly #byEvent = new Map<string, { left: number; sent: boolean }>();
+  #notifiedAtMissing = false;
   readonly #setups = new Map<string, { at: number; setup: Promise<ChainSetup | null> }>();
 
   #renewTimer: ReturnType<typeof setInterval> | null = null;
@@ -272,6 +276,7 @@ export class Notifier {
   }
 
   #enqueue(job: Job): void {
+    this.#track(job.claim);
     this.#stats.claimed++;
     this.#stats.pending++;
     this.#queue.push(job);
@@ -293,7 +298,13 @@ export class Notifier {
       this.#active++;
       this.#activeBy[kind]++;
       this.#deliver(job)
-        .catch((error: unknown) => this.#warn(`a notification was not recorded: ${message(error)}`))
+        .then(
+          (outcome) => this.#finished(job.claim, outcome),
+          (error: unknown) => {
+            this.#warn(`a notification was not recorded: ${message(error)}`);
+            return this.#finished(job.claim, 'left');
+          },
+        )
         .finally(() => {
           this.#active--;
           this.#activeBy[kind]--;
@@ -304,7 +315,49 @@ export class Notifier {
     if (!this.#busy()) for (const resolve of [...this.#idleWaiters]) resolve();
   }
 
-  async #deliver(job: Job): Promise<void> {
+  /** An event's deliveries in this process: when the last is done and one was sent, the event is notified. */
+  #track(claim: DeliveryClaim): void {
+    const id = eventIdOf(claim);
+    const entry = this.#byEvent.get(id) ?? { left: 0, sent: false };
+    entry.left++;
+    this.#byEvent.set(id, entry);
+  }
+
+  async #finished(claim: DeliveryClaim, outcome: 'sent' | 'failed' | 'left'): Promise<void> {
+    const id = eventIdOf(claim);
+    const entry = this.#byEvent.get(id);
+    if (!entry) return;
+    entry.left--;
+    if (outcome === 'sent') entry.sent = true;
+    if (entry.left > 0) return;
+    this.#byEvent.delete(id);
+    // rsn_alarm_events.notifiedAt: the time its deliveries were done (stale episodes have no event row)
+    if (!entry.sent || !isMetric(claim.metric) || this.#notifiedAtMissing) return;
+    const { store } = this.#options;
+    try {
+      const at = await store.databaseNow();
+      await store.markNotified(
+        claim,
+        [
+          {
+            metric: claim.metric,
+            timestamp: claim.timestamp,
+            level: claim.level,
+            previousLevel: claim.previousLevel,
+            nodeIndex: claim.nodeIndex,
+            value: claim.value,
+          },
+        ],
+        at,
+      );
+    } catch (error) {
+      // a legacy table without notifiedAt: the deliveries are logged all the same
+      this.#notifiedAtMissing = /notifiedAt/i.test(message(error));
+      this.#warn(`the alarm event was notified but notifiedAt was not recorded: ${message(error)}`);
+    }
+  }
+
+  async #deliver(job: Job): Promise<'sent' | 'failed' | 'left'> {
     const { claim } = job;
     const { store } = this.#options;
     const channel = this.#options.channels[claim.channel];
@@ -334,7 +387,7 @@ export class Notifier {
             `notification to ${claim.target} failed after ${job.attempts} attempt(s): ${error?.message}`,
           );
         }
-        return;
+        return status === 'claimed' ? 'left' : status;
       }
       const wait = Math.min(this.#retry.maxMs, this.#retry.baseMs * 2 ** (job.attempts - 1));
       try {
@@ -342,7 +395,7 @@ export class Notifier {
       } catch {
         // closing: the delivery stays claimed and the next process resumes it
         this.#stats.pending--;
-        return;
+        return 'left';
       }
     }
   }
@@ -391,6 +444,10 @@ function claimOf(key: ChainKey, event: NotifiableEvent, rule: NotifyRule): Deliv
     channel: rule.channel,
     target: rule.target,
   };
+}
+
+function eventIdOf(c: DeliveryClaim): string {
+  return JSON.stringify([c.controlUnitCode.toLowerCase(), c.chain.toLowerCase(), c.metric, c.timestamp, c.level]);
 }
 
 function missingText(kind: NotifyChannel): string {
