@@ -65,6 +65,7 @@ function service(overrides: Partial<CatenaService>): CatenaService {
       deliveries: missing,
       settle: missing,
       checkStale: missing,
+      channels: () => [],
       staleEpisodes: missing,
     },
     close: async () => {},
@@ -94,6 +95,10 @@ describe('contract: the methods table', () => {
       'quality',
       'events',
       'acknowledgeEvents',
+      'notifyRules',
+      'addNotifyRule',
+      'removeNotifyRule',
+      'testNotifyRule',
     ]);
   });
 

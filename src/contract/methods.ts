@@ -30,11 +30,19 @@ import {
   chainOverviewSchema,
   launchedSchema,
   nodeFlagCountsSchema,
+  notifyRuleSchema,
+  notifySetupSchema,
   runRecordSchema,
   storeInfoSchema,
   wireSeriesSchema,
 } from './outputs.ts';
-import { chainKeySchema, epochSeconds, runModeSchema } from './schemas.ts';
+import {
+  chainKeySchema,
+  chainNameSchema,
+  controlUnitCodeSchema,
+  epochSeconds,
+  runModeSchema,
+} from './schemas.ts';
 import { encodeSeries } from './wire.ts';
 
 export interface MethodSpec<I extends z.ZodType, O, S = CatenaService> {
@@ -73,6 +81,53 @@ const acknowledgementFields = {
     .describe('the events (metric and timestamp); absent = every open event of the chain'),
   note: z.string().max(2_000, 'a note is at most 2000 characters').nullable().optional(),
 };
+const RULE_EXAMPLE = {
+  id: 3,
+  controlUnitCode: 'CU001',
+  chain: 'A',
+  minLevel: 2,
+  metric: null,
+  channel: 'email' as const,
+  target: 'ops@example.org',
+  createdAt: 1_790_899_262,
+};
+
+/** A rule to add: a chain (or none, for all), a minimum level, a metric (or none), a channel and its target. */
+const ruleInput = z
+  .object({
+    controlUnitCode: controlUnitCodeSchema.nullable().default(null),
+    chain: chainNameSchema.nullable().default(null),
+    minLevel: z.number().int().min(0).max(9).default(1),
+    metric: z
+      .enum([...METRICS, 'stale'])
+      .nullable()
+      .default(null),
+    channel: z.enum(['email', 'webhook']),
+    target: z.string().trim().min(1, 'give the e-mail address or the webhook URL').max(512),
+  })
+  .strict()
+  .superRefine((rule, ctx) => {
+    if (rule.chain !== null && rule.controlUnitCode === null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['controlUnitCode'],
+        message: 'a chain needs its control unit code',
+      });
+    }
+    if (rule.channel === 'email' && !/^[^@\s]+@[^@\s]+$/.test(rule.target)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target'],
+        message: `"${rule.target}" is not an e-mail address`,
+      });
+    }
+    if (rule.channel === 'webhook' && !/^https?:\/\/\S+$/.test(rule.target)) {
+      ctx.addIssue({ code: 'custom', path: ['target'], message: `"${rule.target}" is not an http(s) URL` });
+    }
+  });
+
+const ruleIdParams = z.object({ id: wholeNumberParam(1, Number.MAX_SAFE_INTEGER, 'the rule id') }).strict();
+
 const operatorName = z
   .string()
   .trim()
@@ -445,6 +500,96 @@ export const methods = {
           },
         },
       ],
+    }),
+  }),
+  notifyRules: method({
+    summary: 'the notification rules, and the channels this host can send through',
+    input: noInput,
+    output: notifySetupSchema,
+    call: async (service) => ({
+      rules: await service.notifications.rules(),
+      channels: service.notifications.channels(),
+    }),
+    http: route({
+      verb: 'GET',
+      path: '/api/v1/notify/rules',
+      operationId: 'listNotifyRules',
+      tag: 'notifications',
+      input: () => undefined,
+      examples: [
+        { summary: 'one rule', response: { rules: [RULE_EXAMPLE], channels: ['email', 'webhook'] } },
+      ],
+    }),
+  }),
+  addNotifyRule: method({
+    summary: 'adds a notification rule (shared by every workstation and the service)',
+    input: ruleInput,
+    output: notifyRuleSchema,
+    call: (service, input) => service.notifications.addRule(input),
+    http: route({
+      verb: 'POST',
+      path: '/api/v1/notify/rules',
+      operationId: 'addNotifyRule',
+      tag: 'notifications',
+      description:
+        'A null (or absent) chain or metric means all; `minLevel` defaults to 1. An event matches when ' +
+        'max(level, previousLevel) reaches `minLevel`, so the all-clear goes to whoever got the alarm. ' +
+        'Metric `stale` is a chain whose data stopped (level 1) and came back (level 0).',
+      body: ruleInput,
+      input: ({ body }) => body,
+      status: 201,
+      examples: [
+        {
+          summary: 'e-mail for level 2 and above on one chain',
+          body: {
+            controlUnitCode: 'CU001',
+            chain: 'A',
+            minLevel: 2,
+            channel: 'email',
+            target: 'ops@example.org',
+          },
+          response: RULE_EXAMPLE,
+        },
+      ],
+    }),
+  }),
+  removeNotifyRule: method({
+    summary: 'removes a notification rule',
+    input: z.object({ id: z.number().int().min(1) }).strict(),
+    output: z.object({ removed: z.boolean().describe('false when there was no such rule') }),
+    call: async (service, input) => ({ removed: await service.notifications.removeRule(input.id) }),
+    http: route({
+      verb: 'DELETE',
+      path: '/api/v1/notify/rules/{id}',
+      operationId: 'removeNotifyRule',
+      tag: 'notifications',
+      params: ruleIdParams,
+      input: ({ params }) => ({ id: params.id }),
+      examples: [{ summary: 'rule 3', params: { id: '3' }, response: { removed: true } }],
+    }),
+  }),
+  testNotifyRule: method({
+    summary: "sends a test message through a rule's channel to its target now",
+    input: z.object({ id: z.number().int().min(1) }).strict(),
+    output: z.object({ sent: z.literal(true) }),
+    call: async (service, input) => {
+      await service.notifications.test(input.id);
+      return { sent: true as const };
+    },
+    http: route({
+      verb: 'POST',
+      path: '/api/v1/notify/rules/{id}/test',
+      operationId: 'testNotifyRule',
+      tag: 'notifications',
+      description:
+        'Not logged and not retried. 422 `NOTIFY_FAILED` says why the message did not arrive; ' +
+        '`RULE_NOT_FOUND` for an unknown rule.',
+      params: ruleIdParams,
+      input: ({ params }) => ({ id: params.id }),
+      errors: {
+        422: 'the message was not delivered (NOTIFY_FAILED), or there is no such rule (RULE_NOT_FOUND)',
+      },
+      examples: [{ summary: 'rule 3 reaches its target', params: { id: '3' }, response: { sent: true } }],
     }),
   }),
 } as const;

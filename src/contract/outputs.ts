@@ -14,6 +14,7 @@ import type { Acknowledged, ChainNodes, ChainOverview } from '../core/service/ty
 import type {
   ChainSummary,
   NodeFlagCounts,
+  NotifyRule,
   RunRecord,
   StoredAlarmEvent,
   StoreInfo,
@@ -154,6 +155,31 @@ export const acknowledgedSchema = named(
   'what an acknowledgement recorded',
 );
 
+export const notifyRuleSchema = named(
+  z.object({
+    id: z.number(),
+    controlUnitCode: nullableString.describe('null = every chain'),
+    chain: nullableString.describe('null = every chain (of the control unit when it is given)'),
+    minLevel: z.number().describe('an event matches when max(level, previousLevel) reaches it'),
+    metric: nullableString.describe('cumulative_mm, velocity_mm_per_day, tilt_deg, stale; null = all'),
+    channel: z.enum(['email', 'webhook']),
+    target: z.string().describe('the e-mail address or the webhook URL'),
+    createdAt: z.number(),
+  }),
+  'NotifyRule',
+  'who is told of alarm events, and how (catena_notify_rules)',
+);
+
+export const notifySetupSchema = named(
+  z.object({
+    rules: z.array(notifyRuleSchema),
+    channels: z
+      .array(z.enum(['email', 'webhook']))
+      .describe('the channels this host can send through (e-mail only with CATENA_SMTP_URL)'),
+  }),
+  'NotifySetup',
+);
+
 export const nodeFlagCountsSchema = named(
   z.object({
     nodeIndex: z.number(),
@@ -229,4 +255,5 @@ export const OUTPUT_SCHEMAS_MATCH: [
   Mutual<z.output<typeof wireSeriesSchema>, WireSeries>,
   Mutual<z.output<typeof launchedSchema>, { launchId: string; chains: ChainKey[] }>,
   Mutual<z.output<typeof acknowledgedSchema>, Acknowledged>,
-] = [true, true, true, true, true, true, true, true, true, true];
+  Mutual<z.output<typeof notifyRuleSchema>, NotifyRule>,
+] = [true, true, true, true, true, true, true, true, true, true, true];

@@ -150,6 +150,11 @@ export class Notifier {
     }
   }
 
+  /** the channels this process can send through */
+  get channels(): NotifyChannel[] {
+    return (['email', 'webhook'] as const).filter((kind) => this.#options.channels[kind] !== undefined);
+  }
+
   /** This process's claim token (the delivery log's claimToken). */
   get token(): string {
     return this.#token;
@@ -447,7 +452,13 @@ function claimOf(key: ChainKey, event: NotifiableEvent, rule: NotifyRule): Deliv
 }
 
 function eventIdOf(c: DeliveryClaim): string {
-  return JSON.stringify([c.controlUnitCode.toLowerCase(), c.chain.toLowerCase(), c.metric, c.timestamp, c.level]);
+  return JSON.stringify([
+    c.controlUnitCode.toLowerCase(),
+    c.chain.toLowerCase(),
+    c.metric,
+    c.timestamp,
+    c.level,
+  ]);
 }
 
 function missingText(kind: NotifyChannel): string {

@@ -16,7 +16,7 @@ import type { EngineEvent, LaunchFinishedEvent, LaunchRequest } from '../engine/
 import { configFingerprint } from '../engine/fingerprint.ts';
 import { pendingRewrite } from '../engine/span.ts';
 import { CatenaError } from '../errors.ts';
-import { channelsFromEnv, parseLang } from '../notify/index.ts';
+import { channelsFromEnv, DeliveryError, parseLang } from '../notify/index.ts';
 import { Notifier } from '../notify/notifier.ts';
 import { defaultDemoDbPath } from '../paths.ts';
 import { openStore } from '../store/open.ts';
@@ -176,8 +176,21 @@ export function createService(
             `there is no notification rule ${id}; see catena notify list`,
           );
         if (!notifier) throw new CatenaError('DATA_INVALID', 'notifications are not enabled in this process');
-        await notifier.test(rule);
+        try {
+          await notifier.test(rule);
+        } catch (error) {
+          if (!(error instanceof DeliveryError)) throw error;
+          throw new CatenaError(
+            'NOTIFY_FAILED',
+            `the test message was not delivered: ${error.message}`,
+            {},
+            {
+              cause: error,
+            },
+          );
+        }
       },
+      channels: () => notifier?.channels ?? [],
       deliveries: (filter) => store.listDeliveries(filter),
       checkStale: () =>
         staleWatch ? staleWatch.check() : Promise.resolve({ started: [], ended: [], claimed: 0 }),

@@ -13,6 +13,7 @@ import type {
   Delivery,
   DeliveryStatus,
   NodeFlagCounts,
+  NotifyChannel,
   NotifyRule,
   NotifyRuleInput,
   RunRecord,
@@ -129,8 +130,10 @@ export interface Notifications {
   addRule(rule: NotifyRuleInput): Promise<NotifyRule>;
   /** false when there was no such rule */
   removeRule(id: number): Promise<boolean>;
-  /** sends a test message to the rule's target now (RULE_NOT_FOUND, or the channel's failure) */
+  /** sends a test message to the rule's target now (RULE_NOT_FOUND; NOTIFY_FAILED with the channel's failure) */
   test(id: number): Promise<void>;
+  /** the channels this process can send through (e-mail only with an SMTP server configured) */
+  channels(): NotifyChannel[];
   deliveries(filter?: { status?: DeliveryStatus; limit?: number }): Promise<Delivery[]>;
   /** waits at most `timeoutMs` for the deliveries being claimed, sent or retried; pending > 0 when it gave up */
   settle(timeoutMs: number): Promise<NotifyStats>;
