@@ -4,6 +4,8 @@
  * kept), seeing it in the log with name and note; and a chain whose data
  * stopped (the demo's data is a month old) in grey with "no data for …".
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { callApi, ensureElaborated, label } from './fixtures.ts';
 import { snap } from './screens.ts';
 import { expect, test } from './test.ts';
@@ -105,4 +107,56 @@ test('a chain whose data stopped is shown in grey with "no data for …"', async
   await expect(row.locator('td[data-col="site"]')).toHaveCSS('color', 'rgb(139, 150, 163)');
   await expect(data).toHaveCSS('color', 'rgb(139, 150, 163)');
   await snap(page, 'stale-chain');
+});
+
+test('an operator adds a webhook rule, tests it (the receiver gets the POST) and removes it', async ({
+  page,
+  request,
+}) => {
+  const bodies: string[] = [];
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => {
+      body += c.toString('utf8');
+    });
+    req.on('end', () => {
+      bodies.push(body);
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  try {
+    await page.goto('/');
+    const panel = page.getByTestId('notify-rules');
+    await panel.locator('summary').click();
+    await expect(panel.getByTestId('rule-list')).toContainText('No rules');
+    await panel.getByLabel('Channel').selectOption('webhook');
+    await panel.getByLabel('Target').fill(hook);
+    await panel.getByLabel('Chain').fill('CU001:B');
+    await panel.getByLabel('Minimum level').selectOption('2');
+    await panel.getByLabel('Metric').selectOption('stale');
+    await panel.getByRole('button', { name: 'Add rule' }).click();
+    const row = panel.getByTestId('rule-list').locator('li[data-rule]');
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText(hook);
+    await expect(row).toContainText('level ≥ 2 · CU001-B · no new data');
+    const stored = await callApi<{ rules: { target: string; metric: string | null; minLevel: number }[] }>(
+      request,
+      'notifyRules',
+    );
+    expect(stored.rules).toMatchObject([{ target: hook, metric: 'stale', minLevel: 2 }]);
+
+    await row.getByRole('button', { name: 'Test' }).click();
+    await expect(panel.getByRole('status')).toHaveText(`Test message sent to ${hook}.`);
+    expect(bodies).toHaveLength(1);
+    expect(JSON.parse(bodies[0]!)).toMatchObject({ type: 'test', metric: 'stale' });
+    await snap(page, 'notify-rules');
+
+    await row.getByRole('button', { name: 'Remove' }).click();
+    await expect(panel.getByTestId('rule-list')).toContainText('No rules');
+    expect((await callApi<{ rules: unknown[] }>(request, 'notifyRules')).rules).toEqual([]);
+  } finally {
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  }
 });

@@ -8,6 +8,7 @@ import { ChainResults, type ResultsTab } from './components/ChainResults.tsx';
 import { Header } from './components/Header.tsx';
 import { LaunchPanel } from './components/LaunchPanel.tsx';
 import { LaunchProgress } from './components/LaunchProgress.tsx';
+import { NotifyRulesPanel } from './components/NotifyRulesPanel.tsx';
 import { StationsTable } from './components/StationsTable.tsx';
 import { useLoad } from './hooks.ts';
 import { launchesReducer } from './state/launches.ts';
@@ -337,6 +338,9 @@ export function App({ connection }: { connection: Connection }) {
           </section>
           <section className="panel progress-panel" aria-label="Progress">
             <LaunchProgress api={api} launches={launches} dispatch={dispatch} onFocus={openChain} />
+          </section>
+          <section className="panel rules-panel" aria-label="Notification rules">
+            <NotifyRulesPanel api={api} />
           </section>
         </aside>
         <section className="panel results" aria-label="Results">
