@@ -29,11 +29,15 @@ export interface StaleWatchOptions {
   log?: (message: string) => void;
 }
 
+/** the first check after the start (or after one period, when that is shorter) */
+const FIRST_CHECK_MS = 10_000;
+
 const lower = (key: ChainKey) => chainLabel(key).toLowerCase();
 
 export class StaleWatch {
   readonly #options: StaleWatchOptions;
   #timer: ReturnType<typeof setInterval> | null = null;
+  #first: ReturnType<typeof setTimeout> | null = null;
   #running: Promise<StaleCheck> | null = null;
   #stopped = false;
 
@@ -41,7 +45,7 @@ export class StaleWatch {
     this.#options = options;
   }
 
-  /** Checks now (in the background) and then on the timer, which does not keep the process alive. */
+  /** Checks soon (in the background) and then on the timer; neither keeps the process alive. */
   start(): void {
     if (this.#options.everyMs <= 0 || this.#timer || this.#stopped) return;
     const tick = () => {
@@ -53,7 +57,9 @@ export class StaleWatch {
     };
     this.#timer = setInterval(tick, this.#options.everyMs);
     this.#timer.unref();
-    tick();
+    // the first check a little after the start, not competing with the host's own first reads
+    this.#first = setTimeout(tick, Math.min(this.#options.everyMs, FIRST_CHECK_MS));
+    this.#first.unref();
   }
 
   /** One check of every active chain; a check already running is joined, not doubled. */
@@ -69,7 +75,9 @@ export class StaleWatch {
   async stop(waitMs = 5_000): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
+    if (this.#first) clearTimeout(this.#first);
     this.#timer = null;
+    this.#first = null;
     const running = this.#running;
     if (!running) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
