@@ -66,6 +66,8 @@ function service(overrides: Partial<CatenaService>): CatenaService {
       settle: missing,
       checkStale: missing,
       channels: () => [],
+      smtp: missing,
+      setSmtp: missing,
       staleEpisodes: missing,
     },
     close: async () => {},
@@ -99,6 +101,8 @@ describe('contract: the methods table', () => {
       'addNotifyRule',
       'removeNotifyRule',
       'testNotifyRule',
+      'notifySmtp',
+      'setNotifySmtp',
     ]);
   });
 

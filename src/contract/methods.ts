@@ -33,6 +33,7 @@ import {
   notifyRuleSchema,
   notifySetupSchema,
   runRecordSchema,
+  smtpViewSchema,
   storeInfoSchema,
   wireSeriesSchema,
 } from './outputs.ts';
@@ -590,6 +591,65 @@ export const methods = {
         422: 'the message was not delivered (NOTIFY_FAILED), or there is no such rule (RULE_NOT_FOUND)',
       },
       examples: [{ summary: 'rule 3 reaches its target', params: { id: '3' }, response: { sent: true } }],
+    }),
+  }),
+  notifySmtp: method({
+    summary: 'the SMTP server this host sends e-mail through (password masked)',
+    input: noInput,
+    output: smtpViewSchema,
+    call: (service) => service.notifications.smtp(),
+    http: route({
+      verb: 'GET',
+      path: '/api/v1/notify/smtp',
+      operationId: 'getNotifySmtp',
+      tag: 'notifications',
+      input: () => undefined,
+      examples: [
+        {
+          summary: 'set in the app',
+          response: {
+            source: 'setting',
+            url: 'smtp://catena:***@mail.example.org:587',
+            from: 'Catena <catena@example.org>',
+          },
+        },
+      ],
+    }),
+  }),
+  setNotifySmtp: method({
+    summary: 'sets (or, with url null, removes) the SMTP server kept by this host',
+    input: z
+      .object({
+        url: z.string().trim().max(1_000).nullable(),
+        from: z.string().trim().max(256).nullable().optional(),
+      })
+      .strict(),
+    output: smtpViewSchema,
+    call: (service, input) => service.notifications.setSmtp(input),
+    http: route({
+      verb: 'POST',
+      path: '/api/v1/notify/smtp',
+      operationId: 'setNotifySmtp',
+      tag: 'notifications',
+      description:
+        'Kept in a file of the host’s data folder readable by its owner only (the URL may carry the ' +
+        'password), used from now on and after a restart. CATENA_SMTP_URL, when set, wins: then 422.',
+      body: z
+        .object({ url: z.string().max(1_000).nullable(), from: z.string().max(256).nullable().optional() })
+        .strict(),
+      input: ({ body }) => body,
+      errors: { 422: 'not an smtp:// or smtps:// URL, or CATENA_SMTP_URL is set on this host' },
+      examples: [
+        {
+          summary: 'a submission server with a password',
+          body: { url: 'smtp://catena:secret@mail.example.org:587', from: 'Catena <catena@example.org>' },
+          response: {
+            source: 'setting',
+            url: 'smtp://catena:***@mail.example.org:587',
+            from: 'Catena <catena@example.org>',
+          },
+        },
+      ],
     }),
   }),
 } as const;

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { METRICS } from '../core/domain/alarms.ts';
 import type { ChainKey } from '../core/domain/chain.ts';
-import type { Acknowledged, ChainNodes, ChainOverview } from '../core/service/types.ts';
+import type { Acknowledged, ChainNodes, ChainOverview, SmtpView } from '../core/service/types.ts';
 import type {
   ChainSummary,
   NodeFlagCounts,
@@ -180,6 +180,19 @@ export const notifySetupSchema = named(
   'NotifySetup',
 );
 
+export const smtpViewSchema = named(
+  z.object({
+    source: z
+      .enum(['environment', 'setting'])
+      .nullable()
+      .describe('environment: CATENA_SMTP_URL; setting: set in the app; null: no SMTP server (no e-mail)'),
+    url: nullableString.describe('the server, without its password'),
+    from: nullableString,
+  }),
+  'SmtpServer',
+  'the SMTP server this host sends e-mail through',
+);
+
 export const nodeFlagCountsSchema = named(
   z.object({
     nodeIndex: z.number(),
@@ -256,4 +269,5 @@ export const OUTPUT_SCHEMAS_MATCH: [
   Mutual<z.output<typeof launchedSchema>, { launchId: string; chains: ChainKey[] }>,
   Mutual<z.output<typeof acknowledgedSchema>, Acknowledged>,
   Mutual<z.output<typeof notifyRuleSchema>, NotifyRule>,
-] = [true, true, true, true, true, true, true, true, true, true, true];
+  Mutual<z.output<typeof smtpViewSchema>, SmtpView>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true];

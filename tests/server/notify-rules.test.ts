@@ -5,7 +5,7 @@
  * a real SMTP server and HTTP receiver (and a target that is not there),
  * remove.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -134,3 +134,94 @@ for (const { kind, available } of kinds) {
     }, 60_000);
   });
 }
+
+describe('the SMTP server set in the app', () => {
+  it('is kept in the data folder (owner only), used at once and after a restart; the environment wins', async () => {
+    const home = mkdtempSync(join(tmp, 'home-'));
+    const db = `sqlite:${join(tmp, 'smtp.db')}`;
+    const smtp = await startSmtp();
+    const env = { CATENA_HOME: home };
+    const open = (more: Record<string, string> = {}) =>
+      openCatenaService({ db, env: { ...env, ...more }, staleCheckMinutes: 0, resumeNotifications: false });
+    let service = await open();
+    let app = await buildServer({ service, staticDir: null, logLevel: 'silent' });
+    const inject = (method: 'GET' | 'POST', path: string, payload?: object) =>
+      app.inject({ method, url: path, ...(payload ? { payload } : {}) });
+    try {
+      expect((await inject('GET', '/api/v1/notify/smtp')).json()).toEqual({
+        source: null,
+        url: null,
+        from: null,
+      });
+      expect((await inject('GET', '/api/v1/notify/rules')).json()).toMatchObject({ channels: ['webhook'] });
+      const rule = await service.notifications.addRule({
+        controlUnitCode: null,
+        chain: null,
+        minLevel: 1,
+        metric: null,
+        channel: 'email',
+        target: 'ops@example.org',
+      });
+      const without = await inject('POST', `/api/v1/notify/rules/${rule.id}/test`);
+      expect(without.json()).toMatchObject({
+        error: { code: 'NOTIFY_FAILED', message: expect.stringMatching(/no SMTP server is configured/) },
+      });
+
+      const bad = await inject('POST', '/api/v1/notify/smtp', { url: 'http://mail.example.org' });
+      expect(bad.statusCode).toBe(422);
+      expect(bad.json()).toMatchObject({
+        error: { message: expect.stringMatching(/starts with smtp:\/\/ or smtps:\/\//) },
+      });
+
+      // a password is kept in a file only its owner reads, and never shown again
+      const secret = await inject('POST', '/api/v1/notify/smtp', {
+        url: 'smtp://catena:s3cret@mail.example.org:587',
+        from: 'Catena <catena@example.org>',
+      });
+      expect(secret.json()).toEqual({
+        source: 'setting',
+        url: 'smtp://catena:***@mail.example.org:587',
+        from: 'Catena <catena@example.org>',
+      });
+      expect(statSync(join(home, 'smtp.json')).mode & 0o777).toBe(0o600);
+
+      // the test server: used at once
+      await inject('POST', '/api/setNotifySmtp', { url: smtp.url, from: 'Catena <catena@example.org>' });
+      expect((await inject('GET', '/api/v1/notify/rules')).json()).toMatchObject({
+        channels: ['email', 'webhook'],
+      });
+      expect((await inject('POST', `/api/v1/notify/rules/${rule.id}/test`)).json()).toEqual({ sent: true });
+      expect(smtp.mails).toMatchObject([{ from: 'catena@example.org', to: ['ops@example.org'] }]);
+
+      // and after a restart
+      await app.close();
+      await service.close();
+      service = await open();
+      app = await buildServer({ service, staticDir: null, logLevel: 'silent' });
+      expect((await inject('GET', '/api/v1/notify/smtp')).json()).toMatchObject({
+        source: 'setting',
+        url: smtp.url,
+      });
+      expect((await inject('POST', `/api/v1/notify/rules/${rule.id}/test`)).json()).toEqual({ sent: true });
+      expect(smtp.mails).toHaveLength(2);
+
+      // removed: no e-mail from this host any more
+      await inject('POST', '/api/v1/notify/smtp', { url: null });
+      expect((await inject('GET', '/api/v1/notify/rules')).json()).toMatchObject({ channels: ['webhook'] });
+
+      // CATENA_SMTP_URL wins, and cannot be changed from the app
+      await app.close();
+      await service.close();
+      service = await open({ CATENA_SMTP_URL: smtp.url });
+      app = await buildServer({ service, staticDir: null, logLevel: 'silent' });
+      expect((await inject('GET', '/api/v1/notify/smtp')).json()).toMatchObject({ source: 'environment' });
+      const refused = await inject('POST', '/api/v1/notify/smtp', { url: 'smtp://other.example.org' });
+      expect(refused.statusCode).toBe(422);
+      expect(refused.json()).toMatchObject({ error: { message: expect.stringMatching(/CATENA_SMTP_URL/) } });
+    } finally {
+      await app.close();
+      await service.close();
+      await smtp.close();
+    }
+  }, 60_000);
+});

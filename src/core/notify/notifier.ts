@@ -108,6 +108,7 @@ export class Notifier {
   #active = 0;
   #stats: NotifierStats = { claimed: 0, sent: 0, failed: 0, pending: 0 };
   #warnedMissing = new Set<NotifyChannel>();
+  readonly #channels: Partial<Record<NotifyChannel, Channel>>;
   readonly #byEvent = new Map<string, { left: number; sent: boolean }>();
   #notifiedAtMissing = false;
   readonly #setups = new Map<string, { at: number; setup: Promise<ChainSetup | null> }>();
@@ -117,6 +118,7 @@ export class Notifier {
 
   constructor(options: NotifierOptions) {
     this.#options = options;
+    this.#channels = { ...options.channels };
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     const c = options.concurrency;
     const bound = (kind: NotifyChannel) =>
@@ -152,7 +154,21 @@ export class Notifier {
 
   /** the channels this process can send through */
   get channels(): NotifyChannel[] {
-    return (['email', 'webhook'] as const).filter((kind) => this.#options.channels[kind] !== undefined);
+    return (['email', 'webhook'] as const).filter((kind) => this.#channels[kind] !== undefined);
+  }
+
+  /**
+   * Replaces a channel (e.g. the SMTP server set in the app); the old one is
+   * closed once nothing is sent through it any more. Deliveries sent from
+   * now on use the new one; null removes the channel.
+   */
+  setChannel(kind: NotifyChannel, channel: Channel | null): void {
+    const old = this.#channels[kind];
+    if (channel) this.#channels[kind] = channel;
+    else delete this.#channels[kind];
+    this.#warnedMissing.delete(kind);
+    // an SMTP pool closes its idle connections at once and those in use after their message
+    old?.close?.();
   }
 
   /** This process's claim token (the delivery log's claimToken). */
@@ -266,12 +282,12 @@ export class Notifier {
     if (this.#resumeTimer) clearInterval(this.#resumeTimer);
     this.#renewTimer = null;
     this.#resumeTimer = null;
-    for (const channel of Object.values(this.#options.channels)) channel?.close?.();
+    for (const channel of Object.values(this.#channels)) channel?.close?.();
     return stats;
   }
 
   #channelFor(kind: NotifyChannel): Channel | undefined {
-    const channel = this.#options.channels[kind];
+    const channel = this.#channels[kind];
     if (!channel && !this.#warnedMissing.has(kind)) {
       this.#warnedMissing.add(kind);
       // Not claimed: a process (the service, another workstation) that has the channel sends it.
@@ -365,10 +381,11 @@ export class Notifier {
   async #deliver(job: Job): Promise<'sent' | 'failed' | 'left'> {
     const { claim } = job;
     const { store } = this.#options;
-    const channel = this.#options.channels[claim.channel];
     const notification = await this.#notification(claim);
     for (;;) {
       job.attempts++;
+      // each attempt through the channel as it is now (a retry goes through an SMTP server set meanwhile)
+      const channel = this.#channels[claim.channel];
       let error: DeliveryError | null = null;
       try {
         if (!channel) throw new DeliveryError(missingText(claim.channel), false);

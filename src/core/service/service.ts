@@ -16,7 +16,15 @@ import type { EngineEvent, LaunchFinishedEvent, LaunchRequest } from '../engine/
 import { configFingerprint } from '../engine/fingerprint.ts';
 import { pendingRewrite } from '../engine/span.ts';
 import { CatenaError } from '../errors.ts';
-import { channelsFromEnv, DeliveryError, parseLang } from '../notify/index.ts';
+import {
+  channelsFromEnv,
+  DeliveryError,
+  emailChannel,
+  maskedSmtpUrl,
+  parseLang,
+  readSmtpSetting,
+  writeSmtpSetting,
+} from '../notify/index.ts';
 import { Notifier } from '../notify/notifier.ts';
 import { defaultDemoDbPath } from '../paths.ts';
 import { openStore } from '../store/open.ts';
@@ -30,6 +38,7 @@ import type {
   ChainNodes,
   ChainOverview,
   ServiceOptions,
+  SmtpView,
 } from './types.ts';
 
 export function defaultDatabaseUrl(): string {
@@ -63,7 +72,7 @@ export async function openCatenaService(options: ServiceOptions = {}): Promise<C
   const env = options.env ?? process.env;
   const notifier = new Notifier({
     store,
-    channels: channelsFromEnv(env),
+    channels: channelsFromEnv(env, options.onNotifyWarning),
     consoleUrl: env.CATENA_CONSOLE_URL || null,
     lang: parseLang(env.CATENA_LANG),
     log: options.onNotifyWarning,
@@ -75,6 +84,7 @@ export async function openCatenaService(options: ServiceOptions = {}): Promise<C
   const service = createService(store, engine, notifier, {
     staleCheckMinutes: everyMinutes,
     onWarning: options.onNotifyWarning,
+    env,
   });
   // What a process that died left claimed but unsent is sent now (in the background; settle() waits for it).
   if (options.resumeNotifications !== false) {
@@ -110,8 +120,14 @@ export function createService(
   store: Store,
   engine: Engine,
   notifier?: Notifier,
-  options: { staleCheckMinutes?: number; onWarning?: (message: string) => void } = {},
+  options: {
+    staleCheckMinutes?: number;
+    onWarning?: (message: string) => void;
+    /** where the SMTP setting is kept (CATENA_HOME) and whether CATENA_SMTP_URL overrides it */
+    env?: Record<string, string | undefined>;
+  } = {},
 ): CatenaService {
+  const env = options.env ?? process.env;
   const launches = new Map<string, Promise<LaunchFinishedEvent>>();
   // Stale data is notified on a timer, not only when a launch runs (desktop and service alike).
   const staleWatch = notifier
@@ -191,6 +207,23 @@ export function createService(
         }
       },
       channels: () => notifier?.channels ?? [],
+      smtp: () => smtpView(env),
+      setSmtp: async (setting) => {
+        if (env.CATENA_SMTP_URL) {
+          throw new CatenaError(
+            'DATA_INVALID',
+            'the SMTP server comes from CATENA_SMTP_URL on this host; change it there (or unset it to set it here)',
+          );
+        }
+        const url = setting.url?.trim() || null;
+        const saved = url === null ? null : { url, from: setting.from?.trim() || null };
+        writeSmtpSetting(env, saved);
+        notifier?.setChannel(
+          'email',
+          saved ? emailChannel({ smtpUrl: saved.url, from: saved.from ?? undefined }) : null,
+        );
+        return smtpView(env);
+      },
       deliveries: (filter) => store.listDeliveries(filter),
       checkStale: () =>
         staleWatch ? staleWatch.check() : Promise.resolve({ started: [], ended: [], claimed: 0 }),
@@ -207,6 +240,21 @@ export function createService(
       await store.close();
     },
   };
+}
+
+/** The SMTP server this host sends e-mail through, without its password. */
+function smtpView(env: Record<string, string | undefined>): SmtpView {
+  if (env.CATENA_SMTP_URL) {
+    return {
+      source: 'environment',
+      url: maskedSmtpUrl(env.CATENA_SMTP_URL),
+      from: env.CATENA_SMTP_FROM || null,
+    };
+  }
+  const setting = readSmtpSetting(env);
+  return setting
+    ? { source: 'setting', url: maskedSmtpUrl(setting.url), from: setting.from }
+    : { source: null, url: null, from: null };
 }
 
 /** Chains read a few at a time: each overview is a handful of small queries. */

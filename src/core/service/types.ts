@@ -134,6 +134,14 @@ export interface Notifications {
   test(id: number): Promise<void>;
   /** the channels this process can send through (e-mail only with an SMTP server configured) */
   channels(): NotifyChannel[];
+  /** the SMTP server e-mail goes through (CATENA_SMTP_URL, else the one set in the app), password masked */
+  smtp(): SmtpView;
+  /**
+   * Sets (url) or removes (null) the SMTP server kept in this host's data
+   * folder; DATA_INVALID for a URL that is not smtp(s):// or when
+   * CATENA_SMTP_URL is set (it wins).
+   */
+  setSmtp(setting: { url: string | null; from?: string | null }): Promise<SmtpView>;
   deliveries(filter?: { status?: DeliveryStatus; limit?: number }): Promise<Delivery[]>;
   /** waits at most `timeoutMs` for the deliveries being claimed, sent or retried; pending > 0 when it gave up */
   settle(timeoutMs: number): Promise<NotifyStats>;
@@ -141,6 +149,14 @@ export interface Notifications {
   checkStale(): Promise<StaleCheck>;
   /** the stale-data episodes (catena_stale_episodes), newest first */
   staleEpisodes(filter?: { open?: boolean; key?: ChainKey; limit?: number }): Promise<StaleEpisode[]>;
+}
+
+export interface SmtpView {
+  /** `environment`: CATENA_SMTP_URL; `setting`: set in the app; null: none (no e-mail from this host) */
+  source: 'environment' | 'setting' | null;
+  /** the URL without its password */
+  url: string | null;
+  from: string | null;
 }
 
 /** What one stale-data check did (service/stale-watch.ts). */
