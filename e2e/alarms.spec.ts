@@ -156,6 +156,18 @@ test('an operator adds a webhook rule, tests it (the receiver gets the POST) and
     await row.getByRole('button', { name: 'Remove' }).click();
     await expect(panel.getByTestId('rule-list')).toContainText('No rules');
     expect((await callApi<{ rules: unknown[] }>(request, 'notifyRules')).rules).toEqual([]);
+
+    // the SMTP server of this host, set in the app (the password is never shown back)
+    await expect(panel.getByTestId('smtp-server')).toHaveText(/No SMTP server on this host/);
+    await panel.getByLabel('SMTP server').fill('smtp://catena:s3cret@127.0.0.1:2525');
+    await panel.getByLabel('Sender').fill('Catena <catena@example.org>');
+    await panel.getByRole('button', { name: 'Save SMTP server' }).click();
+    await expect(panel.getByTestId('smtp-server')).toHaveText(
+      'E-mail through smtp://catena:***@127.0.0.1:2525.',
+    );
+    await expect(panel.locator('summary')).not.toContainText('no e-mail on this host');
+    await panel.locator('.smtp-form').getByRole('button', { name: 'Remove' }).click();
+    await expect(panel.getByTestId('smtp-server')).toHaveText(/No SMTP server on this host/);
   } finally {
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
   }

@@ -22,6 +22,9 @@ const metricLabel = (m: string | null) => METRICS.find((x) => x.value === (m ?? 
 export function NotifyRulesPanel(props: { api: CatenaApi }) {
   const { api } = props;
   const setup = useLoad(() => api.notifyRules(), [api]);
+  const smtp = useLoad(() => api.notifySmtp(), [api]);
+  const [smtpUrl, setSmtpUrl] = useState('');
+  const [smtpFrom, setSmtpFrom] = useState('');
   const [channel, setChannel] = useState<'email' | 'webhook'>('email');
   const [target, setTarget] = useState('');
   const [chain, setChain] = useState('');
@@ -67,17 +70,57 @@ export function NotifyRulesPanel(props: { api: CatenaApi }) {
     });
   };
 
+  const saveSmtp = (e: FormEvent, url: string | null) => {
+    e.preventDefault();
+    void run(async () => {
+      const view = await api.setNotifySmtp({ url, from: smtpFrom.trim() === '' ? null : smtpFrom.trim() });
+      setSmtpUrl('');
+      smtp.reload();
+      setup.reload();
+      return view.url === null ? 'E-mail is off on this host.' : `E-mail goes through ${view.url}.`;
+    });
+  };
+
   return (
     <details className="rules" data-testid="notify-rules">
       <summary>
         Notification rules ({rules.length})
         {!canEmail ? <span className="muted small"> · no e-mail on this host</span> : null}
       </summary>
-      {!canEmail ? (
-        <p className="muted small">
-          This host has no SMTP server (CATENA_SMTP_URL): e-mail rules are sent by a host that has one.
+      {smtp.data?.source === 'environment' ? (
+        <p className="muted small" data-testid="smtp-server">
+          E-mail through {smtp.data.url} (CATENA_SMTP_URL on this host).
         </p>
-      ) : null}
+      ) : (
+        <form className="rule-form smtp-form" onSubmit={(e) => saveSmtp(e, smtpUrl.trim())}>
+          <span className="muted small" data-testid="smtp-server">
+            {smtp.data?.url
+              ? `E-mail through ${smtp.data.url}.`
+              : 'No SMTP server on this host: e-mail rules are sent by a host that has one.'}
+          </span>
+          <input
+            aria-label="SMTP server"
+            value={smtpUrl}
+            required
+            placeholder="smtp://user:password@mail.example.org:587"
+            onChange={(e) => setSmtpUrl(e.target.value)}
+          />
+          <input
+            aria-label="Sender"
+            value={smtpFrom}
+            placeholder="Catena <catena@example.org>"
+            onChange={(e) => setSmtpFrom(e.target.value)}
+          />
+          <button type="submit" disabled={busy}>
+            Save SMTP server
+          </button>
+          {smtp.data?.source === 'setting' ? (
+            <button type="button" className="danger" disabled={busy} onClick={(e) => saveSmtp(e, null)}>
+              Remove
+            </button>
+          ) : null}
+        </form>
+      )}
       {setup.error ? (
         <p className="error-text" role="alert">
           {setup.error}
