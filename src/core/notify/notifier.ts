@@ -105,6 +105,7 @@ export class Notifier {
   readonly #idleWaiters = new Set<() => void>();
   /** notify() and resume() calls still claiming */
   #intake = 0;
+  /** deliveries started and not yet recorded (sending, waiting to retry, or being recorded) */
   #active = 0;
   #stats: NotifierStats = { claimed: 0, sent: 0, failed: 0, pending: 0 };
   #warnedMissing = new Set<NotifyChannel>();
@@ -318,7 +319,16 @@ export class Notifier {
       const job = this.#queue.splice(i, 1)[0]!;
       this.#active++;
       this.#activeBy[kind]++;
-      this.#deliver(job)
+      // The bound is on the far side (SMTP connections, POSTs): a slot is free again as soon as the
+      // message is accepted, while its outcome is recorded in the database (#active counts it until then).
+      let slotHeld = true;
+      const freeSlot = () => {
+        if (!slotHeld) return;
+        slotHeld = false;
+        this.#activeBy[kind]--;
+        this.#pump();
+      };
+      this.#deliver(job, freeSlot)
         .then(
           (outcome) => this.#finished(job.claim, outcome),
           (error: unknown) => {
@@ -328,8 +338,8 @@ export class Notifier {
         )
         .finally(() => {
           this.#active--;
-          this.#activeBy[kind]--;
-          this.#pump();
+          if (slotHeld) freeSlot();
+          else this.#pump();
         });
     }
     this.#renewWhileBusy();
@@ -378,7 +388,7 @@ export class Notifier {
     }
   }
 
-  async #deliver(job: Job): Promise<'sent' | 'failed' | 'left'> {
+  async #deliver(job: Job, freeSlot: () => void): Promise<'sent' | 'failed' | 'left'> {
     const { claim } = job;
     const { store } = this.#options;
     const notification = await this.#notification(claim);
@@ -390,6 +400,7 @@ export class Notifier {
       try {
         if (!channel) throw new DeliveryError(missingText(claim.channel), false);
         await channel.send(claim.target, notification);
+        freeSlot();
       } catch (e) {
         error = e instanceof DeliveryError ? e : new DeliveryError(message(e), false, { cause: e });
       }
