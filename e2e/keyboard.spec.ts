@@ -1,7 +1,7 @@
 /**
  * A keyboard-only operator: the stations are one tab stop whose rows move
  * with the arrows, Space ticks a chain and Enter opens it; the results' tabs
- * follow the WAI-ARIA tabs pattern; a chart is one tab stop; the focus ring
+ * follow the WAI-ARIA tabs pattern; a chart is one tab stop (after its two save buttons); the focus ring
  * is 2 px and plain to see. The operator selects two chains, launches,
  * opens a chain's results from the progress and cancels, without a mouse.
  */
@@ -115,16 +115,18 @@ test('a keyboard-only operator selects two chains, launches, opens results and c
       .evaluateAll((tabs) => tabs.filter((t) => t.getAttribute('tabindex') === '0').length),
   ).toBe(1);
 
-  // a chart is one tab stop: from the node picker, each Tab lands on the next chart
+  // a chart is three tab stops (save as PNG, save as SVG, the chart): from the node picker, each chart in turn
   const titles = ['Tilt', 'Cumulative displacement', 'Velocity', 'Temperature'];
   await expect(page.getByTestId('chart-Temperature').locator('.recharts-line-curve').first()).toBeVisible();
   await tabTo(page, (a) => a.name === 'Node');
   for (const title of titles) {
-    await page.keyboard.press('Tab');
-    const inChart = await page
-      .getByTestId(`chart-${title}`)
-      .evaluate((el) => el.contains(el.ownerDocument.activeElement));
-    expect(inChart, `one Tab from the previous stop is on the ${title} chart`).toBe(true);
+    for (const stop of ['Save chart as PNG', 'Save chart as SVG', 'the chart']) {
+      await page.keyboard.press('Tab');
+      const inChart = await page
+        .getByTestId(`chart-${title}`)
+        .evaluate((el) => el.contains(el.ownerDocument.activeElement));
+      expect(inChart, `${stop} of the ${title} chart is the next tab stop`).toBe(true);
+    }
   }
   expectRing(await active(page));
   await snap(page, 'keyboard-chart-focus');

@@ -35,6 +35,7 @@ const chainPhaseSchema = z.enum([
   'configuring',
   'reference',
   'elaborating',
+  'waiting',
   'retrying',
   'finishing',
 ]);
@@ -46,6 +47,10 @@ export const chainProgressSchema = named(
     timestampsTotal: z.number(),
     rowsRead: z.number(),
     rowsWritten: z.number(),
+    waitingFor: z
+      .string()
+      .nullable()
+      .describe('in phase waiting: what the write waits for, e.g. a lock held by another connection'),
     rate: z.number().describe('timestamps per second so far'),
     etaSeconds: z.number().nullable(),
   }),
@@ -636,6 +641,7 @@ export const apiMethods = {
                   timestampsTotal: 145,
                   rowsRead: 600,
                   rowsWritten: 600,
+                  waitingFor: null,
                   rate: 19.5,
                   etaSeconds: 3.1,
                 },

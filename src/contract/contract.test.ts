@@ -44,7 +44,20 @@ function service(overrides: Partial<CatenaService>): CatenaService {
     throw new Error('not used by this case');
   };
   return {
-    info: () => ({ kind: 'sqlite', location: 'sqlite:/tmp/x.db', serverVersion: 'SQLite 3' }),
+    info: () => ({
+      kind: 'sqlite',
+      location: 'sqlite:/tmp/x.db',
+      serverVersion: 'SQLite 3',
+      readOnly: false,
+      snapshot: null,
+    }),
+    testConnection: missing,
+    connect: missing,
+    connections: missing,
+    forgetConnection: missing,
+    takeSnapshot: missing,
+    snapshotStatus: missing,
+    cancelSnapshot: missing,
     listChains: missing,
     launch: missing,
     whenDone: missing,
@@ -56,6 +69,7 @@ function service(overrides: Partial<CatenaService>): CatenaService {
     quality: missing,
     events: missing,
     acknowledgeEvents: missing,
+    chainReport: missing,
     onEvent: () => () => {},
     notifications: {
       rules: missing,
@@ -103,6 +117,14 @@ describe('contract: the methods table', () => {
       'testNotifyRule',
       'notifySmtp',
       'setNotifySmtp',
+      'testConnection',
+      'connect',
+      'listConnections',
+      'forgetConnection',
+      'takeSnapshot',
+      'snapshotStatus',
+      'cancelSnapshot',
+      'chainReport',
     ]);
   });
 
@@ -174,6 +196,7 @@ describe('contract: the wire', () => {
       timestampsTotal: 100,
       rowsRead: 500,
       rowsWritten: 500,
+      waitingFor: null,
       rate: 20,
       etaSeconds: 4.5,
     };
@@ -294,6 +317,7 @@ describe('contract: the legacy status', () => {
       timestampsTotal: 3,
       rowsRead: 3,
       rowsWritten: 3,
+      waitingFor: null,
       rate: 1,
       etaSeconds: 2,
     };

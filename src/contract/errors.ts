@@ -51,6 +51,8 @@ export function httpStatusFor(code: WireError['code']): number {
     case 'CHAIN_RUNNING':
     case 'LAUNCH_ENDED':
     case 'CANCELLED':
+    case 'READ_ONLY':
+    case 'LAUNCH_RUNNING':
       return 409;
     case 'CONNECTION_UNKNOWN_HOST':
     case 'CONNECTION_REFUSED':

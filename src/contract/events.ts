@@ -13,6 +13,7 @@ const chainPhaseSchema = z.enum([
   'configuring',
   'reference',
   'elaborating',
+  'waiting',
   'retrying',
   'finishing',
 ]);
@@ -53,6 +54,7 @@ export const engineEventSchema = z.discriminatedUnion('type', [
     timestampsTotal: z.number(),
     rowsRead: z.number(),
     rowsWritten: z.number(),
+    waitingFor: z.string().nullable(),
     rate: z.number(),
     etaSeconds: nullableNumber,
   }),

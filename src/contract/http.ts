@@ -49,6 +49,37 @@ export interface HttpBinding<I = unknown, P = unknown, Q = unknown, B = unknown>
   /** the body of its 409: a plain error, or the chains already running (with their launches) */
   conflict?: 'chain-running';
   examples?: HttpExample[];
+  /**
+   * The route answers a file instead of JSON: the method's output is
+   * `{fileName, base64}` (downloadSchema) and the server sends the decoded
+   * bytes with this content type, as an attachment named fileName.
+   */
+  download?: { contentType: string; description: string };
+}
+
+/** What a method whose route is a `download` answers. */
+export const downloadSchema = z.object({ fileName: z.string().min(1), base64: z.string() });
+
+/** A comma-separated list in a query string, each item parsed by `item`. */
+export function listParam<T>(item: z.ZodType<T, string>, description: string) {
+  return z
+    .string()
+    .meta({ description })
+    .transform((text, ctx) => {
+      const out: T[] = [];
+      for (const part of text.split(',')) {
+        const parsed = item.safeParse(part.trim());
+        if (!parsed.success) {
+          ctx.addIssue({
+            code: 'custom',
+            message: parsed.error.issues[0]?.message ?? `"${part}" is not valid`,
+          });
+          return z.NEVER;
+        }
+        out.push(parsed.data);
+      }
+      return out;
+    });
 }
 
 /** Infers a binding's part types from its schemas. */

@@ -18,6 +18,7 @@ import {
   chainPair,
   chainPathParams,
   type HttpBinding,
+  listParam,
   optionalChainQuery,
   route,
   timeParam,
@@ -28,13 +29,16 @@ import {
   alarmEventSchema,
   chainNodesSchema,
   chainOverviewSchema,
+  chainReportSchema,
+  connectionListSchema,
   launchedSchema,
   nodeFlagCountsSchema,
   notifyRuleSchema,
   notifySetupSchema,
   runRecordSchema,
+  serviceInfoSchema,
   smtpViewSchema,
-  storeInfoSchema,
+  snapshotJobSchema,
   wireSeriesSchema,
 } from './outputs.ts';
 import {
@@ -182,11 +186,40 @@ export const launchInput = z
     }
   });
 
+/**
+ * A connection profile as the connection manager sends it: a URL, or the
+ * fields of a MySQL/MariaDB server or an SQLite file. The store checks each
+ * field and names the one that is wrong (PROFILE_INVALID).
+ */
+export const connectionProfileInput = z.union([
+  z.strictObject({ id: z.string().min(1).max(64).describe('a remembered connection (listConnections)') }),
+  z.strictObject({ url: z.string().min(1).max(4096) }),
+  z.strictObject({
+    kind: z.enum(['mysql', 'mariadb']),
+    host: z.string().max(255),
+    port: z.number().int().min(1).max(65535).optional(),
+    user: z.string().max(80),
+    password: z.string().max(1024).optional(),
+    database: z.string().max(64),
+    /** true: TLS with the certificate verified; skip-verify: TLS without verifying it */
+    tls: z.union([z.boolean(), z.literal('skip-verify')]).optional(),
+  }),
+  z.strictObject({ kind: z.literal('sqlite'), path: z.string().min(1).max(4096) }),
+]);
+
+function toProfile(input: z.output<typeof connectionProfileInput>): unknown {
+  if ('kind' in input && input.kind !== 'sqlite' && input.tls === 'skip-verify') {
+    return { ...input, tls: { rejectUnauthorized: false } };
+  }
+  return input;
+}
+
 export const methods = {
   info: method({
-    summary: 'the database this host is connected to',
+    summary:
+      'the database this host is connected to (read-only for an offline snapshot, with where and when it was taken)',
     input: noInput,
-    output: storeInfoSchema,
+    output: serviceInfoSchema,
     call: (service) => service.info(),
     http: route({
       verb: 'GET',
@@ -201,6 +234,23 @@ export const methods = {
             kind: 'mysql',
             location: 'mysql://catena@db.example:3306/monitoring',
             serverVersion: '11.4.2',
+            readOnly: false,
+            snapshot: null,
+          },
+        },
+        {
+          summary: 'an offline snapshot',
+          response: {
+            kind: 'sqlite',
+            location: 'sqlite:/home/ops/site.db',
+            serverVersion: 'SQLite 3.50.4',
+            readOnly: true,
+            snapshot: {
+              source: 'mysql://catena@db.example:3306/monitoring',
+              takenAt: 1_790_899_200,
+              chains: ['CU001-A', 'CU002-B'],
+              status: 'succeeded',
+            },
           },
         },
       ],
@@ -647,6 +697,132 @@ export const methods = {
             source: 'setting',
             url: 'smtp://catena:***@mail.example.org:587',
             from: 'Catena <catena@example.org>',
+          },
+        },
+      ],
+    }),
+  }),
+  testConnection: method({
+    summary:
+      'opens the database of a connection profile, checks it is a Catena database and closes it (browser: loopback only)',
+    input: connectionProfileInput,
+    output: serviceInfoSchema,
+    call: (service, input) => service.testConnection(toProfile(input)),
+  }),
+  connect: method({
+    summary:
+      'switches this host to the database of a connection profile without restarting; refused while a launch runs (browser: loopback only)',
+    input: connectionProfileInput,
+    output: serviceInfoSchema,
+    call: (service, input) => service.connect(toProfile(input)),
+  }),
+  listConnections: method({
+    summary: 'the recent connections (never a password), and whether this host stores passwords',
+    input: noInput,
+    output: connectionListSchema,
+    call: (service) => service.connections(),
+  }),
+  forgetConnection: method({
+    summary: 'removes a connection from the recent connections (false when it was not there)',
+    input: z.strictObject({ id: z.string().min(1).max(64) }),
+    output: z.boolean(),
+    call: (service, input) => service.forgetConnection(input.id),
+  }),
+  takeSnapshot: method({
+    summary:
+      'starts taking an offline snapshot of the current database into an SQLite file on this host (browser: loopback only)',
+    input: z.strictObject({
+      out: z.string().trim().min(1, 'out: give the snapshot file').max(4096),
+      chains: z.array(chainKeySchema).max(1000).optional(),
+      from: epochSeconds.nullable().optional(),
+      to: epochSeconds.nullable().optional(),
+      withRaw: z.boolean().optional(),
+    }),
+    output: snapshotJobSchema,
+    call: (service, input) => service.takeSnapshot(input),
+  }),
+  snapshotStatus: method({
+    summary: 'the offline snapshot being taken by this host, or the last one (null: none)',
+    input: noInput,
+    output: snapshotJobSchema.nullable(),
+    call: (service) => service.snapshotStatus(),
+  }),
+  cancelSnapshot: method({
+    summary: 'cancels the offline snapshot being taken (what was copied stays); false when none runs',
+    input: noInput,
+    output: z.boolean(),
+    call: (service) => service.cancelSnapshot(),
+  }),
+  chainReport: method({
+    summary:
+      "a chain's report as PDF: profiles at chosen dates, series with thresholds, alarm events, data quality, parameters",
+    input: z
+      .object({
+        key: chainKeySchema,
+        from: epochSeconds.nullable().optional(),
+        to: epochSeconds.nullable().optional(),
+        dates: z.array(epochSeconds).min(1).max(8, 'at most 8 profile dates').optional(),
+        nodes: z.array(z.number().int().min(0)).min(1).max(8, 'at most 8 nodes').optional(),
+      })
+      .strict()
+      .refine((v) => v.from == null || v.to == null || v.from <= v.to, {
+        path: ['to'],
+        message: 'to is before from',
+      }),
+    output: chainReportSchema,
+    call: (service, input) => service.chainReport(input),
+    http: route({
+      verb: 'GET',
+      path: '/api/v1/chains/{unit}/{chain}/report',
+      operationId: 'getChainReport',
+      tag: 'chains',
+      summary: "a chain's report (application/pdf)",
+      description:
+        'The same PDF as `catena report`: site and chain, cumulative and incremental profiles at the chosen ' +
+        'dates (default: the reference, mid-period and the latest), the series of chosen nodes (default: the ' +
+        'one that moved most and the top node) with the cumulative thresholds, the alarm events with their ' +
+        'acknowledgements, flag counts per node and the parameters used.',
+      params: chainPathParams,
+      query: z
+        .object({
+          from: timeParam.optional(),
+          to: timeParam.optional(),
+          dates: listParam(timeParam, 'profile dates, comma-separated (each like from)').optional(),
+          nodes: listParam(
+            wholeNumberParam(0, 10_000, 'a node index'),
+            'node indexes, comma-separated',
+          ).optional(),
+        })
+        .strict(),
+      input: ({ params, query }) => ({
+        key: { controlUnitCode: params.unit, chain: params.chain },
+        from: query.from,
+        to: query.to,
+        dates: query.dates,
+        nodes: query.nodes,
+      }),
+      errors: {
+        404: 'the chain is not in active_stations',
+        422: 'the period has no elaborated row, or a node is not of the chain',
+      },
+      download: { contentType: 'application/pdf', description: 'the report, as an attachment' },
+      examples: [
+        {
+          summary: 'the report of October 2026 with three profile dates',
+          params: { unit: 'CU001', chain: 'A' },
+          query: {
+            from: '2026-10-01',
+            to: '2026-10-31T23:59:59Z',
+            dates: '2026-10-01,2026-10-15,2026-10-31',
+          },
+          response: {
+            fileName: 'report-CU001-A-2026-10-01-2026-10-31.pdf',
+            contentType: 'application/pdf',
+            pages: 4,
+            from: 1_790_812_800,
+            to: 1_793_491_199,
+            events: 3,
+            base64: 'JVBERi0xLjMK',
           },
         },
       ],

@@ -173,13 +173,24 @@ export function buildOpenApi(options: OpenApiOptions): OpenApiDocument {
       ...(binding.description ? { description: binding.description } : {}),
       parameters: [...parameters(set, binding.params, 'path'), ...parameters(set, binding.query, 'query')],
       responses: {
-        [status]: {
-          description: STATUS_TEXT[status] ?? 'OK',
-          content: json(
-            set.convert(spec.output, 'output'),
-            exampleMap(examples.map((e) => ({ summary: e.summary, value: e.response }))),
-          ),
-        },
+        [status]: binding.download
+          ? {
+              description: binding.download.description,
+              headers: {
+                'Content-Disposition': {
+                  description: 'attachment; filename="…"',
+                  schema: { type: 'string' },
+                },
+              },
+              content: { [binding.download.contentType]: { schema: { type: 'string', format: 'binary' } } },
+            }
+          : {
+              description: STATUS_TEXT[status] ?? 'OK',
+              content: json(
+                set.convert(spec.output, 'output'),
+                exampleMap(examples.map((e) => ({ summary: e.summary, value: e.response }))),
+              ),
+            },
         ...errorResponses(binding, errorBody),
       },
     };

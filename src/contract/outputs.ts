@@ -10,7 +10,16 @@
 import { z } from 'zod';
 import { METRICS } from '../core/domain/alarms.ts';
 import type { ChainKey } from '../core/domain/chain.ts';
-import type { Acknowledged, ChainNodes, ChainOverview, SmtpView } from '../core/service/types.ts';
+import type {
+  Acknowledged,
+  ChainNodes,
+  ChainOverview,
+  ChainReportFile,
+  ConnectionList,
+  ServiceInfo,
+  SmtpView,
+  SnapshotJob,
+} from '../core/service/types.ts';
 import type {
   ChainSummary,
   NodeFlagCounts,
@@ -39,8 +48,72 @@ export const storeInfoSchema = named(
     kind: z.enum(['mysql', 'sqlite']),
     location: z.string().describe('database URL, without the password'),
     serverVersion: z.string(),
+    readOnly: z.boolean().optional().describe('opened read-only (an offline snapshot)'),
   }),
   'StoreInfo',
+);
+
+export const serviceInfoSchema = named(
+  storeInfoSchema.extend({
+    readOnly: z.boolean().describe('an offline snapshot: results only, launches are refused (READ_ONLY)'),
+    snapshot: z
+      .object({
+        source: z.string().describe("the source database's URL, without the password"),
+        takenAt: z
+          .number()
+          .describe("the source database's clock when the snapshot was taken, epoch seconds"),
+        chains: z.array(z.string()).describe('the chains of the snapshot (CU001-A)'),
+        status: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
+      })
+      .nullable()
+      .describe('where and when the offline snapshot was taken; null for a live database'),
+  }),
+  'ServiceInfo',
+  'the database the service is connected to',
+);
+
+export const connectionListSchema = named(
+  z.object({
+    connections: z.array(
+      z.object({
+        id: z.string(),
+        label: z.string().describe('the profile as a URL, without the password'),
+        kind: z.enum(['mysql', 'sqlite']),
+        host: nullableString,
+        port: nullableNumber,
+        user: nullableString,
+        database: nullableString,
+        tls: z.union([z.boolean(), z.literal('skip-verify')]).nullable(),
+        path: nullableString,
+        hasPassword: z.boolean().describe('a password is stored, encrypted'),
+        lastUsedAt: z.number(),
+      }),
+    ),
+    canStorePasswords: z.boolean(),
+    passwordNote: nullableString.describe('why passwords are not stored, in one sentence'),
+  }),
+  'ConnectionList',
+  'the recent connections, most recent first',
+);
+
+export const snapshotJobSchema = named(
+  z.object({
+    out: z.string().describe('the snapshot file'),
+    state: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
+    progress: z
+      .object({
+        chain: z.string(),
+        step: z.enum(['configuration', 'runs', 'elaborated', 'events', 'raw']),
+        rows: z.number(),
+        fraction: nullableNumber,
+        chainNumber: z.number(),
+        chains: z.number(),
+      })
+      .nullable(),
+    message: nullableString,
+  }),
+  'SnapshotJob',
+  'an offline snapshot being taken by this host (Take offline…), or the last one',
 );
 
 export const chainSummarySchema = named(
@@ -209,6 +282,20 @@ export const nodeFlagCountsSchema = named(
   'NodeFlagCounts',
 );
 
+export const chainReportSchema = named(
+  z.object({
+    fileName: z.string().describe('a file name for the PDF: report-<unit>-<chain>-<from>-<to>.pdf'),
+    contentType: z.literal('application/pdf'),
+    pages: z.number(),
+    from: z.number().describe('the period covered, epoch seconds (UTC)'),
+    to: z.number(),
+    events: z.number().describe('alarm events listed'),
+    base64: z.string().describe('the PDF, base64'),
+  }),
+  'ChainReport',
+  'a chain report as PDF (over REST the route answers the PDF itself)',
+);
+
 export const chainNodesSchema = named(
   chainKeySchema.extend({
     siteName: nullableString,
@@ -259,15 +346,19 @@ export const errorBodySchema = named(
 
 export const OUTPUT_SCHEMAS_MATCH: [
   Mutual<z.output<typeof storeInfoSchema>, StoreInfo>,
+  Mutual<z.output<typeof serviceInfoSchema>, ServiceInfo>,
+  Mutual<z.output<typeof connectionListSchema>, ConnectionList>,
+  Mutual<z.output<typeof snapshotJobSchema>, SnapshotJob>,
   Mutual<z.output<typeof chainSummarySchema>, ChainSummary>,
   Mutual<z.output<typeof chainOverviewSchema>, ChainOverview>,
   Mutual<z.output<typeof runRecordSchema>, RunRecord>,
   Mutual<z.output<typeof alarmEventSchema>, StoredAlarmEvent>,
   Mutual<z.output<typeof nodeFlagCountsSchema>, NodeFlagCounts>,
   Mutual<z.output<typeof chainNodesSchema>, ChainNodes>,
+  Mutual<z.output<typeof chainReportSchema>, ChainReportFile>,
   Mutual<z.output<typeof wireSeriesSchema>, WireSeries>,
   Mutual<z.output<typeof launchedSchema>, { launchId: string; chains: ChainKey[] }>,
   Mutual<z.output<typeof acknowledgedSchema>, Acknowledged>,
   Mutual<z.output<typeof notifyRuleSchema>, NotifyRule>,
   Mutual<z.output<typeof smtpViewSchema>, SmtpView>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];

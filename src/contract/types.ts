@@ -14,7 +14,13 @@ export {
 } from '../core/domain/flags.ts';
 export type { RunCounts, RunMode } from '../core/domain/runs.ts';
 export type { ChainPhase, ChainResult, ChainStatus, LaunchRequest } from '../core/engine/events.ts';
-export type { ChainNode, ChainNodes, ChainOverview } from '../core/service/types.ts';
+export type {
+  ChainNode,
+  ChainNodes,
+  ChainOverview,
+  ServiceInfo,
+  SnapshotOrigin,
+} from '../core/service/types.ts';
 export type {
   ChainSummary,
   NodeFlagCounts,

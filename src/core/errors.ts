@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'RULE_NOT_FOUND'
   /** a notification (a rule's test message) could not be delivered */
   | 'NOTIFY_FAILED'
+  | 'READ_ONLY'
+  | 'LAUNCH_RUNNING'
   | 'DATA_INVALID'
   | 'CANCELLED'
   | 'STORE_ERROR';

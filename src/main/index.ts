@@ -15,6 +15,7 @@ import { createHostLog } from '../core/log.ts';
 import { openCatenaService } from '../core/service/service.ts';
 import type { CatenaService } from '../core/service/types.ts';
 import { withDatabasePassword } from '../core/store/password.ts';
+import { safeStorageBox } from './secrets.ts';
 import { isAllowedExternal, isOurRenderer } from './security.ts';
 
 const log = createHostLog('desktop');
@@ -39,6 +40,8 @@ const servicePromise: Promise<CatenaService> = app.whenReady().then(() =>
     // the engine's worker, bundled next to this file (electron.vite.config.ts)
     workerUrl: new URL('./worker.js', import.meta.url),
     sqliteWorkerUrl: new URL('./sqlite-worker.js', import.meta.url),
+    // the connection manager: recent connections, passwords encrypted with safeStorage
+    connections: { secrets: safeStorageBox },
     onNotifyWarning: (warning) =>
       process.stderr.write(`${new Date().toISOString()} WARN notify: ${warning}\n`),
   }),
@@ -126,6 +129,16 @@ if (!app.requestSingleInstanceLock()) {
     // The console needs no camera, microphone, notifications or geolocation: every request is refused.
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     session.defaultSession.setPermissionCheckHandler(() => false);
+    // A chain report (ReportButton: the PDF's bytes came through IPC, handed over as a blob: download)
+    // is saved where the operator says, through the system's save dialog.
+    session.defaultSession.on('will-download', (_event, item) => {
+      if (item.getMimeType() !== 'application/pdf') return;
+      item.setSaveDialogOptions({
+        title: 'Save the chain report',
+        defaultPath: item.getFilename(),
+        filters: [{ name: 'PDF', extensions: ['pdf'] }],
+      });
+    });
     mainWindow = createWindow();
     mainWindow.on('closed', () => {
       mainWindow = null;

@@ -38,7 +38,7 @@ import { isCatenaError } from '../core/errors.ts';
 import { createHostLog } from '../core/log.ts';
 import type { CatenaService } from '../core/service/types.ts';
 import { docsPage } from './docs-page.ts';
-import { bindingProblem, Doors, isApiPath, tokenProblem } from './doors.ts';
+import { bindingProblem, Doors, isApiPath, isLoopbackAddress, tokenProblem } from './doors.ts';
 import { createApiHost, LaunchBoard } from './launches.ts';
 import { loginPage } from './login-page.ts';
 import { errorBody, registerRestRoutes } from './rest.ts';
@@ -81,6 +81,20 @@ export interface ServerOptions {
 export const DEFAULT_TOKEN_NAME = 'api token';
 
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+
+/**
+ * The connection manager's methods and "Take offline…" (which writes a file
+ * on this host): offered to a browser only on a host bound to loopback.
+ */
+const SWITCHING_METHODS = new Set([
+  'connect',
+  'testConnection',
+  'listConnections',
+  'forgetConnection',
+  'takeSnapshot',
+  'snapshotStatus',
+  'cancelSnapshot',
+]);
 
 /** Progress events are dropped for a client whose socket has this much unsent. */
 const SLOW_CLIENT_BYTES = 1 << 20;
@@ -321,7 +335,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   registerRestRoutes(app, { service, host: apiHost, dispatch: dispatchOptions, callerOf });
 
+  // Switching the database from a browser is offered only on a host bound to loopback (one operator's own machine).
+  const switchable = isLoopbackAddress(options.listenHost ?? '127.0.0.1');
   app.post<{ Params: { method: string } }>('/api/:method', async (request, reply) => {
+    const name = request.params.method;
+    if (SWITCHING_METHODS.has(name) && !switchable) {
+      return reply.status(403).send(
+        errorBody({
+          code: 'FORBIDDEN',
+          message:
+            'This service is shared on the network, so its database cannot be switched (or copied to a file on it) from a browser; restart it with --db to use another database, or take snapshots with `catena snapshot`.',
+        }),
+      );
+    }
     const input = request.body === undefined || request.body === null ? undefined : request.body;
     const envelope = await dispatch(request.params.method, input, callerOf(request));
     if (envelope.ok) return reply.status(200).send(envelope.value);

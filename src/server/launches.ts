@@ -99,6 +99,7 @@ export class LaunchBoard {
           timestampsTotal: event.timestampsTotal,
           rowsRead: event.rowsRead,
           rowsWritten: event.rowsWritten,
+          waitingFor: event.waitingFor,
           rate: event.rate,
           etaSeconds: event.etaSeconds,
         };

@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import { type ApiHost, apiMethods } from '../contract/api.ts';
 import { badRequest, type DispatchOptions, formatIssues, toWireError } from '../contract/dispatch.ts';
 import { httpStatusFor, isHostRefusal, type WireError } from '../contract/errors.ts';
-import { fastifyPath, type HttpBinding } from '../contract/http.ts';
+import { downloadSchema, fastifyPath, type HttpBinding } from '../contract/http.ts';
 import { methods } from '../contract/methods.ts';
 import type { CatenaService } from '../core/service/types.ts';
 
@@ -106,6 +106,15 @@ export function registerRestRoutes(app: FastifyInstance, options: RestOptions): 
         }
         try {
           const value = await spec.call(target, input);
+          if (binding.download) {
+            const file = downloadSchema.parse(value);
+            const name = file.fileName.replace(/[^A-Za-z0-9._-]/g, '_');
+            return reply
+              .status(binding.status ?? 200)
+              .type(binding.download.contentType)
+              .header('content-disposition', `attachment; filename="${name}"`)
+              .send(Buffer.from(file.base64, 'base64'));
+          }
           return reply.status(binding.status ?? 200).send(value);
         } catch (error) {
           return sendFailure(reply, error, context, options.dispatch);

@@ -26,6 +26,7 @@ import { openCatenaService } from '../core/service/service.ts';
 import type { CatenaService } from '../core/service/types.ts';
 import { withDatabasePassword } from '../core/store/password.ts';
 import { buildServer, serverOptionsProblem } from './app.ts';
+import { isLoopbackAddress } from './doors.ts';
 import { cronProblem, Scheduler } from './scheduler.ts';
 
 /** A configuration this host cannot serve, said in one sentence (exit 2). */
@@ -124,6 +125,8 @@ export async function startServer(
       db: config.db,
       ensureDemo: config.db === undefined,
       host: hostname(),
+      // the connection manager, for a browser on this machine only (no secret box: passwords are not stored)
+      ...(isLoopbackAddress(config.listenHost) ? { connections: { secrets: null } } : {}),
       onNotifyWarning: (warning) =>
         process.stderr.write(`${new Date().toISOString()} WARN notify: ${warning}\n`),
     });
@@ -134,6 +137,13 @@ export async function startServer(
     );
   }
 
+  const opened = service.info();
+  if (opened.readOnly && config.schedule !== null) {
+    await service.close();
+    throw new ServeRefusal(
+      `${opened.location} is an offline snapshot (read-only): nothing can be elaborated on it, so it cannot have a schedule; drop --schedule, or serve the monitoring database`,
+    );
+  }
   let scheduler: Scheduler | null = null;
   const app = await buildServer({
     service,

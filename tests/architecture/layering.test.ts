@@ -110,6 +110,13 @@ const GROUPS: Group[] = [
     may: [...CORE_BASE, 'core/store', 'core/export'],
     forbid: [...HOST_PACKAGES, /^mysql2/, /^node:sqlite$/],
   },
+  // Chain reports: read through the store port, draw a PDF (pdfkit), no SQL.
+  {
+    name: 'core/report',
+    path: /^core\/report\//,
+    may: [...CORE_BASE, 'core/store', 'core/report'],
+    forbid: [...HOST_PACKAGES, /^mysql2/, /^node:sqlite$/],
+  },
   {
     name: 'core/service',
     path: /^core\/service\//,
@@ -122,6 +129,7 @@ const GROUPS: Group[] = [
       'core/engine',
       'core/notify',
       'core/export',
+      'core/report',
       'core/service',
     ],
     forbid: [...HOST_PACKAGES, /^mysql2/, /^node:sqlite$/],

@@ -188,6 +188,30 @@ describe('catena serve', () => {
     const port = run([], { CATENA_PORT: 'eighty' });
     expect(port.status).toBe(2);
     expect(port.stderr).toMatch(/port number/);
-    expect(`${open.stderr}${cron.stderr}${port.stderr}`).not.toMatch(/\n\s+at /);
+    // an offline snapshot of the demo site is served read-only, never on a schedule
+    const snapshot = join(tmp, 'snapshot.db');
+    const taken = spawnSync(
+      process.execPath,
+      [join(root, 'bin', 'catena.js'), 'snapshot', '--db', db, '--out', snapshot, '--chain', 'CU002:A'],
+      { encoding: 'utf8', env, timeout: 60_000 },
+    );
+    expect(taken.status, taken.stderr).toBe(0);
+    const scheduled = spawnSync(
+      process.execPath,
+      [
+        join(root, 'bin', 'catena.js'),
+        'serve',
+        '--db',
+        snapshot,
+        '--port',
+        '0',
+        '--schedule',
+        '*/10 * * * *',
+      ],
+      { encoding: 'utf8', env, timeout: 60_000 },
+    );
+    expect(scheduled.status).toBe(2);
+    expect(scheduled.stderr).toMatch(/is an offline snapshot \(read-only\): .* drop --schedule/);
+    expect(`${open.stderr}${cron.stderr}${port.stderr}${scheduled.stderr}`).not.toMatch(/\n\s+at /);
   });
 });

@@ -182,6 +182,45 @@ for (const target of targets) {
       }
     }, 300_000);
 
+    it("more chains than write streams: at most the store's writeStreams writes at once, the same rows", async () => {
+      const lanes = await target.create();
+      try {
+        let inFlight = 0;
+        let most = 0;
+        // The real store, observed: each writeChunk counted while it runs.
+        const observed = new Proxy(lanes.store, {
+          get(store, name) {
+            if (name !== 'writeChunk') {
+              // private fields: methods run on the store itself
+              const value: unknown = Reflect.get(store, name, store);
+              return typeof value === 'function' ? value.bind(store) : value;
+            }
+            return async (chunk: Parameters<Store['writeChunk']>[0]) => {
+              inFlight++;
+              most = Math.max(most, inFlight);
+              try {
+                return await store.writeChunk(chunk);
+              } finally {
+                inFlight--;
+              }
+            };
+          },
+        });
+        const streams = lanes.store.sizes.writeStreams;
+        const engine = new Engine({ store: observed, threads: 2, concurrency: chains.length });
+        try {
+          const results = (await (await engine.launch({ chains: 'all-active', mode: 'full' })).done).results;
+          for (const r of results) expect(r.status, r.message ?? '').toBe('succeeded');
+        } finally {
+          await engine.close();
+        }
+        expect(most).toBe(streams);
+        expectSameRows(fullDump, await dump(lanes.store, chains));
+      } finally {
+        await lanes.drop();
+      }
+    }, 300_000);
+
     it('with alarm delays: many small chunks carrying their state, split into range + incremental runs, equal one chunk bit for bit', async () => {
       const one = await target.create();
       const many = await target.create();

@@ -160,7 +160,19 @@ describe(`catena export and snapshot (source: ${target.name})`, () => {
       join(tmp, 'x.csv'),
     ]);
     expect(kind.code).not.toBe(0);
-    expect(kind.stderr).toMatch(/series, events, runs/);
+    expect(kind.stderr).toMatch(/a profiles export needs a date: pass --at/);
+    const unknownKind = await catena([
+      'export',
+      'shapes',
+      '--db',
+      db.url,
+      '--chain',
+      'CU001:A',
+      '--out',
+      join(tmp, 'x.csv'),
+    ]);
+    expect(unknownKind.code).not.toBe(0);
+    expect(unknownKind.stderr).toMatch(/series, profiles, events, runs/);
     const snap = await catena(['snapshot', '--db', db.url, '--out', join(tmp, 'y.db'), '--chain', 'NOPE:Z']);
     expect(snap.code).not.toBe(0);
     expect(snap.stderr).toMatch(/NOPE-Z is not in active_stations/);

@@ -297,6 +297,53 @@ describe.each(DIALECTS)('exports on $name', (target) => {
     expect(result.rows).toBe((await db.store.listEvents({ key: A, limit: 10_000 })).length);
   });
 
+  it.skipIf(!target.available)(
+    'profiles CSV: each date is the newest timestamp at or before it, every node by depth; a date before the data is refused',
+    async () => {
+      const out = tmpFile('profiles').replace(/\.db$/, '.csv');
+      // in the gap 100..139: the profile of timestamp 99; just after timestamp 10: that of 10
+      const inGap = T0 + 120 * STEP;
+      const after10 = T0 + 10 * STEP + 5;
+      const result = await runExport(db.store, {
+        kind: 'profiles',
+        chains: [A],
+        format: 'csv',
+        out,
+        at: [inGap, after10],
+        nodes: [1, 3, 4],
+      });
+      const [header, ...rows] = parseCsv(readFileSync(out, 'utf8'));
+      expect(header!.slice(0, 6)).toEqual([
+        'controlUnitCode',
+        'chain',
+        'requested_utc',
+        'time_utc',
+        'nodeIndex',
+        'depth_m',
+      ]);
+      expect(header).toContain('cumR_mm');
+      expect(result.rows).toBe(6);
+      const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+      expect(rows.map((r) => [r[2], r[3], r[4], r[5]])).toEqual([
+        ...[1, 3, 4].map((n) => [iso(after10), iso(T0 + 10 * STEP), String(n), String(n * 1.5)]),
+        ...[1, 3, 4].map((n) => [iso(inGap), iso(T0 + 99 * STEP), String(n), String(n * 1.5)]),
+      ]);
+      // the values are the store's rows of that timestamp
+      const at99 = await db.store.readElaborated({ ...A, from: T0 + 99 * STEP, to: T0 + 99 * STEP });
+      const cumR = header!.indexOf('cumR_mm');
+      for (const row of rows.slice(3)) {
+        const i = Array.from(at99.nodeIndex).indexOf(Number(row[4]));
+        expect(num(row[cumR]!)).toEqual(at99.cumR[i]);
+      }
+      await expect(
+        runExport(db.store, { kind: 'profiles', chains: [A], format: 'csv', out, at: [T0 - 86_400] }),
+      ).rejects.toThrow(/CU001-A has no elaborated rows at or before .*; choose a later --at/);
+      await expect(
+        runExport(db.store, { kind: 'profiles', chains: [A], format: 'csv', out }),
+      ).rejects.toThrow(/needs a date: pass --at/);
+    },
+  );
+
   it.skipIf(!target.available)('an unknown chain fails with one sentence', async () => {
     const out = tmpFile('none').replace(/\.db$/, '.csv');
     await expect(

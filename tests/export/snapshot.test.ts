@@ -1,14 +1,15 @@
 /**
  * Snapshots from a real source (a SQLite file and MariaDB) into a new SQLite
- * file: every copied table equals its source (the columns the Store port
- * cannot carry over aside: ids, and the times of the copy), a second pass
- * copies only what is new, a re-elaboration in the source is picked up.
+ * file: every copied table equals its source, exactly (runs and events with
+ * their ids and times, elaborated rows with their runId; only thresholds get
+ * new ids), a second pass copies only what is new, a re-elaboration in the
+ * source is picked up, and the file then opens read-only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainKey } from '../../src/core/domain/chain.ts';
 import type { RawColumns } from '../../src/core/domain/columns.ts';
 import { chainRuns } from '../../src/core/export/export.ts';
-import { SNAPSHOT_LAUNCH_PREFIX, takeSnapshot } from '../../src/core/export/snapshot.ts';
+import { takeSnapshot } from '../../src/core/export/snapshot.ts';
 import { type CatenaStore, openStore } from '../../src/core/store/open.ts';
 import type { Store } from '../../src/core/store/port.ts';
 import { concatRaw, plain, rawGrid, STEP, T0 } from '../store/fixtures.ts';
@@ -39,31 +40,18 @@ async function expectSameChain(source: Store, snap: Store, key: ChainKey, span: 
   expect(b.nodes).toEqual(a.nodes);
   const noId = (t: (typeof a.thresholds)[number]) => ({ ...t, id: 0 });
   expect(b.thresholds.map(noId)).toEqual(a.thresholds.map(noId));
-  // elaborated_rsn_data, every column but runId (not in the port)
-  const rowsA = await source.readElaborated({ ...key, from, to });
-  const rowsB = await snap.readElaborated({ ...key, from, to });
+  // elaborated_rsn_data, every column, runId included
+  const rowsA = await source.readElaborated({ ...key, from, to, withRunIds: true });
+  const rowsB = await snap.readElaborated({ ...key, from, to, withRunIds: true });
   expect(rowsA.length).toBeGreaterThan(0);
+  expect(rowsA.runId?.length).toBe(rowsA.length);
   expect(plain(rowsB)).toEqual(plain(rowsA));
-  // rsn_alarm_events with notifications and acknowledgements (runId and createdAt are the copy's)
-  const ev = async (s: Store) =>
-    (await s.listEvents({ key, from, to, limit: 100_000 })).map(({ runId: _r, createdAt: _c, ...e }) => e);
-  expect(await ev(snap)).toEqual(await ev(source));
-  // catena_runs, the snapshot's own passes aside (ids and times are the copy's)
-  const runs = async (s: Store) =>
-    (await chainRuns(s, key, null, null))
-      .filter((r) => !r.launchId.startsWith(SNAPSHOT_LAUNCH_PREFIX))
-      .map(
-        ({
-          runId: _id,
-          startedAt: _s,
-          endedAt: _e,
-          heartbeatAt: _h,
-          committedTo: _c,
-          resumesRunId: _r,
-          ...r
-        }) => r,
-      );
-  expect(await runs(snap)).toEqual(await runs(source));
+  // rsn_alarm_events, every column: runId, createdAt, notification and acknowledgement
+  const ev = (s: Store) => s.listEvents({ key, from, to, limit: 100_000 });
+  const events = await ev(source);
+  expect(await ev(snap)).toEqual(events);
+  // catena_runs, every column: the same ids, times, status and counts
+  expect(await chainRuns(snap, key, null, null)).toEqual(await chainRuns(source, key, null, null));
   if (span.withRaw) expect(await rawOf(snap, key, from, to)).toEqual(await rawOf(source, key, from, to));
 }
 
@@ -112,13 +100,17 @@ describe.each(DIALECTS)('snapshot of $name', (target) => {
         );
         expect(a1.runsCopied).toBe(1);
         expect(a1.rawRows).toBe(30 * A_NODES.length);
-        // Each pass is a run of the snapshot saying where it came from.
-        const passes = (await snap.listRuns({ key: A })).filter((r) =>
-          r.launchId.startsWith(SNAPSHOT_LAUNCH_PREFIX),
-        );
+        // Each pass is recorded in the snapshot: where and when it was taken.
+        const passes = await snap.listSnapshotPasses();
         expect(passes).toHaveLength(1);
-        expect(passes[0]!.host).toBe(`snapshot of ${db.store.info.location}`);
-        expect(passes[0]!.status).toBe('succeeded');
+        expect(passes[0]).toMatchObject({
+          passId: first.passId,
+          source: db.store.info.location,
+          takenAt: first.takenAt,
+          chains: 'CU001-A CU002-B',
+          status: 'succeeded',
+        });
+        expect(await db.store.listSnapshotPasses()).toEqual([]);
 
         // Nothing new: nothing copied but the (small) events and configuration.
         const idle = await takeSnapshot(db.store, snap, { chains: [A, B], withRaw: true });
@@ -218,10 +210,7 @@ describe.each(DIALECTS)('snapshot of $name', (target) => {
         expect(partial.length).toBeLessThan(
           (await db.store.readElaborated({ ...A, from: null, to: null })).length,
         );
-        const passes = (await snap.listRuns({ key: A })).filter((r) =>
-          r.launchId.startsWith(SNAPSHOT_LAUNCH_PREFIX),
-        );
-        expect(passes.map((r) => r.status)).toEqual(['cancelled']);
+        expect((await snap.listSnapshotPasses()).map((p) => p.status)).toEqual(['cancelled']);
         const next = await takeSnapshot(db.store, snap, { chains: [A], pageRows: 40 });
         // The cancelled pass had not recorded the source's runs yet: their spans (from T0) are copied again.
         expect(next.chains[0]!.elaboratedFrom).toBe(T0);
@@ -275,6 +264,98 @@ describe.each(DIALECTS)('snapshot of $name', (target) => {
       }
     },
   );
+
+  it.skipIf(!target.available)(
+    'a snapshot opens read-only: every write is refused with READ_ONLY, reads work, runs stay as taken',
+    async () => {
+      const path = tmpFile('snapshot-readonly');
+      const writer = await openSnapshot(path);
+      try {
+        await takeSnapshot(db.store, writer, { chains: [A] });
+      } finally {
+        await writer.close();
+      }
+      const snap = await openStore(`sqlite:${path}`, { requireSchema: true, migrate: true });
+      try {
+        expect(snap.info.readOnly).toBe(true);
+        expect((await snap.listSnapshotPasses())[0]!.source).toBe(db.store.info.location);
+        await expectSameChain(db.store, snap, A);
+        const readOnly =
+          /offline snapshot, opened read-only: it cannot be changed by .*Connect to the monitoring database/;
+        const refusals: [string, () => Promise<unknown>][] = [
+          [
+            'startRun',
+            () =>
+              snap.startRun({ ...A, launchId: 'x', mode: 'full', spanFrom: null, spanTo: null, host: 'h' }),
+          ],
+          ['lockChain', () => snap.lockChain(A, { runId: null, host: 'h' })],
+          [
+            'writeChunk',
+            () =>
+              snap.writeChunk({
+                ...A,
+                runId: 1,
+                rows: rowsOf(A_NODES, 0, 1),
+                eventsFrom: 1,
+                eventsTo: 0,
+                events: [],
+              }),
+          ],
+          ['acknowledgeEvents', () => snap.acknowledgeEvents({ key: A, by: 'x', note: null, at: T0 })],
+          ['upsertStation', async () => snap.upsertStation((await snap.readChainSetup(A))!.station)],
+          ['deleteChain', () => snap.deleteChain(A)],
+          [
+            'addNotifyRule',
+            () =>
+              snap.addNotifyRule({
+                controlUnitCode: null,
+                chain: null,
+                minLevel: 1,
+                metric: null,
+                channel: 'email',
+                target: 'a@b.c',
+              }),
+          ],
+          ['migrate', () => snap.migrate()],
+          ['importRuns', () => snap.importRuns([])],
+        ];
+        for (const [name, attempt] of refusals) {
+          await expect(attempt(), name).rejects.toMatchObject({
+            code: 'READ_ONLY',
+            message: expect.stringMatching(readOnly),
+          });
+        }
+        // Nothing changed, and SQLite itself refuses writes on this connection.
+        await expectSameChain(db.store, snap, A);
+      } finally {
+        await snap.close();
+      }
+      // The snapshot command itself may write to it (the next pass).
+      const again = await openStore(`sqlite:${path}`, { migrate: true, snapshotWrites: true });
+      try {
+        expect(again.info.readOnly).toBeUndefined();
+        await expect(takeSnapshot(db.store, again, { chains: [A] })).resolves.toMatchObject({
+          chains: [{ elaboratedRows: 0 }],
+        });
+      } finally {
+        await again.close();
+      }
+    },
+  );
+
+  it.skipIf(!target.available)('a file that is not a snapshot of this source is refused', async () => {
+    const path = tmpFile('snapshot-foreign');
+    const other = await openSnapshot(path);
+    try {
+      await other.startRun({ ...A, launchId: 'own', mode: 'full', spanFrom: null, spanTo: null, host: 'h' });
+      await expect(takeSnapshot(db.store, other, { chains: [A] })).rejects.toThrow(
+        /is a Catena database with runs of its own, not a snapshot; take the snapshot into a new file/,
+      );
+      expect(await other.readChainSetup(A)).toBeNull();
+    } finally {
+      await other.close();
+    }
+  });
 
   it.skipIf(!target.available)('an unknown chain fails before anything is written', async () => {
     const path = tmpFile('snapshot-none');

@@ -59,6 +59,12 @@ describe('parseProfile accepts', () => {
     ['sqlite:///absolute', 'sqlite:///tmp/x.db', { kind: 'sqlite', path: '/tmp/x.db' }],
     ['sqlite::memory:', 'sqlite::memory:', { kind: 'sqlite', path: ':memory:' }],
     ['{ url }', { url: 'sqlite:a.db' }, { kind: 'sqlite', path: 'a.db' }],
+    ['a bare .db file name', 'snapshot.db', { kind: 'sqlite', path: 'snapshot.db' }],
+    [
+      'a bare absolute .sqlite3 path',
+      '/home/ops/site.sqlite3',
+      { kind: 'sqlite', path: '/home/ops/site.sqlite3' },
+    ],
     [
       'mysql fields (port as text, kind mariadb)',
       {

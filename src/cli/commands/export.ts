@@ -79,20 +79,28 @@ interface ExportOptions {
   node?: number[];
   localTime?: boolean;
   pageRows?: number;
+  at?: number[];
+}
+
+function parseAt(value: string, previous: number[] = []): number[] {
+  return [...previous, parseTime(value)];
 }
 
 export function registerExport(program: Command): void {
   program
     .command('export')
-    .description('write series, alarm events or run history of chains to CSV or XLSX, streamed')
-    .addArgument(new Argument('<what>', 'series | events | runs').choices(EXPORT_KINDS))
+    .description(
+      'write series, profiles at dates, alarm events or run history of chains to CSV or XLSX, streamed',
+    )
+    .addArgument(new Argument('<what>', 'series | profiles | events | runs').choices(EXPORT_KINDS))
     .option('--db <url>', 'database URL (default: CATENA_DB)')
     .requiredOption('--chain <CU:chain>', 'a chain, e.g. CU001:A (repeat for more)', parseChain)
     .addOption(new Option('--format <format>', 'csv or xlsx').choices(['csv', 'xlsx']).default('csv'))
     .requiredOption('--out <file>', 'the file to write')
     .option('--from <time>', 'first time, UTC (2026-10-01 or 2026-10-01T12:00:00Z)', parseTime)
     .option('--to <time>', 'last time, UTC, inclusive', parseTime)
-    .option('--node <n>', 'series: only this node (repeat for more)', parseNode)
+    .option('--node <n>', 'series, profiles: only this node (repeat for more)', parseNode)
+    .option('--at <time>', 'profiles: the profile at this date, UTC (repeat for more)', parseAt)
     .option('--local-time', "times in this machine's time zone (ISO 8601 with offset) instead of UTC")
     .option('--page-rows <n>', 'rows per database read (default 20000)', parsePositiveInt)
     .action(async (what: ExportKind, options: ExportOptions) => {
@@ -112,6 +120,7 @@ export function registerExport(program: Command): void {
             from: options.from ?? null,
             to: options.to ?? null,
             nodes: options.node,
+            at: options.at,
             time: options.localTime ? 'local' : 'utc',
             pageRows: options.pageRows,
             onProgress: (p) =>

@@ -47,7 +47,7 @@ export function registerSnapshot(program: Command): void {
       const source = await openStore(profile, { requireSchema: true });
       const progress = new ProgressLine();
       try {
-        const target = await openStore(`sqlite:${out}`, { migrate: true });
+        const target = await openStore(`sqlite:${out}`, { migrate: true, snapshotWrites: true });
         try {
           const started = performance.now();
           const cancelled = `snapshot cancelled; what was copied stays in ${out}, and the next snapshot goes on from there`;

@@ -46,6 +46,8 @@ export interface ElaboratedColumns extends Record<ElaboratedValue, Float64Array>
   timestamp: Float64Array;
   nodeIndex: Int32Array;
   flags: Int32Array;
+  /** the run that wrote each row: only when read with `withRunIds` (snapshots keep it) */
+  runId?: Int32Array;
 }
 
 export function allocRaw(length: number): RawColumns {

@@ -18,6 +18,7 @@ import { buildChainModel, contextSeconds, referenceLoadSpan } from '../elaborati
 import type { ChainState } from '../elaboration/state.ts';
 import type { ChainModel, OutputBlock, References } from '../elaboration/types.ts';
 import { CatenaError, isCatenaError } from '../errors.ts';
+import type { WaitListener } from '../store/executor.ts';
 import type { ChainLock, RunBeat, Store } from '../store/port.ts';
 import { formatIsoTime } from '../time.ts';
 import type { ChainPhase, ChainResult } from './events.ts';
@@ -28,6 +29,7 @@ import { RawWindow } from './raw-window.ts';
 import { type RetryPolicy, withRetries } from './retry.ts';
 import { type Plausible, planSpans, type Span, type SpanPlan } from './span.ts';
 import type { ElaborateTask, ReferenceTask } from './worker.ts';
+import type { WriteLanes } from './write-lanes.ts';
 
 export interface ChainJob extends ChainKey {
   mode: RunMode;
@@ -70,6 +72,8 @@ export interface ChainJobContext {
   host: string;
   signal: AbortSignal;
   tuning: Tuning;
+  /** the database's bulk-write streams, shared with the other chains */
+  writeLanes: WriteLanes;
   onProgress: (key: ChainKey, snapshot: ProgressSnapshot) => void;
   /** after each committed batch: the events that did not exist before it (the alarm seam) */
   onAlarms?: (key: ChainKey, runId: number, events: AlarmEvent[]) => void;
@@ -80,6 +84,7 @@ export interface ChainJobContext {
 interface RunWriter {
   runId: number;
   lock: ChainLock;
+  onWait: WaitListener;
 }
 
 export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<ChainResult> {
@@ -92,6 +97,7 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
     spanFrom: null as number | null,
     spanTo: null as number | null,
     fingerprint: null as string | null,
+    waitingFor: null as string | null,
   };
   const progress = new ProgressThrottle((s) => ctx.onProgress(key, s));
   // The chain stops on the operator's cancel, or when its lock is lost.
@@ -109,6 +115,7 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
     timestampsTotal: total,
     rowsRead: counts.rowsRead,
     rowsWritten: counts.rowsWritten,
+    waitingFor: state.waitingFor,
   });
   const beat = (): RunBeat => ({
     ...counts,
@@ -222,6 +229,12 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
     state.phase = 'elaborating';
     progress.update(progressState(), true);
     const ignored = { unknown: 0, duplicate: 0 };
+    // A write kept waiting by a lock held elsewhere shows as such, not as a frozen bar.
+    const onWait = (reason: string | null) => {
+      state.phase = reason === null ? 'elaborating' : 'waiting';
+      state.waitingFor = reason;
+      progress.update(progressState(), true);
+    };
     await retry(async () => {
       state.phase = 'elaborating';
       // After a transient failure, only what was not committed is elaborated again (with its own context).
@@ -240,7 +253,7 @@ export async function runChainJob(job: ChainJob, ctx: ChainJobContext): Promise<
             refs,
             span,
             window,
-            { runId: id, lock: held },
+            { runId: id, lock: held, onWait },
             counts,
             onBatch,
             {
@@ -460,25 +473,30 @@ async function elaborateSpan(
   const ts = span.timestamps;
   const nodeCount = model.nodes.length;
   const perChunk = Math.max(1, Math.floor(ctx.tuning.chunkCells / nodeCount));
+  // The first chunk is one write batch: the chain's first write starts as soon as it can (the write
+  // streams are the bottleneck; until then this chain only reads and computes).
+  const firstChunk = Math.min(perChunk, Math.max(1, Math.floor(ctx.tuning.writeRows / nodeCount)));
   const context = contextSeconds(model.params);
   const found = await ctx.store.lastChainTimestampBefore(key, ts[0]!, window.enabledNodes);
   // An implausibly old row is no predecessor: the span then starts the chain.
   const before = found !== null && found >= reading.plausibleFrom ? found : null;
   const readFrom = before === null ? ts[0]! : Math.max(before - context, reading.plausibleFrom);
-  const reader = ctx.store
-    .readRaw(
-      { ...key, from: Math.floor(readFrom), to: ts[ts.length - 1]! },
-      { chunkRows: ctx.tuning.readRows, signal: ctx.signal },
-    )
-    [Symbol.asyncIterator]();
+  const reader = readAhead(
+    ctx.store
+      .readRaw(
+        { ...key, from: Math.floor(readFrom), to: ts[ts.length - 1]! },
+        { chunkRows: ctx.tuning.readRows, signal: ctx.signal },
+      )
+      [Symbol.asyncIterator](),
+  );
   let streamLast = Number.NEGATIVE_INFINITY;
   let writing: Promise<void> = Promise.resolve();
   // The first chunk holds the look-back context (§5); each later one continues from the state the previous left.
   let state: ChainState | null = null;
   try {
-    for (let c0 = 0; c0 < ts.length; c0 += perChunk) {
+    for (let c0 = 0, c1 = 0; c0 < ts.length; c0 = c1) {
       ctx.signal.throwIfAborted();
-      const c1 = Math.min(ts.length, c0 + perChunk);
+      c1 = Math.min(ts.length, c0 + (c0 === 0 ? firstChunk : perChunk));
       const first = ts[c0]!;
       const last = ts[c1 - 1]!;
       const contextFrom = c0 === 0 && before !== null ? before - context : first;
@@ -513,6 +531,33 @@ async function elaborateSpan(
   }
 }
 
+/**
+ * The iterator with its next piece always requested: the database reads the
+ * chain's next rows while the worker computes and the write streams write.
+ * At most one piece is held ahead (a read round trip, `readRows` rows).
+ */
+export function readAhead<T>(source: AsyncIterator<T>): AsyncIterator<T> {
+  let ahead: Promise<IteratorResult<T>> | null = null;
+  const request = () => {
+    const next = source.next();
+    // observed when taken; a failure while nobody waits must not be reported as unhandled
+    next.catch(() => {});
+    return next;
+  };
+  return {
+    async next() {
+      const current = ahead ?? request();
+      const result = await current;
+      ahead = result.done ? null : request();
+      return result;
+    },
+    async return(value?: unknown) {
+      ahead = null;
+      return (await source.return?.(value)) ?? { done: true, value: undefined };
+    },
+  };
+}
+
 /** Writes one chunk's output in whole-timestamp batches, each one transaction, in time order. */
 async function writeOutput(
   ctx: ChainJobContext,
@@ -534,16 +579,22 @@ async function writeOutput(
     const to = i1 === T ? eventsTo : out.timestamps[i1]! - 1;
     const events = result.events.filter((e) => e.timestamp >= from && e.timestamp <= to);
     ctx.signal.throwIfAborted();
-    const written = await ctx.store.writeChunk({
-      ...key,
-      runId: run.runId,
-      rows: sliceOutput(out, model, i0, i1),
-      eventsFrom: from,
-      eventsTo: to,
-      events,
-      lock: run.lock,
-      signal: ctx.signal,
-    });
+    const rows = sliceOutput(out, model, i0, i1);
+    const written = await ctx.writeLanes.use(
+      () =>
+        ctx.store.writeChunk({
+          ...key,
+          runId: run.runId,
+          rows,
+          eventsFrom: from,
+          eventsTo: to,
+          events,
+          lock: run.lock,
+          signal: ctx.signal,
+          onWait: run.onWait,
+        }),
+      ctx.signal,
+    );
     counts.rowsWritten += written.rowsWritten;
     counts.eventsCreated += written.newEvents.length;
     if (written.newEvents.length > 0) ctx.onAlarms?.(key, run.runId, written.newEvents);

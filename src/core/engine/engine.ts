@@ -18,6 +18,7 @@ import { type Compute, type ElaborateResult, runChainJob, type Tuning } from './
 import type { ChainResult, EngineEvent, LaunchFinishedEvent, LaunchRequest } from './events.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
 import type { WorkerTask } from './worker.ts';
+import { WriteLanes } from './write-lanes.ts';
 
 export interface EngineOptions {
   store: Store;
@@ -27,6 +28,8 @@ export interface EngineOptions {
   threads?: number;
   /** chains at once (default: the machine's cores, at least 2) */
   concurrency?: number;
+  /** bulk writes at once, shared by every chain of every launch (default: the store's `sizes.writeStreams`) */
+  writeStreams?: number;
   host?: string;
   tuning?: Partial<Tuning>;
   /** raw rows dated more than this after the database's clock are left out and reported (default 1 day) */
@@ -70,6 +73,7 @@ export class Engine {
   readonly #futureTolerance: number;
   readonly #retry: RetryPolicy;
   readonly #onUnexpected: EngineOptions['onUnexpected'];
+  readonly #writeLanes: WriteLanes;
 
   constructor(options: EngineOptions) {
     this.#store = options.store;
@@ -94,6 +98,7 @@ export class Engine {
     this.#onUnexpected = options.onUnexpected;
     this.#futureTolerance = options.futureToleranceSeconds ?? 86_400;
     this.#retry = options.retry ?? DEFAULT_RETRY;
+    this.#writeLanes = new WriteLanes(options.writeStreams ?? sizes.writeStreams);
   }
 
   onEvent(listener: (event: EngineEvent) => void): () => void {
@@ -162,6 +167,7 @@ export class Engine {
             host: this.#host,
             signal: AbortSignal.any([running.controller.signal, own.signal]),
             tuning: this.#tuning,
+            writeLanes: this.#writeLanes,
             onProgress: (k, s) => this.#emit({ type: 'chain-progress', launchId, ...k, ...s }),
             onAlarms: (k, runId, events) =>
               this.#emit({

@@ -8,7 +8,14 @@ import type { ChainKey } from '../domain/chain.ts';
 import type { RunCounts, RunMode } from '../domain/runs.ts';
 
 /** `retrying`: waiting after a transient failure (the database restarting, a lost connection) before trying again. */
-export type ChainPhase = 'queued' | 'configuring' | 'reference' | 'elaborating' | 'retrying' | 'finishing';
+export type ChainPhase =
+  | 'queued'
+  | 'configuring'
+  | 'reference'
+  | 'elaborating'
+  | 'waiting'
+  | 'retrying'
+  | 'finishing';
 
 export type ChainStatus = 'succeeded' | 'failed' | 'cancelled';
 
@@ -45,6 +52,8 @@ export interface ChainProgressEvent extends ChainKey {
   timestampsTotal: number;
   rowsRead: number;
   rowsWritten: number;
+  /** in phase `waiting`: what the chain's write waits for (a lock held by another connection or program) */
+  waitingFor: string | null;
   /** timestamps per second over the run so far */
   rate: number;
   etaSeconds: number | null;

@@ -7,6 +7,7 @@ const state = (done: number, phase: ProgressSnapshot['phase'] = 'elaborating') =
   timestampsTotal: 100,
   rowsRead: 0,
   rowsWritten: 0,
+  waitingFor: null,
 });
 
 describe('ProgressThrottle', () => {

@@ -11,6 +11,8 @@ export interface ProgressState {
   timestampsTotal: number;
   rowsRead: number;
   rowsWritten: number;
+  /** in phase `waiting`: what the write waits for */
+  waitingFor: string | null;
 }
 
 export interface ProgressSnapshot extends ProgressState {

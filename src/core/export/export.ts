@@ -13,9 +13,9 @@ import { ELABORATED_HEADERS, type TimeZoneChoice, timeCell, timeHeader } from '.
 import { DEFAULT_PAGE_ROWS, pageElaborated, selectNodes } from './pager.ts';
 import { type Cell, type ExportFormat, openSink, type RowSink } from './sinks.ts';
 
-export type ExportKind = 'series' | 'events' | 'runs';
+export type ExportKind = 'series' | 'profiles' | 'events' | 'runs';
 
-export const EXPORT_KINDS: readonly ExportKind[] = ['series', 'events', 'runs'];
+export const EXPORT_KINDS: readonly ExportKind[] = ['series', 'profiles', 'events', 'runs'];
 
 export interface ExportProgress {
   kind: ExportKind;
@@ -37,8 +37,10 @@ export interface ExportRequest {
   /** inclusive bounds, epoch seconds; null = unbounded */
   from?: number | null;
   to?: number | null;
-  /** series: only these nodes (all when empty or absent) */
+  /** series, profiles: only these nodes (all when empty or absent) */
   nodes?: readonly number[];
+  /** profiles: the dates (epoch seconds); each profile is the chain's newest timestamp at or before it */
+  at?: readonly number[];
   /** times in UTC (default) or the machine's local time, ISO 8601 either way */
   time?: TimeZoneChoice;
   onProgress?: (progress: ExportProgress) => void;
@@ -149,6 +151,83 @@ const series: KindWriter = {
         counter.rows++;
       }
       report((page.to - page.spanFrom + 1) / (page.spanTo - page.spanFrom + 1));
+    }
+  },
+};
+
+// --- profiles at chosen dates
+
+export const PROFILES_HEADER = (zone: TimeZoneChoice): string[] => [
+  'controlUnitCode',
+  'chain',
+  timeHeader('requested', zone),
+  timeHeader('time', zone),
+  'nodeIndex',
+  'depth_m',
+  ...ELABORATED_VALUES.map((v) => ELABORATED_HEADERS[v]),
+  'flags',
+];
+
+/**
+ * For each date of `at`, the chain's profile: every node's row at the newest
+ * elaborated timestamp at or before that date, by depth (top first). A date
+ * before the chain's first elaborated row is refused with what to do.
+ */
+const profiles: KindWriter = {
+  header: PROFILES_HEADER,
+  async write(store, key, request, zone, sink, counter, report) {
+    const dates = [...(request.at ?? [])].sort((a, b) => a - b);
+    if (dates.length === 0) {
+      throw new CatenaError(
+        'DATA_INVALID',
+        'a profiles export needs a date: pass --at 2026-10-01 (one or more)',
+      );
+    }
+    const setup = await store.readChainSetup(key);
+    if (!setup)
+      throw new CatenaError('CHAIN_NOT_FOUND', `chain ${chainLabel(key)} is not in active_stations`);
+    const depth = new Map(setup.nodes.map((n) => [n.nodeIndex, n.depthM]));
+    const nodes = new Set(request.nodes ?? []);
+    for (const [d, at] of dates.entries()) {
+      request.signal?.throwIfAborted();
+      // the newest rows at or before the date: at most one per node of the chain
+      const rows = await store.readElaborated({
+        ...key,
+        from: null,
+        to: at,
+        limit: Math.max(1, setup.nodes.length),
+      });
+      if (rows.length === 0) {
+        throw new CatenaError(
+          'DATA_INVALID',
+          `chain ${chainLabel(key)} has no elaborated rows at or before ${timeCell(at, 'utc')}; choose a later --at`,
+          key,
+        );
+      }
+      const time = rows.timestamp[rows.length - 1]!;
+      const picked = selectNodes(rows, nodes)
+        .filter((i) => rows.timestamp[i] === time)
+        .sort(
+          (a, b) =>
+            (depth.get(rows.nodeIndex[a]!) ?? 0) - (depth.get(rows.nodeIndex[b]!) ?? 0) ||
+            rows.nodeIndex[a]! - rows.nodeIndex[b]!,
+        );
+      for (const i of picked) {
+        const nodeIndex = rows.nodeIndex[i]!;
+        const cells: Cell[] = [
+          key.controlUnitCode,
+          key.chain,
+          timeCell(at, zone),
+          timeCell(time, zone),
+          nodeIndex,
+          depth.get(nodeIndex) ?? null,
+        ];
+        for (const v of ELABORATED_VALUES) cells.push(rows[v][i]!);
+        cells.push(rows.flags[i]!);
+        await sink.row(cells);
+        counter.rows++;
+      }
+      report((d + 1) / dates.length);
     }
   },
 };
@@ -334,4 +413,4 @@ const runs: KindWriter = {
   },
 };
 
-const WRITERS: Record<ExportKind, KindWriter> = { series, events, runs };
+const WRITERS: Record<ExportKind, KindWriter> = { series, profiles, events, runs };

@@ -19,6 +19,8 @@ export interface PageOptions {
   pageRows?: number;
   /** only this node's rows */
   nodeIndex?: number;
+  /** also read each row's runId (snapshots) */
+  withRunIds?: boolean;
   signal?: AbortSignal;
 }
 
@@ -56,6 +58,7 @@ export async function* pageElaborated(
       from: t,
       to,
       ...(options.nodeIndex === undefined ? {} : { nodeIndex: options.nodeIndex }),
+      ...(options.withRunIds ? { withRunIds: true } : {}),
     };
     let page = await store.readElaborated({ ...query, limit: pageRows });
     if (page.length >= pageRows) {

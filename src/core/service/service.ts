@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { installDemoSite } from '../demo/install.ts';
 import type { ChainKey } from '../domain/chain.ts';
 import { chainLabel } from '../domain/chain.ts';
@@ -16,6 +16,7 @@ import type { EngineEvent, LaunchFinishedEvent, LaunchRequest } from '../engine/
 import { configFingerprint } from '../engine/fingerprint.ts';
 import { pendingRewrite } from '../engine/span.ts';
 import { CatenaError } from '../errors.ts';
+import { takeSnapshot } from '../export/snapshot.ts';
 import {
   channelsFromEnv,
   DeliveryError,
@@ -26,10 +27,13 @@ import {
   writeSmtpSetting,
 } from '../notify/index.ts';
 import { Notifier } from '../notify/notifier.ts';
-import { defaultDemoDbPath } from '../paths.ts';
-import { openStore } from '../store/open.ts';
+import { dataDir, defaultDemoDbPath } from '../paths.ts';
+import { buildChainReport } from '../report/report.ts';
+import { type CatenaStore, openStore } from '../store/open.ts';
 import type { ChainSummary, Store } from '../store/port.ts';
-import { parseProfile } from '../store/profile.ts';
+import { type ConnectionProfile, parseProfile, redact } from '../store/profile.ts';
+import { formatIsoTime } from '../time.ts';
+import { ConnectionBook, connectionsFile } from './connections.ts';
 import { StaleWatch } from './stale-watch.ts';
 import type {
   Acknowledged,
@@ -37,8 +41,11 @@ import type {
   CatenaService,
   ChainNodes,
   ChainOverview,
+  ServiceInfo,
   ServiceOptions,
   SmtpView,
+  SnapshotJob,
+  SnapshotOrigin,
 } from './types.ts';
 
 export function defaultDatabaseUrl(): string {
@@ -52,12 +59,76 @@ export async function openCatenaService(options: ServiceOptions = {}): Promise<C
   if (options.ensureDemo === true && url === `sqlite:${demoPath}` && !existsSync(demoPath)) {
     await createDemoDatabase(demoPath, options.sqliteWorkerUrl);
   }
-  const store = await openStore(parseProfile(url), {
-    sqliteWorkerUrl: options.sqliteWorkerUrl,
-    requireSchema: options.requireSchema === true,
-  });
+  const profile = parseProfile(url);
+  const session = await openSession(profile, options, options.requireSchema === true);
+  const book = options.connections
+    ? new ConnectionBook(options.connections.file ?? connectionsFile(), options.connections.secrets)
+    : null;
+  // The database this host started with is the first of the recent connections.
+  if (book) rememberQuietly(book, profile, true, options.onNotifyWarning);
+  return serviceOver(
+    session,
+    (p) => openSession(p, options, true),
+    (p) => probe(p, options),
+    book,
+    options.onNotifyWarning,
+    options.sqliteWorkerUrl,
+  );
+}
+
+function rememberQuietly(
+  book: ConnectionBook,
+  profile: ConnectionProfile,
+  keepPassword: boolean,
+  warn?: (message: string) => void,
+): void {
   try {
-    if (options.requireSchema !== true) await store.migrate();
+    book.remember(profile, Math.floor(Date.now() / 1000), keepPassword);
+  } catch (error) {
+    warn?.(`remembering the connection ${redact(profile)}: ${String(error)}`);
+  }
+}
+
+/** Opens the profile's database, checks it is a Catena database, says what it is, and closes it. */
+async function probe(profile: ConnectionProfile, options: ServiceOptions): Promise<ServiceInfo> {
+  const store = await openStore(profile, { sqliteWorkerUrl: options.sqliteWorkerUrl, requireSchema: true });
+  try {
+    const snapshot = store.info.readOnly ? await snapshotOrigin(store) : null;
+    return { ...store.info, readOnly: store.info.readOnly === true, snapshot };
+  } finally {
+    await store.close();
+  }
+}
+
+/** One database with its engine and notifier: what `connect` swaps. */
+interface Session {
+  store: Store;
+  engine: Engine;
+  notifier?: Notifier;
+  snapshot: SnapshotOrigin | null;
+  /** checks for stale data on a timer (sessions that notify) */
+  staleWatch?: StaleWatch;
+  /** CATENA_SMTP_URL and CATENA_HOME (where the SMTP set in the app is kept) */
+  env: Record<string, string | undefined>;
+}
+
+type SessionOpener = (profile: ConnectionProfile) => Promise<Session>;
+
+/**
+ * Opens a store and the engine over it. A read-only store (an offline
+ * snapshot) is neither migrated nor notified from, and says where and when
+ * it was taken.
+ */
+async function openSession(
+  profile: ConnectionProfile,
+  options: ServiceOptions,
+  requireSchema: boolean,
+): Promise<Session> {
+  const store = await openStore(profile, { sqliteWorkerUrl: options.sqliteWorkerUrl, requireSchema });
+  let snapshot: SnapshotOrigin | null = null;
+  try {
+    if (store.info.readOnly) snapshot = await snapshotOrigin(store);
+    else if (!requireSchema) await store.migrate();
   } catch (error) {
     await store.close();
     throw error;
@@ -69,6 +140,7 @@ export async function openCatenaService(options: ServiceOptions = {}): Promise<C
     host: options.host ?? hostname(),
     onUnexpected: options.onUnexpected,
   });
+  if (snapshot) return { store, engine, snapshot, env: options.env ?? process.env };
   const env = options.env ?? process.env;
   const notifier = new Notifier({
     store,
@@ -79,20 +151,45 @@ export async function openCatenaService(options: ServiceOptions = {}): Promise<C
     // long-running hosts pick up what a process that died left unsent, not only at start
     resumeEverySeconds: 60,
   });
+  // Stale data is notified on a timer, not only when a launch runs (desktop and service alike).
   const everyMinutes =
     options.staleCheckMinutes ?? (Number(env.CATENA_STALE_CHECK_MINUTES) || DEFAULT_STALE_CHECK_MINUTES);
-  const service = createService(store, engine, notifier, {
-    staleCheckMinutes: everyMinutes,
-    onWarning: options.onNotifyWarning,
-    env,
+  const staleWatch = new StaleWatch({
+    store,
+    notifier,
+    chains: () => chainOverviews(store),
+    everyMs: Math.max(0, everyMinutes * 60_000),
+    log: options.onNotifyWarning,
   });
+  staleWatch.start();
   // What a process that died left claimed but unsent is sent now (in the background; settle() waits for it).
   if (options.resumeNotifications !== false) {
     notifier
       .resume()
       .catch((error: unknown) => options.onNotifyWarning?.(`resuming notifications: ${String(error)}`));
   }
-  return service;
+  return { store, engine, notifier, snapshot, staleWatch, env };
+}
+
+/** Where and when a snapshot was taken: its newest pass that succeeded (else its newest). */
+async function snapshotOrigin(store: Store): Promise<SnapshotOrigin | null> {
+  const passes = await store.listSnapshotPasses();
+  const pass = passes.find((p) => p.status === 'succeeded') ?? passes[0];
+  if (!pass) return null;
+  return {
+    source: pass.source,
+    takenAt: pass.takenAt,
+    chains: pass.chains.split(' ').filter((c) => c !== ''),
+    status: pass.status,
+  };
+}
+
+async function closeSession(session: Session): Promise<void> {
+  await session.staleWatch?.stop();
+  await session.engine.close();
+  // Deliveries still sending get a moment; the rest stay claimed and the next process resumes them.
+  await session.notifier?.close(2_000);
+  await session.store.close();
 }
 
 /**
@@ -116,37 +213,95 @@ async function createDemoDatabase(path: string, sqliteWorkerUrl: URL | undefined
 /** How often the service checks for chains whose data stopped (CATENA_STALE_CHECK_MINUTES). */
 export const DEFAULT_STALE_CHECK_MINUTES = 5;
 
-export function createService(
-  store: Store,
-  engine: Engine,
-  notifier?: Notifier,
-  options: {
-    staleCheckMinutes?: number;
-    onWarning?: (message: string) => void;
-    /** where the SMTP setting is kept (CATENA_HOME) and whether CATENA_SMTP_URL overrides it */
-    env?: Record<string, string | undefined>;
-  } = {},
-): CatenaService {
-  const env = options.env ?? process.env;
-  const launches = new Map<string, Promise<LaunchFinishedEvent>>();
-  // Stale data is notified on a timer, not only when a launch runs (desktop and service alike).
-  const staleWatch = notifier
-    ? new StaleWatch({
-        store,
-        notifier,
-        chains: () => chainOverviews(store),
-        everyMs: Math.max(0, (options.staleCheckMinutes ?? 0) * 60_000),
-        log: options.onWarning,
-      })
-    : null;
-  staleWatch?.start();
-  // The alarm seam: every launch of this service notifies, whichever host started it.
-  const offNotifier = notifier ? engine.onEvent(notifier.handle) : () => {};
+/** The service over a store and engine the caller built (tests, the HTTP harness); it cannot switch databases. */
+export function createService(store: Store, engine: Engine, notifier?: Notifier): CatenaService {
+  const refuse = (): Promise<never> =>
+    Promise.reject(
+      new CatenaError(
+        'DATA_INVALID',
+        'this service was built over one database and cannot switch to another',
+      ),
+    );
+  return serviceOver({ store, engine, notifier, snapshot: null, env: process.env }, refuse, refuse, null);
+}
+
+function serviceInfo(session: Session): ServiceInfo {
   return {
-    info: () => store.info,
-    listChains: () => chainOverviews(store),
+    ...session.store.info,
+    readOnly: session.store.info.readOnly === true,
+    snapshot: session.snapshot,
+  };
+}
+
+function serviceOver(
+  first: Session,
+  open: SessionOpener,
+  test: (profile: ConnectionProfile) => Promise<ServiceInfo>,
+  book: ConnectionBook | null,
+  warn?: (message: string) => void,
+  sqliteWorkerUrl?: URL,
+): CatenaService {
+  let session = first;
+  const launches = new Map<string, Promise<LaunchFinishedEvent>>();
+  const listeners = new Set<(event: EngineEvent) => void>();
+  // Engine events reach the listeners from whichever session is current.
+  const attach = (s: Session) => {
+    const offForward = s.engine.onEvent((event) => {
+      for (const listener of listeners) listener(event);
+    });
+    // The alarm seam: every launch of this service notifies, whichever host started it.
+    const offNotifier = s.notifier ? s.engine.onEvent(s.notifier.handle) : () => {};
+    return () => {
+      offForward();
+      offNotifier();
+    };
+  };
+  let detach = attach(session);
+  let switching = false;
+  let snapshotJob: SnapshotJob | null = null;
+  let snapshotAbort: AbortController | null = null;
+
+  const readOnlyRefusal = () => {
+    const origin = session.snapshot;
+    const what = origin
+      ? `an offline snapshot of ${origin.source} taken at ${formatIsoTime(origin.takenAt)}`
+      : `${session.store.info.location}, opened read-only`;
+    return new CatenaError(
+      'READ_ONLY',
+      `This is ${what}: it shows results only. Connect to the monitoring database to launch elaborations.`,
+    );
+  };
+
+  /** A profile, or `{ id }` of a remembered connection. */
+  const resolveTarget = (target: unknown): { profile: ConnectionProfile; saved: boolean } => {
+    if (typeof target === 'object' && target !== null && 'id' in target) {
+      const { id } = target as { id: unknown };
+      if (typeof id !== 'string' || !book) {
+        throw new CatenaError(
+          'PROFILE_INVALID',
+          'This host keeps no list of connections; enter the connection.',
+        );
+      }
+      return { profile: book.profile(id), saved: true };
+    }
+    return { profile: parseProfile(target), saved: false };
+  };
+
+  const service: CatenaService = {
+    info: () => serviceInfo(session),
+    connections: async () =>
+      book
+        ? book.list()
+        : {
+            connections: [],
+            canStorePasswords: false,
+            passwordNote: 'This host keeps no list of connections.',
+          },
+    forgetConnection: async (id) => book?.forget(id) ?? false,
+    listChains: () => chainOverviews(session.store),
     launch: async (request: LaunchRequest) => {
-      const launch = await engine.launch(request);
+      if (session.store.info.readOnly) throw readOnlyRefusal();
+      const launch = await session.engine.launch(request);
       launches.set(launch.launchId, launch.done);
       // Results also arrive as events and in catena_runs; the promise is kept for whenDone.
       launch.done.catch(() => {}).finally(() => launches.delete(launch.launchId));
@@ -164,36 +319,170 @@ export function createService(
       }
       return done;
     },
-    runningLaunches: () => engine.runningLaunches,
-    cancel: (launchId: string, chain?: ChainKey) => engine.cancel(launchId, chain),
-    listRuns: (filter) => store.listRuns(filter),
+    runningLaunches: () => session.engine.runningLaunches,
+    cancel: (launchId: string, chain?: ChainKey) => session.engine.cancel(launchId, chain),
+    listRuns: (filter) => session.store.listRuns(filter),
     series: (query) =>
-      store.readElaborated({
+      session.store.readElaborated({
         ...query.key,
         nodeIndex: query.nodeIndex,
         from: query.from ?? null,
         to: query.to ?? null,
         limit: query.limit,
       }),
-    chainNodes: (key) => chainNodes(store, key),
-    quality: (query) => store.flagCounts({ key: query.key, from: query.from ?? null, to: query.to ?? null }),
-    events: (filter) => store.listEvents(filter),
-    acknowledgeEvents: (request) => acknowledgeEvents(store, request),
-    onEvent: (listener: (event: EngineEvent) => void) => engine.onEvent(listener),
+    chainNodes: (key) => chainNodes(session.store, key),
+    quality: (query) =>
+      session.store.flagCounts({ key: query.key, from: query.from ?? null, to: query.to ?? null }),
+    events: (filter) => session.store.listEvents(filter),
+    acknowledgeEvents: (request) => {
+      if (session.store.info.readOnly) return Promise.reject(readOnlyRefusal());
+      return acknowledgeEvents(session.store, request);
+    },
+    chainReport: async (query) => {
+      const report = await buildChainReport(session.store, {
+        key: query.key,
+        from: query.from ?? null,
+        to: query.to ?? null,
+        dates: query.dates,
+        nodes: query.nodes,
+      });
+      return {
+        fileName: report.fileName,
+        contentType: 'application/pdf' as const,
+        pages: report.pages,
+        from: report.from,
+        to: report.to,
+        events: report.events,
+        base64: report.bytes.toString('base64'),
+      };
+    },
+    onEvent: (listener: (event: EngineEvent) => void) => {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    testConnection: async (target) => test(resolveTarget(target).profile),
+    connect: async (target) => {
+      const { profile: parsed, saved } = resolveTarget(target);
+      const running = session.engine.runningLaunches;
+      if (snapshotJob?.state === 'running') {
+        throw new CatenaError(
+          'LAUNCH_RUNNING',
+          `A snapshot of ${session.store.info.location} is being taken into ${snapshotJob.out}; wait for it to end (or cancel it), then switch the database.`,
+        );
+      }
+      if (running.length > 0 || switching) {
+        throw new CatenaError(
+          'LAUNCH_RUNNING',
+          `A launch is running on ${session.store.info.location}; wait for it to end (or cancel it), then switch the database.`,
+        );
+      }
+      switching = true;
+      try {
+        // The current database stays in use until the new one is open and checked.
+        const next = await open(parsed);
+        const previous = session;
+        detach();
+        session = next;
+        detach = attach(next);
+        await closeSession(previous).catch((error: unknown) =>
+          warn?.(`closing ${previous.store.info.location}: ${String(error)}`),
+        );
+        if (book) rememberQuietly(book, parsed, saved, warn);
+        return serviceInfo(next);
+      } finally {
+        switching = false;
+      }
+    },
+    takeSnapshot: async (request) => {
+      if (snapshotJob?.state === 'running') {
+        throw new CatenaError(
+          'LAUNCH_RUNNING',
+          `A snapshot is already being taken into ${snapshotJob.out}; wait for it to end, or cancel it.`,
+        );
+      }
+      const out = isAbsolute(request.out) ? request.out : resolve(dataDir(), 'snapshots', request.out);
+      const source = session.store;
+      if (source.info.location === `sqlite:${out}`) {
+        throw new CatenaError(
+          'PROFILE_INVALID',
+          `${out} is the database in use; choose another file for the snapshot.`,
+        );
+      }
+      // the job is running from here on: a second start or a switch is refused while the file opens
+      const job: SnapshotJob = { out, state: 'running', progress: null, message: null };
+      const abort = new AbortController();
+      snapshotJob = job;
+      snapshotAbort = abort;
+      let target: CatenaStore;
+      try {
+        mkdirSync(dirname(out), { recursive: true });
+        target = await openStore(parseProfile({ kind: 'sqlite', path: out }), {
+          migrate: true,
+          snapshotWrites: true,
+          sqliteWorkerUrl,
+        });
+      } catch (error) {
+        job.state = 'failed';
+        job.message = error instanceof CatenaError ? error.message : `The snapshot failed: ${String(error)}`;
+        snapshotAbort = null;
+        throw error;
+      }
+      void takeSnapshot(source, target, {
+        chains: request.chains,
+        from: request.from ?? null,
+        to: request.to ?? null,
+        withRaw: request.withRaw === true,
+        signal: abort.signal,
+        onProgress: (p) => {
+          job.progress = { ...p, chain: chainLabel(p.chain) };
+        },
+      })
+        .then(
+          (result) => {
+            job.state = 'succeeded';
+            const rows = result.chains.reduce((n, c) => n + c.elaboratedRows, 0);
+            const n = result.chains.length;
+            job.message = `Snapshot of ${result.source} taken ${formatIsoTime(result.takenAt)}: ${n} chain${n === 1 ? '' : 's'}, ${rows} new elaborated rows, in ${out}.`;
+          },
+          (error: unknown) => {
+            job.state = abort.signal.aborted ? 'cancelled' : 'failed';
+            job.message = abort.signal.aborted
+              ? `Snapshot cancelled; what was copied stays in ${out}, and the next snapshot into it goes on from there.`
+              : error instanceof CatenaError
+                ? error.message
+                : `The snapshot failed: ${String(error)}`;
+          },
+        )
+        .finally(() => {
+          void target.close();
+          if (snapshotAbort === abort) snapshotAbort = null;
+        });
+      return { ...job };
+    },
+    snapshotStatus: () =>
+      snapshotJob ? { ...snapshotJob, progress: snapshotJob.progress && { ...snapshotJob.progress } } : null,
+    cancelSnapshot: () => {
+      if (!snapshotAbort) return false;
+      snapshotAbort.abort(new CatenaError('CANCELLED', 'the snapshot was cancelled'));
+      return true;
+    },
     notifications: {
-      rules: () => store.listNotifyRules(),
-      addRule: (rule) => store.addNotifyRule(rule),
-      removeRule: (id) => store.removeNotifyRule(id),
+      rules: () => session.store.listNotifyRules(),
+      addRule: (rule) => session.store.addNotifyRule(rule),
+      removeRule: (id) => session.store.removeNotifyRule(id),
       test: async (id) => {
-        const rule = (await store.listNotifyRules()).find((r) => r.id === id);
+        const rule = (await session.store.listNotifyRules()).find((r) => r.id === id);
         if (!rule)
           throw new CatenaError(
             'RULE_NOT_FOUND',
             `there is no notification rule ${id}; see catena notify list`,
           );
-        if (!notifier) throw new CatenaError('DATA_INVALID', 'notifications are not enabled in this process');
+        if (!session.notifier)
+          throw new CatenaError('DATA_INVALID', 'notifications are not enabled in this process');
         try {
-          await notifier.test(rule);
+          await session.notifier.test(rule);
         } catch (error) {
           if (!(error instanceof DeliveryError)) throw error;
           throw new CatenaError(
@@ -206,9 +495,10 @@ export function createService(
           );
         }
       },
-      channels: () => notifier?.channels ?? [],
-      smtp: () => smtpView(env),
+      channels: () => session.notifier?.channels ?? [],
+      smtp: () => smtpView(session.env),
       setSmtp: async (setting) => {
+        const { env, notifier } = session;
         if (env.CATENA_SMTP_URL) {
           throw new CatenaError(
             'DATA_INVALID',
@@ -224,22 +514,23 @@ export function createService(
         );
         return smtpView(env);
       },
-      deliveries: (filter) => store.listDeliveries(filter),
+      deliveries: (filter) => session.store.listDeliveries(filter),
       checkStale: () =>
-        staleWatch ? staleWatch.check() : Promise.resolve({ started: [], ended: [], claimed: 0 }),
-      staleEpisodes: (filter) => store.listStaleEpisodes(filter),
+        session.staleWatch
+          ? session.staleWatch.check()
+          : Promise.resolve({ started: [], ended: [], claimed: 0 }),
+      staleEpisodes: (filter) => session.store.listStaleEpisodes(filter),
       settle: async (timeoutMs) =>
-        notifier ? notifier.idle(timeoutMs) : { claimed: 0, sent: 0, failed: 0, pending: 0 },
+        session.notifier ? session.notifier.idle(timeoutMs) : { claimed: 0, sent: 0, failed: 0, pending: 0 },
     },
     close: async () => {
-      await staleWatch?.stop();
-      await engine.close();
-      offNotifier();
-      // Deliveries still sending get a moment; the rest stay claimed and the next process resumes them.
-      await notifier?.close(2_000);
-      await store.close();
+      snapshotAbort?.abort(new CatenaError('CANCELLED', 'the service is closing'));
+      detach();
+      listeners.clear();
+      await closeSession(session);
     },
   };
+  return service;
 }
 
 /** The SMTP server this host sends e-mail through, without its password. */

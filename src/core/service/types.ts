@@ -65,8 +65,82 @@ export interface ChainNodes extends ChainKey {
   nodes: ChainNode[];
 }
 
+/** Where and when an offline snapshot was taken (its newest complete pass). */
+export interface SnapshotOrigin {
+  /** the source database's URL, without password */
+  source: string;
+  /** the source database's clock when the pass began, epoch seconds */
+  takenAt: number;
+  /** the chains of the pass (`CU001-A`) */
+  chains: string[];
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
+}
+
+/** The database the service is connected to, as the interface shows it. */
+export interface ServiceInfo extends StoreInfo {
+  /** an offline snapshot: results only, launches are refused with READ_ONLY */
+  readOnly: boolean;
+  /** where and when the snapshot was taken; null for a live database */
+  snapshot: SnapshotOrigin | null;
+}
+
+/** A chain report (core/report) as the hosts hand it on: the PDF's bytes in base64. */
+export interface ChainReportFile {
+  /** `report-CU001-A-2026-10-01-2026-10-31.pdf` */
+  fileName: string;
+  contentType: 'application/pdf';
+  pages: number;
+  /** the period covered, epoch seconds */
+  from: number;
+  to: number;
+  /** alarm events listed */
+  events: number;
+  /** the PDF */
+  base64: string;
+}
+
+/** What a report covers; everything but the chain has a default (core/report/data.ts). */
+export interface ChainReportQuery {
+  key: ChainKey;
+  from?: number | null;
+  to?: number | null;
+  /** profile dates, epoch seconds */
+  dates?: number[];
+  /** nodes whose series are drawn */
+  nodes?: number[];
+}
+
 export interface CatenaService {
-  info(): StoreInfo;
+  info(): ServiceInfo;
+  /**
+   * Opens the database of a connection profile (a URL or fields, see
+   * store/profile.ts), checks that it is a Catena database, and closes it:
+   * what it is, or the CONNECTION_… error that says what to do.
+   */
+  testConnection(target: unknown): Promise<ServiceInfo>;
+  /**
+   * Switches the service to another database without restarting: the new one
+   * is opened and checked first (on failure the current one stays), then the
+   * current one is closed. Refused with LAUNCH_RUNNING while a launch runs.
+   * `target` is a profile, or `{ id }` of a remembered connection (its
+   * stored password decrypted); a successful connect is remembered first in
+   * the recent connections.
+   */
+  connect(target: unknown): Promise<ServiceInfo>;
+  /**
+   * Starts taking an offline snapshot of the current database into an
+   * SQLite file (a relative `out` goes to the data folder's `snapshots`);
+   * one at a time. Progress: snapshotStatus; cancel: cancelSnapshot.
+   */
+  takeSnapshot(request: SnapshotJobRequest): Promise<SnapshotJob>;
+  /** the snapshot being taken, or the last one taken by this service (null: none) */
+  snapshotStatus(): SnapshotJob | null;
+  /** cancels the snapshot being taken (what was copied stays); false when none runs */
+  cancelSnapshot(): boolean;
+  /** the recent connections (never a password) and whether passwords are stored */
+  connections(): Promise<ConnectionList>;
+  /** false when there was no such connection */
+  forgetConnection(id: string): Promise<boolean>;
   listChains(): Promise<ChainOverview[]>;
   /** starts a launch and returns at once; progress comes through onEvent */
   launch(request: LaunchRequest): Promise<{ launchId: string; chains: ChainKey[] }>;
@@ -101,6 +175,8 @@ export interface CatenaService {
    * not in active_stations; DATA_INVALID for a missing name.
    */
   acknowledgeEvents(request: AcknowledgeRequest): Promise<Acknowledged>;
+  /** the chain's report as PDF (CHAIN_NOT_FOUND; DATA_INVALID for a period with no elaborated row) */
+  chainReport(query: ChainReportQuery): Promise<ChainReportFile>;
   onEvent(listener: (event: EngineEvent) => void): () => void;
   /** notification rules and deliveries (the notifier is fed by every launch of this service) */
   notifications: Notifications;
@@ -179,6 +255,12 @@ export interface NotifyStats {
 
 /** How hosts build the service (implemented in service.ts). */
 export interface ServiceOptions {
+  /**
+   * Remember connections (the connection manager of the app and the HTTP
+   * host): the file (default connections.json of the data folder) and the
+   * host's secret box for passwords (null: passwords are not stored).
+   */
+  connections?: { file?: string; secrets: SecretBox | null };
   /** database URL (`mysql://…`, `sqlite:/path`); default: the demo database */
   db?: string;
   /** chains elaborated at once */
@@ -209,4 +291,69 @@ export interface ServiceOptions {
    * CATENA_STALE_CHECK_MINUTES, else 5; 0 = no timer, for short-lived commands).
    */
   staleCheckMinutes?: number;
+}
+
+// --- the connection manager (connections.ts)
+
+/** Encrypts secrets for this host (Electron: safeStorage). */
+export interface SecretBox {
+  /** null when it can encrypt; else the sentence that says why not */
+  unavailable(): string | null;
+  encrypt(plain: string): string;
+  decrypt(sealed: string): string;
+}
+
+/** A remembered profile as the interface lists it: never the password. */
+export interface SavedConnection {
+  id: string;
+  /** the profile as a URL without password */
+  label: string;
+  kind: 'mysql' | 'sqlite';
+  host: string | null;
+  port: number | null;
+  user: string | null;
+  database: string | null;
+  tls: boolean | 'skip-verify' | null;
+  path: string | null;
+  /** a password is stored (encrypted) */
+  hasPassword: boolean;
+  /** epoch seconds */
+  lastUsedAt: number;
+}
+
+export interface ConnectionList {
+  connections: SavedConnection[];
+  /** whether a password given to connect is remembered (encrypted) */
+  canStorePasswords: boolean;
+  /** why not, in one sentence; null when it can */
+  passwordNote: string | null;
+}
+
+// --- "Take offline…" (export/snapshot.ts, run by the service)
+
+export interface SnapshotJobRequest {
+  /** the snapshot file; relative: in the data folder's `snapshots` */
+  out: string;
+  /** the chains (all when absent or empty) */
+  chains?: ChainKey[];
+  from?: number | null;
+  to?: number | null;
+  withRaw?: boolean;
+}
+
+export interface SnapshotJob {
+  /** the snapshot file, absolute */
+  out: string;
+  state: 'running' | 'succeeded' | 'failed' | 'cancelled';
+  /** the last progress (null before the first) */
+  progress: {
+    chain: string;
+    step: 'configuration' | 'runs' | 'elaborated' | 'events' | 'raw';
+    rows: number;
+    fraction: number | null;
+    chainNumber: number;
+    chains: number;
+  } | null;
+  /** the sentence when it failed or was cancelled, the summary when it succeeded */
+  message: string | null;
 }

@@ -101,16 +101,19 @@ export function rawFromRows(rows: readonly unknown[], count: number, key: ChainK
 }
 
 /**
- * Elaborated rows selected as [epoch, nodeIndex, alphaX … velR, flags]; when
+ * Elaborated rows selected as [epoch, nodeIndex, alphaX … velR, flags(, runId)]; when
  * `reversed`, the rows came newest first and are stored oldest first.
  */
 export function elaboratedFromRows(
   rows: readonly unknown[],
   key: ChainKey,
   reversed: boolean,
+  withRunIds = false,
 ): ElaboratedColumns {
   const count = rows.length;
   const out = allocElaborated(count);
+  const runId = withRunIds ? new Int32Array(count) : null;
+  if (runId) out.runId = runId;
   const values = ELABORATED_VALUES.map((name) => out[name]);
   for (let r = 0; r < count; r++) {
     const row = rows[r] as unknown[];
@@ -119,6 +122,7 @@ export function elaboratedFromRows(
     out.nodeIndex[i] = decodeInt(row[1]);
     for (let c = 0; c < values.length; c++) values[c]![i] = decodeDouble(row[2 + c]);
     out.flags[i] = decodeInt(row[2 + values.length]);
+    if (runId) runId[i] = decodeInt(row[3 + values.length]);
   }
   return out;
 }
@@ -238,7 +242,7 @@ export function nowEpoch(): number {
 /** Elaborated rows [start, end) of one chain as written by writeChunk. */
 export function elaboratedKeyedRows(
   key: ChainKey,
-  runId: number,
+  runId: number | Int32Array,
   rows: ElaboratedColumns,
   start = 0,
   end = rows.length,

@@ -7,6 +7,8 @@ export interface SqlContext<T extends Executor = Executor> {
   readonly dialect: Dialect<T>;
   /** chain locks and run heartbeats stay valid this long without renewal */
   readonly leaseSeconds: number;
+  /** an offline snapshot: writes are refused, stale runs are not marked interrupted */
+  readOnly: boolean;
   /** Runs `fn`; a driver failure becomes the dialect's CatenaError for `doing` (a gerund). */
   guard<R>(doing: string, fn: () => Promise<R>): Promise<R>;
 }

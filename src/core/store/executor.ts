@@ -17,6 +17,13 @@ export interface RunResult {
   lastInsertId: number | null;
 }
 
+/**
+ * Told when a transaction's statement is kept waiting by someone else (a lock
+ * another connection or program holds), with what it waits for, and with
+ * null once it goes on: an operator sees "waiting for a lock", not a frozen bar.
+ */
+export type WaitListener = (reason: string | null) => void;
+
 export interface Executor {
   /** rows as objects keyed by column name or alias */
   all(sql: string, params?: readonly SqlValue[]): Promise<SqlRow[]>;
@@ -38,8 +45,9 @@ export interface Driver<T extends Executor = Executor> extends Executor {
    * Statements of `fn` must go through `tx`: on a single-connection database
    * a statement through the driver itself would wait for the transaction to
    * end, so the driver refuses it at once instead.
+   * `onWait` hears when the transaction waits for a lock held elsewhere.
    */
-  transaction<R>(fn: (tx: T) => Promise<R>, signal?: AbortSignal): Promise<R>;
+  transaction<R>(fn: (tx: T) => Promise<R>, signal?: AbortSignal, onWait?: WaitListener): Promise<R>;
   /** Several statements on one connection, outside a transaction (DDL, named locks). */
   session<R>(fn: (exec: T) => Promise<R>): Promise<R>;
   close(): Promise<void>;

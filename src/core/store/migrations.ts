@@ -190,4 +190,6 @@ export function assertSchemaUsable(problems: SchemaProblems, location: string): 
 /** A store that can also say what its database lacks (openStore's schema check). */
 export interface CatenaStore extends Store {
   schemaStatus(): Promise<SchemaProblems>;
+  /** from now on every write is refused with READ_ONLY (an offline snapshot) */
+  enterReadOnly(): Promise<void>;
 }

@@ -17,6 +17,11 @@
  * says to run `catena migrate` (and a SQLite file that does not exist is not
  * created). `assertCatenaSchema(store)` is the same check on an open store.
  * With `migrate: true` the migrations are applied before returning.
+ *
+ * An offline snapshot (a database with catena_snapshot_passes, written by
+ * `catena snapshot`) opens read-only: every write is refused with READ_ONLY,
+ * `migrate` is not applied, and `info.readOnly` is true. Only the snapshot
+ * command itself opens one for writing (`snapshotWrites: true`).
  */
 import { isAbsolute, resolve } from 'node:path';
 import { assertSchemaUsable, type CatenaStore } from './migrations.ts';
@@ -47,6 +52,8 @@ export interface OpenOptions {
   sqliteWorkerUrl?: URL;
   /** chain locks and run heartbeats stay valid this long without renewal (default 60 s) */
   leaseSeconds?: number;
+  /** open an offline snapshot for writing (the snapshot command); default false: a snapshot opens read-only */
+  snapshotWrites?: boolean;
 }
 
 export type { CatenaStore };
@@ -79,7 +86,9 @@ export async function openStore(
           workerUrl: options.sqliteWorkerUrl,
         });
   try {
-    if (options.migrate) await store.migrate();
+    const snapshot = options.snapshotWrites !== true && (await store.listSnapshotPasses()).length > 0;
+    if (snapshot) await store.enterReadOnly();
+    if (options.migrate && !snapshot) await store.migrate();
     if (options.requireSchema) await assertCatenaSchema(store);
     return store;
   } catch (error) {

@@ -12,6 +12,7 @@ import type { ChainKey } from '../domain/chain.ts';
 import type { ElaboratedColumns, RawColumns } from '../domain/columns.ts';
 import type { ChainSetup, NodeRow, StationRow, ThresholdRow } from '../domain/configuration.ts';
 import type { RunCounts, RunMode, RunStatus } from '../domain/runs.ts';
+import type { WaitListener } from './executor.ts';
 
 export interface ChainSummary extends ChainKey {
   siteName: string | null;
@@ -65,6 +66,8 @@ export interface WriteChunk extends ChainKey {
   lock?: ChainLock;
   /** the operator's cancel: interrupts the write on the server, even one waiting for a lock */
   signal?: AbortSignal;
+  /** hears when the write waits for a lock held by another connection or program, and when it goes on */
+  onWait?: WaitListener;
 }
 
 export interface EventAcknowledgement {
@@ -160,6 +163,8 @@ export interface SeriesQuery extends ChainKey {
   nodeIndex?: number;
   /** at most this many rows (newest kept when cut) */
   limit?: number;
+  /** also read each row's runId (ElaboratedColumns.runId) */
+  withRunIds?: boolean;
 }
 
 export interface FlagCountQuery {
@@ -215,7 +220,27 @@ export interface StoreInfo {
   /** URL without password */
   location: string;
   serverVersion: string;
+  /** opened read-only (an offline snapshot): every write is refused with READ_ONLY */
+  readOnly?: boolean;
 }
+
+/** One pass of `catena snapshot` into a snapshot file (table catena_snapshot_passes, created by the first pass). */
+export interface SnapshotPass {
+  passId: number;
+  /** the source's URL without password */
+  source: string;
+  /** the source database's clock when the pass began, epoch seconds */
+  takenAt: number;
+  /** the chains of the pass, as `CU001-A CU002-B` */
+  chains: string;
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
+  startedAt: number;
+  endedAt: number | null;
+  message: string | null;
+}
+
+export type SnapshotPassStart = Pick<SnapshotPass, 'source' | 'takenAt' | 'chains'>;
+export type SnapshotPassEnd = Pick<SnapshotPass, 'status' | 'message'>;
 
 export interface StoreSizes {
   /** raw rows per readRaw round trip */
@@ -224,6 +249,8 @@ export interface StoreSizes {
   rawWriteRows: number;
   /** elaborated rows per writeChunk transaction */
   elaboratedWriteRows: number;
+  /** bulk writes at once that the database takes fastest (the benchmark's best floor); more only contend */
+  writeStreams: number;
 }
 
 export interface Store extends NotifyStore {
@@ -302,6 +329,27 @@ export interface Store extends NotifyStore {
     to?: number | null;
     limit?: number;
   }): Promise<StoredAlarmEvent[]>;
+
+  // --- offline snapshots (src/core/export/snapshot.ts): rows, events and runs stored as the source has them
+  /** Upserts elaborated rows with each row's own runId (rows.runId is required). */
+  importElaborated(key: ChainKey, rows: ElaboratedColumns): Promise<void>;
+  /**
+   * Replaces the chain's events of [from, to] (null = unbounded) by `events`,
+   * every column as given: runId, createdAt, notification and acknowledgement.
+   */
+  importEvents(
+    key: ChainKey,
+    from: number | null,
+    to: number | null,
+    events: readonly StoredAlarmEvent[],
+  ): Promise<void>;
+  /** Upserts runs on their runId, every column as given (ids, times, status). */
+  importRuns(runs: readonly RunRecord[]): Promise<void>;
+  /** Records the start of a snapshot pass (creating catena_snapshot_passes when missing); returns its id. */
+  startSnapshotPass(pass: SnapshotPassStart): Promise<number>;
+  endSnapshotPass(passId: number, end: SnapshotPassEnd): Promise<void>;
+  /** The snapshot passes recorded in this database, newest first; [] when it is not a snapshot. */
+  listSnapshotPasses(): Promise<SnapshotPass[]>;
 
   // --- writing the inputs (demo site, benchmark workloads, tests)
   upsertStation(row: StationRow): Promise<void>;

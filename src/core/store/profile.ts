@@ -6,7 +6,8 @@
  *   `?tls=true|false|skip-verify`), `sqlite:/absolute/file.db`,
  *   `sqlite:relative/file.db` (relative to the `baseDir` given to openStore,
  *   by default the working directory), `sqlite:///absolute/file.db`,
- *   `sqlite::memory:`;
+ *   `sqlite::memory:`, or a bare file name ending in .db, .sqlite or .sqlite3
+ *   (`site.db`, `/home/ops/site.db`: an SQLite file);
  * - `{ url: '…' }`;
  * - fields: `{ kind: 'mysql', host, port?, user, password?, database, tls? }`
  *   or `{ kind: 'sqlite', path }` (`kind: 'mariadb'` is read as mysql).
@@ -171,11 +172,17 @@ function fromSqliteUrl(text: string): unknown {
   return { kind: 'sqlite', path };
 }
 
+const SQLITE_FILE = /\.(?:db|sqlite|sqlite3)$/i;
+
 function fromUrl(text: string): unknown {
   const trimmed = text.trim();
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(trimmed)?.[1]?.toLowerCase();
   if (scheme === 'mysql' || scheme === 'mariadb') return fromMysqlUrl(trimmed);
   if (scheme === 'sqlite') return fromSqliteUrl(trimmed);
+  // A bare SQLite file name (`npm start -- --db site.db`, a snapshot): no scheme, or a drive letter.
+  if ((scheme === undefined || scheme.length === 1) && SQLITE_FILE.test(trimmed)) {
+    return { kind: 'sqlite', path: trimmed };
+  }
   throw invalid(
     'expected a URL starting with mysql://, mariadb:// or sqlite: ' +
       '(e.g. mysql://catena:secret@db.example:3306/monitoring or sqlite:demo.db)',

@@ -10,7 +10,7 @@ import { chainLabel } from '../domain/chain.ts';
 import type { NodeRow, StationRow, ThresholdRow } from '../domain/configuration.ts';
 import { RUN_COUNT_NAMES } from '../domain/runs.ts';
 import { CatenaError, type ErrorSubject } from '../errors.ts';
-import type { NodeFlagCounts, RunRecord, StoredAlarmEvent } from './port.ts';
+import type { NodeFlagCounts, RunRecord, SnapshotPass, StoredAlarmEvent } from './port.ts';
 
 const NUMERIC = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
 
@@ -224,6 +224,30 @@ export function runSelect(epoch: EpochSql): string {
     'configFingerprint',
     `${epoch('committedTo')} AS committedTo`,
     'resumesRunId',
+  ].join(', ');
+}
+
+export const snapshotPassSchema = z.object({
+  passId: dbNumber,
+  source: dbString,
+  takenAt: dbNumber,
+  chains: dbString,
+  status: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
+  startedAt: dbNumber,
+  endedAt: dbNumberOrNull,
+  message: dbStringOrNull,
+}) satisfies z.ZodType<SnapshotPass>;
+
+export function snapshotPassSelect(epoch: EpochSql): string {
+  return [
+    'passId',
+    'source',
+    `${epoch('takenAt')} AS takenAt`,
+    'chains',
+    'status',
+    `${epoch('startedAt')} AS startedAt`,
+    `${epoch('endedAt')} AS endedAt`,
+    'message',
   ].join(', ');
 }
 

@@ -346,6 +346,28 @@ export const CATENA_STALE_EPISODES: TableSpec = {
   indexes: [],
 };
 
+/**
+ * The passes of `catena snapshot` into a snapshot file: where and when it was
+ * taken. Not a migration: only the snapshot command creates it, in its target
+ * (a database that has it is an offline snapshot, opened read-only).
+ */
+export const CATENA_SNAPSHOT_PASSES: TableSpec = {
+  name: 'catena_snapshot_passes',
+  role: 'bookkeeping',
+  columns: [
+    { name: 'passId', type: BIGINT, notNull: true, autoIncrement: true },
+    required('source', varchar(512)),
+    required('takenAt', DATETIME),
+    required('chains', TEXT),
+    required('status', varchar(16)),
+    required('startedAt', DATETIME),
+    col('endedAt', DATETIME),
+    col('message', TEXT),
+  ],
+  primaryKey: [],
+  indexes: [],
+};
+
 /** Created by the migration runner itself, before any versioned migration. */
 export const SCHEMA_MIGRATIONS: TableSpec = {
   name: 'catena_schema_migrations',

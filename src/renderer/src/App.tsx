@@ -5,10 +5,12 @@ import type { ChainKey, ChainResult, RunMode, RunRecord } from '../../contract/t
 import { chainLabel } from '../../contract/types.ts';
 import type { Connection } from './api/connect.ts';
 import { ChainResults, type ResultsTab } from './components/ChainResults.tsx';
+import { ConnectionsDialog } from './components/ConnectionsDialog.tsx';
 import { Header } from './components/Header.tsx';
 import { LaunchPanel } from './components/LaunchPanel.tsx';
 import { LaunchProgress } from './components/LaunchProgress.tsx';
 import { NotifyRulesPanel } from './components/NotifyRulesPanel.tsx';
+import { OfflineBanner } from './components/OfflineBanner.tsx';
 import { StationsTable } from './components/StationsTable.tsx';
 import { useLoad } from './hooks.ts';
 import { launchesReducer } from './state/launches.ts';
@@ -68,6 +70,7 @@ export function App({ connection }: { connection: Connection }) {
   const [filter, setFilter] = useState<OverviewFilter>(NO_FILTER);
   const [sort, setSort] = useState<OverviewSort>('worst');
   const [nowSeconds, setNowSeconds] = useState(() => Date.now() / 1000);
+  const [connectionsOpen, setConnectionsOpen] = useState(false);
 
   // ages ("last data 31 d ago") move on by themselves
   useEffect(() => {
@@ -296,6 +299,8 @@ export function App({ connection }: { connection: Connection }) {
     [chains.data, selected],
   );
 
+  // an offline snapshot: results only, no launch controls
+  const readOnly = info.data?.readOnly === true;
   const focusedLabel = focused ? chainLabel(focused) : null;
   const focusedSummary = focused
     ? (chains.data ?? []).find((c) => chainLabel(c) === focusedLabel)
@@ -311,8 +316,20 @@ export function App({ connection }: { connection: Connection }) {
         counts={allRows ? counts : null}
         stateFilter={filter.state}
         onStateFilter={onStateFilter}
+        onConnections={() => setConnectionsOpen(true)}
       />
-      <main className="layout">
+      {connectionsOpen ? (
+        <ConnectionsDialog
+          api={api}
+          info={info.data}
+          selected={selectedKeys}
+          onClose={() => setConnectionsOpen(false)}
+          // another database: every screen starts again from it
+          onConnected={() => window.location.reload()}
+        />
+      ) : null}
+      {info.data && readOnly ? <OfflineBanner info={info.data} /> : null}
+      <main className={readOnly ? 'layout offline' : 'layout'}>
         <section className="panel stations" aria-label="Stations">
           <StationsTable
             rows={rows}
@@ -332,17 +349,19 @@ export function App({ connection }: { connection: Connection }) {
             onReload={reloadStations}
           />
         </section>
-        <aside className="side">
-          <section className="panel launch-panel" aria-label="Launch">
-            <LaunchPanel api={api} selected={selectedKeys} onLaunched={onLaunched} />
-          </section>
-          <section className="panel progress-panel" aria-label="Progress">
-            <LaunchProgress api={api} launches={launches} dispatch={dispatch} onFocus={openChain} />
-          </section>
-          <section className="panel rules-panel" aria-label="Notification rules">
-            <NotifyRulesPanel api={api} />
-          </section>
-        </aside>
+        {readOnly ? null : (
+          <aside className="side">
+            <section className="panel launch-panel" aria-label="Launch">
+              <LaunchPanel api={api} selected={selectedKeys} onLaunched={onLaunched} />
+            </section>
+            <section className="panel progress-panel" aria-label="Progress">
+              <LaunchProgress api={api} launches={launches} dispatch={dispatch} onFocus={openChain} />
+            </section>
+            <section className="panel rules-panel" aria-label="Notification rules">
+              <NotifyRulesPanel api={api} />
+            </section>
+          </aside>
+        )}
         <section className="panel results" aria-label="Results">
           {focused && focusedLabel ? (
             <ChainResults

@@ -7,7 +7,7 @@
 import type { Dialect, DialectSizes, KeyedRows } from '../dialect.ts';
 import type { Driver } from '../executor.ts';
 import type { SchemaState } from '../migrations.ts';
-import { CATENA_TABLES, INPUT_TABLES, SCHEMA_MIGRATIONS } from '../schema.ts';
+import { CATENA_SNAPSHOT_PASSES, CATENA_TABLES, INPUT_TABLES, SCHEMA_MIGRATIONS } from '../schema.ts';
 import { placeholders } from '../sql.ts';
 import { type BulkMethod, upsertRows } from './bulk.ts';
 import { mysqlDdl } from './ddl.ts';
@@ -22,7 +22,13 @@ import {
 } from './errors.ts';
 
 /** Measured (docs/PERFORMANCE.md): small reads keep each synchronous parse short; big raw loads commit rarely. */
-const SIZES: DialectSizes = { readRows: 5_000, rawWriteRows: 100_000, elaboratedWriteRows: 10_000 };
+const SIZES: DialectSizes = {
+  readRows: 5_000,
+  rawWriteRows: 100_000,
+  elaboratedWriteRows: 10_000,
+  // the floor of npm run bench:elaborate: 2 LOAD DATA streams beat 1 and 4 (docs/PERFORMANCE.md)
+  writeStreams: 2,
+};
 
 /** Worth trying again: deadlock, lock wait timeout, connection lost or refused, a server going read-only in a failover. */
 const TRANSIENT_ERRNOS = new Set([1205, 1213, 1290, 1836, 1040]);
@@ -94,7 +100,9 @@ export class MysqlDialect implements Dialect<MysqlConnection> {
   }
 
   async inspect(exec: MysqlConnection): Promise<SchemaState['tables']> {
-    const names = [...INPUT_TABLES, ...CATENA_TABLES, SCHEMA_MIGRATIONS].map((t) => t.name);
+    const names = [...INPUT_TABLES, ...CATENA_TABLES, SCHEMA_MIGRATIONS, CATENA_SNAPSHOT_PASSES].map(
+      (t) => t.name,
+    );
     const list = placeholders(names.length);
     const tables: SchemaState['tables'] = new Map();
     const tableOf = (name: unknown) => {

@@ -22,7 +22,7 @@ import mysql, {
   type PoolConnection,
   type PoolOptions,
 } from 'mysql2/promise';
-import type { Driver, Executor, RunResult, SqlRow, SqlValue } from '../executor.ts';
+import type { Driver, Executor, RunResult, SqlRow, SqlValue, WaitListener } from '../executor.ts';
 import type { MysqlProfile } from '../profile.ts';
 import { isDeadlock, LOST_CODES } from './errors.ts';
 
@@ -46,6 +46,8 @@ const IDLE_CHECK_MS = 2_000;
 const DEFAULT_STATEMENT_TIMEOUT_MS = 600_000;
 /** Waiting statements beyond this are refused: a flood of requests must not queue without end. */
 const DEFAULT_QUEUE_LIMIT = 1_000;
+/** how often a transaction with a wait listener asks the server whether its statement waits for a lock */
+const WAIT_CHECK_MS = 1_000;
 
 /** The server did not answer in time: the driver gave the connection up (classified as CONNECTION_TIMEOUT). */
 export class ServerTimeout extends Error {
@@ -61,6 +63,14 @@ export class ServerTimeout extends Error {
 export function isLostConnection(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && LOST_CODES.has(code);
+}
+
+/** "waiting for a lock on <table> held by another connection", the table read from the waiting statement. */
+export function describeLockWait(statement: string): string {
+  const table = /\b(?:INTO\s+TABLE|INTO|UPDATE|FROM)\s+`?([A-Za-z0-9_$]+)`?/i.exec(statement)?.[1];
+  return table
+    ? `waiting for a lock on ${table} held by another connection`
+    : 'waiting for a lock held by another connection';
 }
 
 /** Marks a failure of COMMIT itself: the transaction may or may not have committed, so it is never retried. */
@@ -276,6 +286,68 @@ export class MysqlDriver implements Driver<MysqlConnection> {
   }
 
   /**
+   * Asks the server, every WAIT_CHECK_MS while a transaction runs, whether
+   * its connection waits for a lock (a table lock or metadata lock in the
+   * process list, a row lock in INNODB_TRX when the account may read it), and
+   * tells `onWait` when that starts and ends. A check that fails or finds the
+   * pool busy is skipped: this only informs, it never holds the write up.
+   */
+  #watchLockWait(threadId: number | null, onWait: WaitListener): { stop: () => void } {
+    let stopped = false;
+    let waiting = false;
+    let timer: NodeJS.Timeout | undefined;
+    const check = async () => {
+      const reason = await this.#lockWaitOf(threadId).catch(() => null);
+      if (stopped) return;
+      if (reason !== null || waiting) onWait(reason);
+      waiting = reason !== null;
+      timer = setTimeout(() => void check(), WAIT_CHECK_MS);
+      timer.unref();
+    };
+    if (threadId !== null) {
+      timer = setTimeout(() => void check(), WAIT_CHECK_MS);
+      timer.unref();
+    }
+    return {
+      stop: () => {
+        stopped = true;
+        clearTimeout(timer);
+        if (waiting) onWait(null);
+      },
+    };
+  }
+
+  #rowLocksVisible = true;
+
+  /** What the connection's statement waits for, or null when it does not wait for a lock. */
+  async #lockWaitOf(threadId: number | null): Promise<string | null> {
+    if (threadId === null) return null;
+    const id = Number(threadId);
+    const rowWait = this.#rowLocksVisible
+      ? "(SELECT COUNT(*) FROM information_schema.INNODB_TRX t WHERE t.trx_mysql_thread_id = p.ID AND t.trx_state = 'LOCK WAIT')"
+      : '0';
+    const sql = `SELECT p.STATE AS state, p.INFO AS info, ${rowWait} AS rowWait FROM information_schema.PROCESSLIST p WHERE p.ID = ?`;
+    const ask = this.#pool.query(sql, [id]);
+    ask.catch(() => {});
+    let rows: unknown;
+    try {
+      [rows] = await bounded(ask, this.#connectTimeoutMs, 'a lock-wait check', () => {});
+    } catch (error) {
+      // Without the PROCESS privilege INNODB_TRX cannot be read: table and metadata locks are still seen.
+      if ((error as { errno?: number }).errno === 1227 && this.#rowLocksVisible) {
+        this.#rowLocksVisible = false;
+        return this.#lockWaitOf(threadId);
+      }
+      throw error;
+    }
+    const row = rowsOf(rows)[0] as { state?: unknown; info?: unknown; rowWait?: unknown } | undefined;
+    if (!row) return null;
+    const state = typeof row.state === 'string' ? row.state : '';
+    if (!/lock/i.test(state) && Number(row.rowWait) === 0) return null;
+    return describeLockWait(typeof row.info === 'string' ? row.info : '');
+  }
+
+  /**
    * Whether the server answers a new connection within the connect timeout;
    * one probe at a time, shared by every statement that waits.
    */
@@ -344,7 +416,11 @@ export class MysqlDriver implements Driver<MysqlConnection> {
     }
   }
 
-  async transaction<R>(fn: (tx: MysqlConnection) => Promise<R>, signal?: AbortSignal): Promise<R> {
+  async transaction<R>(
+    fn: (tx: MysqlConnection) => Promise<R>,
+    signal?: AbortSignal,
+    onWait?: WaitListener,
+  ): Promise<R> {
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
       try {
@@ -352,6 +428,7 @@ export class MysqlDriver implements Driver<MysqlConnection> {
           // The operator's cancel reaches the server: the running statement (a lock wait too) is interrupted.
           const interrupt = () => void this.#killQuery(conn.connection.threadId);
           signal?.addEventListener('abort', interrupt, { once: true });
+          const watching = onWait ? this.#watchLockWait(conn.connection.threadId, onWait) : null;
           await conn.bounded(conn.connection.beginTransaction());
           try {
             const result = await fn(conn);
@@ -364,6 +441,7 @@ export class MysqlDriver implements Driver<MysqlConnection> {
             throw signal?.aborted ? signal.reason : error;
           } finally {
             signal?.removeEventListener('abort', interrupt);
+            watching?.stop();
           }
         });
       } catch (error) {

@@ -40,21 +40,25 @@ export async function writeChunk(ctx: SqlContext, chunk: WriteChunk): Promise<Wr
   // The span clamped to whole seconds within DATETIME's range (an empty span deletes nothing).
   const span = [key.controlUnitCode, key.chain, lowerBound(chunk.eventsFrom), upperBound(chunk.eventsTo)];
   return ctx.guard(`writing the elaborated rows of chain ${chainLabel(key)}`, () =>
-    ctx.driver.transaction(async (tx) => {
-      if (chunk.lock) await renewLease(ctx, tx, key, chunk.lock.token);
-      await ctx.dialect.writeRows(tx, elaboratedKeyedRows(key, chunk.runId, chunk.rows));
-      const existing = await spanEvents(ctx, tx, key, span);
-      if (existing.length > 0) {
-        await tx.run(
-          'DELETE FROM rsn_alarm_events WHERE controlUnitCode = ? AND chain = ? AND timestamp >= ? AND timestamp <= ?',
-          span,
-        );
-      }
-      const plan = planEventReplacement(chunk.events, existing, now);
-      await insertEvents(tx, key, chunk.runId, plan.rows);
-      await recordCommitted(ctx, tx, chunk);
-      return { rowsWritten: chunk.rows.length, newEvents: plan.newEvents };
-    }, chunk.signal),
+    ctx.driver.transaction(
+      async (tx) => {
+        if (chunk.lock) await renewLease(ctx, tx, key, chunk.lock.token);
+        await ctx.dialect.writeRows(tx, elaboratedKeyedRows(key, chunk.runId, chunk.rows));
+        const existing = await spanEvents(ctx, tx, key, span);
+        if (existing.length > 0) {
+          await tx.run(
+            'DELETE FROM rsn_alarm_events WHERE controlUnitCode = ? AND chain = ? AND timestamp >= ? AND timestamp <= ?',
+            span,
+          );
+        }
+        const plan = planEventReplacement(chunk.events, existing, now);
+        await insertEvents(tx, key, chunk.runId, plan.rows);
+        await recordCommitted(ctx, tx, chunk);
+        return { rowsWritten: chunk.rows.length, newEvents: plan.newEvents };
+      },
+      chunk.signal,
+      chunk.onWait,
+    ),
   );
 }
 
@@ -89,7 +93,7 @@ async function spanEvents(
   return parseRows(existingEventSchema, rows, 'rsn_alarm_events', key);
 }
 
-const EVENT_COLUMNS = [
+export const EVENT_COLUMNS = [
   'controlUnitCode',
   'chain',
   'metric',
@@ -105,7 +109,7 @@ const EVENT_COLUMNS = [
   'acknowledgedBy',
   'ackNote',
 ];
-const EVENT_BATCH = 100;
+export const EVENT_BATCH = 100;
 
 const dbTimeOrNull = (t: number | null): string | null => (t === null ? null : formatDbTime(t));
 

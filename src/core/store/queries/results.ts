@@ -22,7 +22,7 @@ export async function readElaborated(ctx: SqlContext, query: SeriesQuery): Promi
   const { dialect } = ctx;
   const key = { controlUnitCode: query.controlUnitCode, chain: query.chain };
   let sql =
-    `SELECT ${dialect.epoch('timestamp')}, nodeIndex, ${ELABORATED_VALUES.join(', ')}, flags ` +
+    `SELECT ${dialect.epoch('timestamp')}, nodeIndex, ${ELABORATED_VALUES.join(', ')}, flags${query.withRunIds ? ', runId' : ''} ` +
     'FROM elaborated_rsn_data WHERE controlUnitCode = ? AND chain = ? AND timestamp >= ? AND timestamp <= ?';
   const params: SqlValue[] = [key.controlUnitCode, key.chain, lowerBound(query.from), upperBound(query.to)];
   if (query.nodeIndex !== undefined) {
@@ -40,7 +40,7 @@ export async function readElaborated(ctx: SqlContext, query: SeriesQuery): Promi
   const rows = await ctx.guard(`reading the elaborated rows of chain ${chainLabel(key)}`, () =>
     ctx.driver.allArrays(sql, params),
   );
-  return elaboratedFromRows(rows, key, newestFirst);
+  return elaboratedFromRows(rows, key, newestFirst, query.withRunIds === true);
 }
 
 export async function flagCounts(ctx: SqlContext, query: FlagCountQuery): Promise<NodeFlagCounts[]> {

@@ -87,6 +87,8 @@ export async function endRun(ctx: SqlContext, runId: number, end: RunEnd): Promi
 
 /** Stores as `interrupted` every `running` run whose heartbeat is older than the lease; returns how many. */
 export async function interruptStaleRuns(ctx: SqlContext): Promise<number> {
+  // A snapshot shows its runs as they were when it was taken.
+  if (ctx.readOnly) return 0;
   const { dialect, leaseSeconds } = ctx;
   const result = await ctx.guard('marking interrupted runs', () =>
     ctx.driver.run(

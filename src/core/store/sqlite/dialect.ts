@@ -7,13 +7,19 @@
 import type { Dialect, DialectSizes, KeyedRows } from '../dialect.ts';
 import type { Driver, Executor } from '../executor.ts';
 import type { SchemaState } from '../migrations.ts';
-import { CATENA_TABLES, INPUT_TABLES, SCHEMA_MIGRATIONS } from '../schema.ts';
+import { CATENA_SNAPSHOT_PASSES, CATENA_TABLES, INPUT_TABLES, SCHEMA_MIGRATIONS } from '../schema.ts';
 import { sqliteDdl } from './ddl.ts';
 import type { SqliteExecutor } from './driver.ts';
 import { classifySqliteError, isBusy } from './errors.ts';
 
 /** Measured (docs/PERFORMANCE.md): 64 rows per INSERT beat 1, 16 and 256. */
-const SIZES: DialectSizes = { readRows: 5_000, rawWriteRows: 20_000, elaboratedWriteRows: 5_000 };
+const SIZES: DialectSizes = {
+  readRows: 5_000,
+  rawWriteRows: 20_000,
+  elaboratedWriteRows: 5_000,
+  // one writer per file
+  writeStreams: 1,
+};
 
 export class SqliteDialect implements Dialect<SqliteExecutor> {
   readonly kind = 'sqlite';
@@ -57,7 +63,9 @@ export class SqliteDialect implements Dialect<SqliteExecutor> {
   async inspect(exec: Executor): Promise<SchemaState['tables']> {
     const tables: SchemaState['tables'] = new Map();
     const names = new Set(
-      [...INPUT_TABLES, ...CATENA_TABLES, SCHEMA_MIGRATIONS].map((t) => t.name.toLowerCase()),
+      [...INPUT_TABLES, ...CATENA_TABLES, SCHEMA_MIGRATIONS, CATENA_SNAPSHOT_PASSES].map((t) =>
+        t.name.toLowerCase(),
+      ),
     );
     for (const [tableName] of await exec.allArrays("SELECT name FROM sqlite_master WHERE type = 'table'")) {
       const name = String(tableName);

@@ -11,7 +11,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Worker } from 'node:worker_threads';
 import { CatenaError } from '../../errors.ts';
 import type { KeyedRows } from '../dialect.ts';
-import type { Driver, Executor, RunResult, SqlRow, SqlValue } from '../executor.ts';
+import type { Driver, Executor, RunResult, SqlRow, SqlValue, WaitListener } from '../executor.ts';
 import {
   deserializeError,
   type WorkerOp,
@@ -31,6 +31,9 @@ interface Pending {
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
+
+/** how long BEGIN IMMEDIATE may wait before the wait is said to be a lock held elsewhere */
+const WAIT_NOTICE_MS = 1_000;
 
 type Call = (op: WorkerOp, sql: string, params?: readonly SqlValue[], rows?: KeyedRows) => Promise<unknown>;
 
@@ -74,10 +77,12 @@ export class SqliteDriver implements Driver<SqliteExecutor> {
   #nextId = 1;
   #tail: Promise<void> = Promise.resolve();
   #stopped: Error | null = null;
+  readonly #path: string;
 
-  private constructor(worker: Worker, version: string) {
+  private constructor(worker: Worker, version: string, path: string) {
     this.#worker = worker;
     this.version = version;
+    this.#path = path;
     this.#direct = new SqliteExecutor((op, sql, params, rows) => this.#call(op, sql, params, rows));
     worker.on('message', (reply: WorkerReply) => this.#settle(reply));
     worker.on('error', (error) => this.#stop(error));
@@ -95,7 +100,7 @@ export class SqliteDriver implements Driver<SqliteExecutor> {
       worker.once('error', onError);
       worker.once('message', (reply: WorkerReply) => {
         worker.off('error', onError);
-        if (reply.type === 'ready') resolve(new SqliteDriver(worker, reply.version));
+        if (reply.type === 'ready') resolve(new SqliteDriver(worker, reply.version, options.path));
         else {
           void worker.terminate();
           reject(
@@ -165,10 +170,14 @@ export class SqliteDriver implements Driver<SqliteExecutor> {
 
   /** BEGIN IMMEDIATE takes the write lock at once, so two writers never deadlock: the second waits (busy timeout). */
   /** `signal` is checked before BEGIN and before COMMIT: SQLite statements are local and bounded by the busy timeout. */
-  transaction<R>(fn: (tx: SqliteExecutor) => Promise<R>, signal?: AbortSignal): Promise<R> {
+  transaction<R>(
+    fn: (tx: SqliteExecutor) => Promise<R>,
+    signal?: AbortSignal,
+    onWait?: WaitListener,
+  ): Promise<R> {
     return this.#exclusive(async () => {
       signal?.throwIfAborted();
-      await this.#direct.run('BEGIN IMMEDIATE');
+      await this.#begin(onWait);
       try {
         const result = await fn(this.#direct);
         signal?.throwIfAborted();
@@ -179,6 +188,28 @@ export class SqliteDriver implements Driver<SqliteExecutor> {
         throw error;
       }
     });
+  }
+
+  /**
+   * BEGIN IMMEDIATE waits (up to the busy timeout) only while another
+   * connection to the file holds its write lock: past WAIT_NOTICE_MS that is
+   * said to `onWait`, and said again when the lock is ours.
+   */
+  async #begin(onWait?: WaitListener): Promise<void> {
+    let waiting = false;
+    const timer = onWait
+      ? setTimeout(() => {
+          waiting = true;
+          onWait(`waiting for the write lock on ${this.#path} held by another program`);
+        }, WAIT_NOTICE_MS)
+      : undefined;
+    timer?.unref();
+    try {
+      await this.#direct.run('BEGIN IMMEDIATE');
+    } finally {
+      clearTimeout(timer);
+      if (waiting) onWait?.(null);
+    }
   }
 
   all(sql: string, params?: readonly SqlValue[]): Promise<SqlRow[]> {

@@ -6,6 +6,7 @@ import { fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { AlarmPanel } from './AlarmPanel.tsx';
 import { EventsTable } from './EventsTable.tsx';
+import { ReportButton } from './ReportButton.tsx';
 import { RunsTable } from './RunsTable.tsx';
 
 // the charts (and Recharts with them) are loaded with the first screen that draws one: the stations load first
@@ -107,6 +108,7 @@ export const ChainResults = memo(function ChainResults(props: {
         >
           {props.siteName ?? ''} · last elaborated {fmtTime(last)}
         </span>
+        <ReportButton api={api} chainKey={key} disabled={last === null} />
         <div className="tabs" role="tablist" aria-label="Results" ref={tablist}>
           {TABS.map((t) => (
             <button

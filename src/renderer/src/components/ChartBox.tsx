@@ -1,4 +1,6 @@
-import { type ReactNode, useEffect, useRef } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { saveChartPng, saveChartSvg } from '../chart-export.ts';
+import { errorMessage } from '../format.ts';
 
 /**
  * A chart's frame, and one tab stop for the chart. Recharts draws its layers
@@ -7,8 +9,27 @@ import { type ReactNode, useEffect, useRef } from 'react';
  * chart had seven tab stops. The layers are taken out of the tab order; the
  * chart's surface (role "application", arrow keys move the tooltip) stays.
  */
-export function ChartBox(props: { className?: string; testId: string; children: ReactNode }) {
+export function ChartBox(props: {
+  className?: string;
+  testId: string;
+  /** the saved files' name (default: the test id) */
+  exportName?: string;
+  children: ReactNode;
+}) {
   const box = useRef<HTMLDivElement>(null);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const name = props.exportName ?? props.testId;
+  const save = async (format: 'png' | 'svg') => {
+    const el = box.current;
+    if (!el) return;
+    setSaveError(null);
+    try {
+      const saved = format === 'svg' ? saveChartSvg(el, name) : await saveChartPng(el, name);
+      if (!saved) setSaveError('Nothing is drawn in this chart yet.');
+    } catch (error) {
+      setSaveError(errorMessage(error));
+    }
+  };
   useEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -24,6 +45,29 @@ export function ChartBox(props: { className?: string; testId: string; children: 
   }, []);
   return (
     <div ref={box} className={`chart ${props.className ?? ''}`} data-testid={props.testId}>
+      <div className="chart-save">
+        <button
+          type="button"
+          className="small-btn"
+          onClick={() => void save('png')}
+          aria-label="Save chart as PNG"
+        >
+          PNG
+        </button>
+        <button
+          type="button"
+          className="small-btn"
+          onClick={() => void save('svg')}
+          aria-label="Save chart as SVG"
+        >
+          SVG
+        </button>
+      </div>
+      {saveError ? (
+        <p className="error-text small" role="alert">
+          {saveError}
+        </p>
+      ) : null}
       {props.children}
     </div>
   );

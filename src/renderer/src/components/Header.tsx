@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { ConnectionState } from '../../../contract/client.ts';
-import type { StoreInfo } from '../../../contract/types.ts';
+import type { ServiceInfo } from '../../../contract/types.ts';
 import { DEFAULT_STALE_AFTER_HOURS, type OverviewCounts, type StateFilter } from '../state/overview.ts';
 
 const STATE_TEXT: Record<ConnectionState, string> = {
@@ -10,7 +10,7 @@ const STATE_TEXT: Record<ConnectionState, string> = {
 };
 
 export const Header = memo(function Header(props: {
-  info: StoreInfo | null;
+  info: ServiceInfo | null;
   infoError: string | null;
   transport: string;
   state: ConnectionState;
@@ -18,6 +18,8 @@ export const Header = memo(function Header(props: {
   counts: OverviewCounts | null;
   stateFilter: StateFilter;
   onStateFilter(state: StateFilter): void;
+  /** opens the connection manager */
+  onConnections?(): void;
 }) {
   const { info, infoError, transport, state, counts } = props;
   const worstLevel = counts ? [3, 2, 1].find((l) => (counts.byLevel[l] ?? 0) > 0) : undefined;
@@ -71,6 +73,11 @@ export const Header = memo(function Header(props: {
       ) : (
         <span className="muted">connecting to the database…</span>
       )}
+      {props.onConnections ? (
+        <button type="button" className="small-btn" onClick={props.onConnections}>
+          Connections…
+        </button>
+      ) : null}
       <span className="grow" />
       <span className="muted">{transport === 'electron-ipc' ? 'desktop' : 'browser'}</span>
       <span className={`conn conn-${state}`} data-testid="conn-state" title="event stream">

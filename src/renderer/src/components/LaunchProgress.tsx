@@ -84,6 +84,11 @@ function ChainRow(props: {
           </span>
         )}
       </div>
+      {chain.status === 'running' && chain.waitingFor ? (
+        <div className="warn-text small" role="status" data-testid={`waiting-${chain.label}`}>
+          {chain.waitingFor}
+        </div>
+      ) : null}
       {emptyRange ? (
         <div className="warn-text small" role="status">
           0 timestamps in the span: no raw data there

@@ -13,6 +13,8 @@ export type ChainRunStatus = 'queued' | 'running' | 'succeeded' | 'no-data' | 'f
 export interface ChainRunView extends ChainKey {
   label: string;
   phase: ChainPhase | null;
+  /** in phase `waiting`: what the write waits for */
+  waitingFor: string | null;
   done: number;
   total: number;
   rowsRead: number;
@@ -71,6 +73,7 @@ function newChain(key: ChainKey): ChainRunView {
     chain: key.chain,
     label: chainLabel(key),
     phase: null,
+    waitingFor: null,
     done: 0,
     total: 0,
     rowsRead: 0,
@@ -139,6 +142,7 @@ function reduceEvent(launch: LaunchView, event: EngineEvent): LaunchView {
           : {
               ...c,
               phase: event.phase,
+              waitingFor: event.waitingFor,
               done: event.timestampsDone,
               total: event.timestampsTotal,
               rowsRead: event.rowsRead,
