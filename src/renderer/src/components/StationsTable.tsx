@@ -318,13 +318,15 @@ function StationRow(props: {
           c.firstRawAt,
         )} · ${staleText}`}
       >
-        <span className="nowrap">
-          {c.lastRawAt === null
-            ? 'no data'
-            : r.stale && r.dataAge !== null
-              ? `no data for ${fmtNoDataFor(r.dataAge)}`
-              : fmtAge(r.dataAge)}
-        </span>
+        {c.lastRawAt !== null && r.stale && r.dataAge !== null ? (
+          // "no data for" over "31 d 15 h" when the table is narrow
+          <>
+            <span className="nowrap">no data for</span>{' '}
+            <span className="nowrap">{fmtNoDataFor(r.dataAge)}</span>
+          </>
+        ) : (
+          <span className="nowrap">{c.lastRawAt === null ? 'no data' : fmtAge(r.dataAge)}</span>
+        )}
         {r.stale ? <span className="tag">stale</span> : null}
       </td>
       <td
