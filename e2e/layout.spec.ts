@@ -44,7 +44,7 @@ function controls(page: Page): Locator[] {
     launch.getByLabel('Concurrency'),
     launch.getByRole('button', { name: /^Elaborate \d+ chains?$/ }),
     page.getByRole('button', { name: 'Clear finished' }),
-    ...['Time series', 'Profile', 'Alarm events', 'Runs', 'Data quality', 'Live'].map((name) =>
+    ...['Time series', 'Profile', 'Alarms', 'Alarm events', 'Runs', 'Data quality', 'Live'].map((name) =>
       page.getByRole('tab', { name }),
     ),
   ];

@@ -80,10 +80,10 @@ test('the overview shows each chain’s alarm levels, data age and last run, wor
         await expect(cell).toHaveText(WORDS[expected[i] ?? 0] ?? '');
       }
     }
-    // freshness: days since the newest raw row, grey and marked when stale (> 24 h)
+    // freshness: "no data for 31 d 4 h" since the newest raw row, grey and marked when stale (> 24 h)
     const days = Math.floor((now - (c.lastRawAt ?? 0)) / 86400);
     const data = row.locator('td[data-col="data"]');
-    await expect(data).toContainText(`${days} d ago`);
+    await expect(data).toContainText(`no data for ${days} d`);
     await expect(row).toHaveAttribute('data-stale', 'true');
     await expect(data).toContainText('stale');
     await expect(data).toHaveCSS('color', 'rgb(139, 150, 163)');

@@ -3,6 +3,7 @@
  * terminal or a scheduler; the same core as the desktop app.
  */
 import { Command } from 'commander';
+import { registerAck } from './commands/ack.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerElaborate } from './commands/elaborate.ts';
 import { registerExport } from './commands/export.ts';
@@ -28,6 +29,7 @@ registerSnapshot(program);
 registerReport(program);
 registerServe(program);
 registerNotify(program);
+registerAck(program);
 
 try {
   await program.parseAsync(process.argv);

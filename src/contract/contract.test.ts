@@ -68,6 +68,7 @@ function service(overrides: Partial<CatenaService>): CatenaService {
     chainNodes: missing,
     quality: missing,
     events: missing,
+    acknowledgeEvents: missing,
     chainReport: missing,
     onEvent: () => () => {},
     notifications: {
@@ -77,6 +78,11 @@ function service(overrides: Partial<CatenaService>): CatenaService {
       test: missing,
       deliveries: missing,
       settle: missing,
+      checkStale: missing,
+      channels: () => [],
+      smtp: missing,
+      setSmtp: missing,
+      staleEpisodes: missing,
     },
     close: async () => {},
     ...overrides,
@@ -104,6 +110,13 @@ describe('contract: the methods table', () => {
       'chainNodes',
       'quality',
       'events',
+      'acknowledgeEvents',
+      'notifyRules',
+      'addNotifyRule',
+      'removeNotifyRule',
+      'testNotifyRule',
+      'notifySmtp',
+      'setNotifySmtp',
       'testConnection',
       'connect',
       'listConnections',
@@ -113,6 +126,25 @@ describe('contract: the methods table', () => {
       'cancelSnapshot',
       'chainReport',
     ]);
+  });
+
+  it('acknowledgeEvents: the caller the host vouches for replaces the name sent; without one the name sent stays', async () => {
+    const seen: string[] = [];
+    const dispatch = createDispatcher(
+      service({
+        acknowledgeEvents: async (request) => {
+          seen.push(request.by);
+          return { ...request.key, acknowledged: 0, by: request.by, note: null, at: 0 };
+        },
+      }),
+      options,
+    );
+    const input = { key: { controlUnitCode: 'CU001', chain: 'A' }, by: 'Mallory' };
+    expect((await dispatch('acknowledgeEvents', input, 'control room')).ok).toBe(true);
+    expect((await dispatch('acknowledgeEvents', input)).ok).toBe(true);
+    expect(seen).toEqual(['control room', 'Mallory']);
+    const nameless = await dispatch('acknowledgeEvents', { key: input.key });
+    expect(nameless).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
 
   it('launch: a range needs from and to, in order', () => {

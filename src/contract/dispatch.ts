@@ -24,7 +24,11 @@ export interface DispatchOptions {
   logUnexpected(error: unknown, context: string): string;
 }
 
-export type Dispatch = (method: string, input: unknown) => Promise<Envelope<unknown>>;
+/**
+ * `caller`: who the host vouches for (the API token's name), or null; a
+ * method that records who acted (`asCaller`) takes it instead of the name sent.
+ */
+export type Dispatch = (method: string, input: unknown, caller?: string | null) => Promise<Envelope<unknown>>;
 
 export function formatIssues(error: z.ZodError): string {
   return error.issues
@@ -54,11 +58,13 @@ export function createDispatcher(
   service: CatenaService | Promise<CatenaService>,
   options: DispatchOptions,
 ): Dispatch {
-  return async (name, rawInput) => {
+  return async (name, sentInput, caller = null) => {
     if (!isMethodName(name)) {
       return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `no method "${name}"` } };
     }
-    const spec = methods[name as MethodName];
+    const spec: { asCaller?: (input: unknown, caller: string) => unknown } & (typeof methods)[MethodName] =
+      methods[name as MethodName];
+    const rawInput = caller !== null && spec.asCaller ? spec.asCaller(sentInput, caller) : sentInput;
     const parsed = spec.input.safeParse(rawInput);
     if (!parsed.success) {
       return { ok: false, error: badRequest(`invalid input for ${name}: ${formatIssues(parsed.error)}`) };

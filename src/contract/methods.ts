@@ -11,6 +11,7 @@
  * `call` functions only call the service object a host hands them.
  */
 import { z } from 'zod';
+import { METRICS } from '../core/domain/alarms.ts';
 import type { CatenaService } from '../core/service/types.ts';
 import {
   chainFromQuery,
@@ -24,6 +25,7 @@ import {
   wholeNumberParam,
 } from './http.ts';
 import {
+  acknowledgedSchema,
   alarmEventSchema,
   chainNodesSchema,
   chainOverviewSchema,
@@ -31,12 +33,21 @@ import {
   connectionListSchema,
   launchedSchema,
   nodeFlagCountsSchema,
+  notifyRuleSchema,
+  notifySetupSchema,
   runRecordSchema,
   serviceInfoSchema,
+  smtpViewSchema,
   snapshotJobSchema,
   wireSeriesSchema,
 } from './outputs.ts';
-import { chainKeySchema, epochSeconds, runModeSchema } from './schemas.ts';
+import {
+  chainKeySchema,
+  chainNameSchema,
+  controlUnitCodeSchema,
+  epochSeconds,
+  runModeSchema,
+} from './schemas.ts';
 import { encodeSeries } from './wire.ts';
 
 export interface MethodSpec<I extends z.ZodType, O, S = CatenaService> {
@@ -55,6 +66,12 @@ export interface MethodSpec<I extends z.ZodType, O, S = CatenaService> {
   writes: boolean;
   /** the method as a REST route, besides `POST /api/<method>` */
   http?: HttpBinding<z.input<I>>;
+  /**
+   * The input as the caller the host vouches for (the API token's name on
+   * the service), applied before validation; hosts that know no caller
+   * (the desktop's IPC, a server without a token) leave the input as sent.
+   */
+  asCaller?(input: unknown, caller: string): unknown;
 }
 
 function method<I extends z.ZodType, O>(spec: MethodSpec<I, O>): MethodSpec<I, O> {
@@ -65,6 +82,69 @@ export const noInput = z.object({}).strict().optional();
 const limit = (max: number) => z.number().int().min(1).max(max);
 
 const KEY_EXAMPLE = { controlUnitCode: 'CU001', chain: 'A' };
+
+/** What an acknowledgement names besides the chain (the body of its REST route). */
+const acknowledgementFields = {
+  events: z
+    .array(z.object({ metric: z.enum(METRICS), timestamp: epochSeconds }).strict())
+    .min(1, 'name at least one event, or leave events out to acknowledge every open event')
+    .max(10_000)
+    .optional()
+    .describe('the events (metric and timestamp); absent = every open event of the chain'),
+  note: z.string().max(2_000, 'a note is at most 2000 characters').nullable().optional(),
+};
+const RULE_EXAMPLE = {
+  id: 3,
+  controlUnitCode: 'CU001',
+  chain: 'A',
+  minLevel: 2,
+  metric: null,
+  channel: 'email' as const,
+  target: 'ops@example.org',
+  createdAt: 1_790_899_262,
+};
+
+/** A rule to add: a chain (or none, for all), a minimum level, a metric (or none), a channel and its target. */
+const ruleInput = z
+  .object({
+    controlUnitCode: controlUnitCodeSchema.nullable().default(null),
+    chain: chainNameSchema.nullable().default(null),
+    minLevel: z.number().int().min(0).max(9).default(1),
+    metric: z
+      .enum([...METRICS, 'stale'])
+      .nullable()
+      .default(null),
+    channel: z.enum(['email', 'webhook']),
+    target: z.string().trim().min(1, 'give the e-mail address or the webhook URL').max(512),
+  })
+  .strict()
+  .superRefine((rule, ctx) => {
+    if (rule.chain !== null && rule.controlUnitCode === null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['controlUnitCode'],
+        message: 'a chain needs its control unit code',
+      });
+    }
+    if (rule.channel === 'email' && !/^[^@\s]+@[^@\s]+$/.test(rule.target)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target'],
+        message: `"${rule.target}" is not an e-mail address`,
+      });
+    }
+    if (rule.channel === 'webhook' && !/^https?:\/\/\S+$/.test(rule.target)) {
+      ctx.addIssue({ code: 'custom', path: ['target'], message: `"${rule.target}" is not an http(s) URL` });
+    }
+  });
+
+const ruleIdParams = z.object({ id: wholeNumberParam(1, Number.MAX_SAFE_INTEGER, 'the rule id') }).strict();
+
+const operatorName = z
+  .string()
+  .trim()
+  .min(1, "give the operator's name (who acknowledges)")
+  .max(128, "the operator's name is at most 128 characters");
 const RUN_EXAMPLE = {
   ...KEY_EXAMPLE,
   runId: 42,
@@ -428,6 +508,223 @@ export const methods = {
               ackNote: null,
             },
           ],
+        },
+      ],
+    }),
+  }),
+  acknowledgeEvents: method({
+    writes: true,
+    summary: "acknowledges a chain's alarm events (given ones, or all open ones) with a note",
+    input: z.object({ key: chainKeySchema, ...acknowledgementFields, by: operatorName }).strict(),
+    output: acknowledgedSchema,
+    call: (service, input) => service.acknowledgeEvents(input),
+    asCaller: (input, caller) =>
+      typeof input === 'object' && input !== null && !Array.isArray(input) ? { ...input, by: caller } : input,
+    http: route({
+      verb: 'POST',
+      path: '/api/v1/chains/{unit}/{chain}/events/ack',
+      operationId: 'acknowledgeEvents',
+      tag: 'chains',
+      description:
+        'Acknowledges the named events of the chain (metric and timestamp), or, without `events`, every ' +
+        'event of the chain not yet acknowledged. An event already acknowledged keeps its first ' +
+        'acknowledgement. `by` is the operator’s name; when the server has an API token, the token’s ' +
+        'name (CATENA_API_TOKEN_NAME) is recorded instead and `by` may be left out.',
+      params: chainPathParams,
+      body: z
+        .object({ ...acknowledgementFields, by: z.string().max(128).optional() })
+        .strict()
+        .optional(),
+      input: ({ params, body }) => ({
+        key: { controlUnitCode: params.unit, chain: params.chain },
+        events: body?.events,
+        note: body?.note,
+        by: body?.by ?? '',
+      }),
+      errors: { 404: 'the chain is not in active_stations' },
+      examples: [
+        {
+          summary: 'one event, with a note',
+          params: { unit: 'CU001', chain: 'A' },
+          body: {
+            events: [{ metric: 'cumulative_mm', timestamp: 1_790_899_200 }],
+            note: 'inspected on site, crack gauge unchanged',
+            by: 'M. Rossi',
+          },
+          response: {
+            ...KEY_EXAMPLE,
+            acknowledged: 1,
+            by: 'M. Rossi',
+            note: 'inspected on site, crack gauge unchanged',
+            at: 1_790_900_000,
+          },
+        },
+        {
+          summary: 'every open event of the chain',
+          params: { unit: 'CU001', chain: 'A' },
+          body: { note: 'storm, all seen', by: 'M. Rossi' },
+          response: {
+            ...KEY_EXAMPLE,
+            acknowledged: 7,
+            by: 'M. Rossi',
+            note: 'storm, all seen',
+            at: 1_790_900_000,
+          },
+        },
+      ],
+    }),
+  }),
+  notifyRules: method({
+    writes: false,
+    summary: 'the notification rules, and the channels this host can send through',
+    input: noInput,
+    output: notifySetupSchema,
+    call: async (service) => ({
+      rules: await service.notifications.rules(),
+      channels: service.notifications.channels(),
+    }),
+    http: route({
+      verb: 'GET',
+      path: '/api/v1/notify/rules',
+      operationId: 'listNotifyRules',
+      tag: 'notifications',
+      input: () => undefined,
+      examples: [
+        { summary: 'one rule', response: { rules: [RULE_EXAMPLE], channels: ['email', 'webhook'] } },
+      ],
+    }),
+  }),
+  addNotifyRule: method({
+    writes: true,
+    summary: 'adds a notification rule (shared by every workstation and the service)',
+    input: ruleInput,
+    output: notifyRuleSchema,
+    call: (service, input) => service.notifications.addRule(input),
+    http: route({
+      verb: 'POST',
+      path: '/api/v1/notify/rules',
+      operationId: 'addNotifyRule',
+      tag: 'notifications',
+      description:
+        'A null (or absent) chain or metric means all; `minLevel` defaults to 1. An event matches when ' +
+        'max(level, previousLevel) reaches `minLevel`, so the all-clear goes to whoever got the alarm. ' +
+        'Metric `stale` is a chain whose data stopped (level 1) and came back (level 0).',
+      body: ruleInput,
+      input: ({ body }) => body,
+      status: 201,
+      examples: [
+        {
+          summary: 'e-mail for level 2 and above on one chain',
+          body: {
+            controlUnitCode: 'CU001',
+            chain: 'A',
+            minLevel: 2,
+            channel: 'email',
+            target: 'ops@example.org',
+          },
+          response: RULE_EXAMPLE,
+        },
+      ],
+    }),
+  }),
+  removeNotifyRule: method({
+    writes: true,
+    summary: 'removes a notification rule',
+    input: z.object({ id: z.number().int().min(1) }).strict(),
+    output: z.object({ removed: z.boolean().describe('false when there was no such rule') }),
+    call: async (service, input) => ({ removed: await service.notifications.removeRule(input.id) }),
+    http: route({
+      verb: 'DELETE',
+      path: '/api/v1/notify/rules/{id}',
+      operationId: 'removeNotifyRule',
+      tag: 'notifications',
+      params: ruleIdParams,
+      input: ({ params }) => ({ id: params.id }),
+      examples: [{ summary: 'rule 3', params: { id: '3' }, response: { removed: true } }],
+    }),
+  }),
+  testNotifyRule: method({
+    writes: true,
+    summary: "sends a test message through a rule's channel to its target now",
+    input: z.object({ id: z.number().int().min(1) }).strict(),
+    output: z.object({ sent: z.literal(true) }),
+    call: async (service, input) => {
+      await service.notifications.test(input.id);
+      return { sent: true as const };
+    },
+    http: route({
+      verb: 'POST',
+      path: '/api/v1/notify/rules/{id}/test',
+      operationId: 'testNotifyRule',
+      tag: 'notifications',
+      description:
+        'Not logged and not retried. 422 `NOTIFY_FAILED` says why the message did not arrive; ' +
+        '`RULE_NOT_FOUND` for an unknown rule.',
+      params: ruleIdParams,
+      input: ({ params }) => ({ id: params.id }),
+      errors: {
+        422: 'the message was not delivered (NOTIFY_FAILED), or there is no such rule (RULE_NOT_FOUND)',
+      },
+      examples: [{ summary: 'rule 3 reaches its target', params: { id: '3' }, response: { sent: true } }],
+    }),
+  }),
+  notifySmtp: method({
+    writes: false,
+    summary: 'the SMTP server this host sends e-mail through (password masked)',
+    input: noInput,
+    output: smtpViewSchema,
+    call: (service) => service.notifications.smtp(),
+    http: route({
+      verb: 'GET',
+      path: '/api/v1/notify/smtp',
+      operationId: 'getNotifySmtp',
+      tag: 'notifications',
+      input: () => undefined,
+      examples: [
+        {
+          summary: 'set in the app',
+          response: {
+            source: 'setting',
+            url: 'smtp://catena:***@mail.example.org:587',
+            from: 'Catena <catena@example.org>',
+          },
+        },
+      ],
+    }),
+  }),
+  setNotifySmtp: method({
+    writes: true,
+    summary: 'sets (or, with url null, removes) the SMTP server kept by this host',
+    input: z
+      .object({
+        url: z.string().trim().max(1_000).nullable(),
+        from: z.string().trim().max(256).nullable().optional(),
+      })
+      .strict(),
+    output: smtpViewSchema,
+    call: (service, input) => service.notifications.setSmtp(input),
+    http: route({
+      verb: 'POST',
+      path: '/api/v1/notify/smtp',
+      operationId: 'setNotifySmtp',
+      tag: 'notifications',
+      description:
+        'Kept in a file of the host’s data folder readable by its owner only (the URL may carry the ' +
+        'password), used from now on and after a restart. CATENA_SMTP_URL, when set, wins: then 422.',
+      body: z
+        .object({ url: z.string().max(1_000).nullable(), from: z.string().max(256).nullable().optional() })
+        .strict(),
+      input: ({ body }) => body,
+      errors: { 422: 'not an smtp:// or smtps:// URL, or CATENA_SMTP_URL is set on this host' },
+      examples: [
+        {
+          summary: 'a submission server with a password',
+          body: { url: 'smtp://catena:secret@mail.example.org:587', from: 'Catena <catena@example.org>' },
+          response: {
+            source: 'setting',
+            url: 'smtp://catena:***@mail.example.org:587',
+            from: 'Catena <catena@example.org>',
+          },
         },
       ],
     }),

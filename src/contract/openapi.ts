@@ -37,6 +37,10 @@ const TAGS = [
   { name: 'launches', description: 'Launches as resources: start, follow, cancel; the history of runs.' },
   { name: 'chains', description: 'Chains, their configuration and their elaborated data.' },
   {
+    name: 'notifications',
+    description: 'Who is told of alarm events and stale data, and how: the rules of catena_notify_rules.',
+  },
+  {
     name: 'interface',
     description:
       'The methods the console calls: `POST /api/<method>` with the input as JSON body (also usable by scripts).',

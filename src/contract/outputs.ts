@@ -11,16 +11,19 @@ import { z } from 'zod';
 import { METRICS } from '../core/domain/alarms.ts';
 import type { ChainKey } from '../core/domain/chain.ts';
 import type {
+  Acknowledged,
   ChainNodes,
   ChainOverview,
   ChainReportFile,
   ConnectionList,
   ServiceInfo,
+  SmtpView,
   SnapshotJob,
 } from '../core/service/types.ts';
 import type {
   ChainSummary,
   NodeFlagCounts,
+  NotifyRule,
   RunRecord,
   StoredAlarmEvent,
   StoreInfo,
@@ -214,6 +217,55 @@ export const alarmEventSchema = named(
   'a change of a chain’s alarm level for one metric (rsn_alarm_events)',
 );
 
+export const acknowledgedSchema = named(
+  chainKeySchema.extend({
+    acknowledged: z.number().describe('events acknowledged now (0: already acknowledged, or no such event)'),
+    by: z.string().describe("the operator's name recorded (the API token's name when the server has one)"),
+    note: nullableString,
+    at: z.number().describe('epoch seconds, the database clock'),
+  }),
+  'Acknowledged',
+  'what an acknowledgement recorded',
+);
+
+export const notifyRuleSchema = named(
+  z.object({
+    id: z.number(),
+    controlUnitCode: nullableString.describe('null = every chain'),
+    chain: nullableString.describe('null = every chain (of the control unit when it is given)'),
+    minLevel: z.number().describe('an event matches when max(level, previousLevel) reaches it'),
+    metric: nullableString.describe('cumulative_mm, velocity_mm_per_day, tilt_deg, stale; null = all'),
+    channel: z.enum(['email', 'webhook']),
+    target: z.string().describe('the e-mail address or the webhook URL'),
+    createdAt: z.number(),
+  }),
+  'NotifyRule',
+  'who is told of alarm events, and how (catena_notify_rules)',
+);
+
+export const notifySetupSchema = named(
+  z.object({
+    rules: z.array(notifyRuleSchema),
+    channels: z
+      .array(z.enum(['email', 'webhook']))
+      .describe('the channels this host can send through (e-mail only with CATENA_SMTP_URL)'),
+  }),
+  'NotifySetup',
+);
+
+export const smtpViewSchema = named(
+  z.object({
+    source: z
+      .enum(['environment', 'setting'])
+      .nullable()
+      .describe('environment: CATENA_SMTP_URL; setting: set in the app; null: no SMTP server (no e-mail)'),
+    url: nullableString.describe('the server, without its password'),
+    from: nullableString,
+  }),
+  'SmtpServer',
+  'the SMTP server this host sends e-mail through',
+);
+
 export const nodeFlagCountsSchema = named(
   z.object({
     nodeIndex: z.number(),
@@ -318,4 +370,7 @@ export const OUTPUT_SCHEMAS_MATCH: [
   Mutual<z.output<typeof chainReportSchema>, ChainReportFile>,
   Mutual<z.output<typeof wireSeriesSchema>, WireSeries>,
   Mutual<z.output<typeof launchedSchema>, { launchId: string; chains: ChainKey[] }>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true];
+  Mutual<z.output<typeof acknowledgedSchema>, Acknowledged>,
+  Mutual<z.output<typeof notifyRuleSchema>, NotifyRule>,
+  Mutual<z.output<typeof smtpViewSchema>, SmtpView>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];

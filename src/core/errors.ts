@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'LAUNCH_NOT_FOUND'
   | 'STORE_BUSY'
   | 'RULE_NOT_FOUND'
+  /** a notification (a rule's test message) could not be delivered */
+  | 'NOTIFY_FAILED'
   | 'READ_ONLY'
   | 'LAUNCH_RUNNING'
   | 'DATA_INVALID'

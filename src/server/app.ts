@@ -23,6 +23,7 @@ import Fastify, {
   type FastifyError,
   type FastifyInstance,
   type FastifyReply,
+  type FastifyRequest,
   LogController,
   type RouteOptions,
 } from 'fastify';
@@ -61,6 +62,11 @@ export interface ServerOptions {
   apiToken?: string | null;
   /** the read-only token (CATENA_API_READ_TOKEN): reads, but what `writes` answers 403 READ_ONLY_TOKEN; needs apiToken */
   readToken?: string | null;
+  /**
+   * The token's name (CATENA_API_TOKEN_NAME, default "api token"): what is
+   * recorded as "by" when a request let in by the token acknowledges events.
+   */
+  apiTokenName?: string | null;
   /** the version shown in the OpenAPI document */
   version?: string;
   /** one JSON log line per request (method, url, status, time); default: fastify's own request logging at its level */
@@ -74,6 +80,9 @@ export interface ServerOptions {
 }
 
 /** The host's own pages (docs, login) run no script and load nothing. */
+/** what an acknowledgement through the token records as "by" when the token has no name */
+export const DEFAULT_TOKEN_NAME = 'api token';
+
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
 
 /**
@@ -169,6 +178,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     readToken: options.readToken ?? null,
   });
   const board = new LaunchBoard(service);
+  const tokenName = options.apiTokenName?.trim() || DEFAULT_TOKEN_NAME;
+  /** who the request acts as: the token's name when the token let it in; null on a server without one */
+  const callerOf = (request: FastifyRequest): string | null => {
+    // the full token's holder (the read-only token cannot acknowledge: it is refused before this)
+    const credential = doors.credential(request);
+    return credential !== null && credential.via !== 'open' && credential.access === 'full'
+      ? tokenName
+      : null;
+  };
   let scheduler: Scheduler | null = null;
   const apiHost = createApiHost(service, board, () => scheduler?.view() ?? NO_SCHEDULE);
   const openapi = buildOpenApi({ version: options.version ?? '0.0.0' });
@@ -365,7 +383,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(docsHtml),
   );
 
-  registerRestRoutes(app, { service: shared.service, host: apiHost, dispatch: dispatchOptions });
+  registerRestRoutes(app, { service: shared.service, host: apiHost, dispatch: dispatchOptions, callerOf });
 
   // Switching the database from a browser is offered only on a host bound to loopback (one operator's own machine).
   const switchable = isLoopbackAddress(options.listenHost ?? '127.0.0.1');
@@ -384,7 +402,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         );
       }
       const input = request.body === undefined || request.body === null ? undefined : request.body;
-      const envelope = await dispatch(request.params.method, input);
+      const envelope = await dispatch(request.params.method, input, callerOf(request));
       if (envelope.ok) return reply.status(200).send(envelope.value);
       return reply.status(httpStatusFor(envelope.error.code)).send(errorBody(envelope.error));
     },

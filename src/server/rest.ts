@@ -6,7 +6,7 @@
  * `{error: {code, message}}`: 400 for a malformed request, the core's and the
  * host's codes otherwise, 500 (logged, never with its stack) for a bug.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { type ApiHost, apiMethods } from '../contract/api.ts';
 import { badRequest, type DispatchOptions, formatIssues, toWireError } from '../contract/dispatch.ts';
@@ -68,12 +68,15 @@ interface BoundSpec<S> {
   writes: boolean;
   call(target: S, input: unknown): unknown;
   http?: HttpBinding<unknown>;
+  asCaller?(input: unknown, caller: string): unknown;
 }
 
 export interface RestOptions {
   service: CatenaService;
   host: ApiHost;
   dispatch: DispatchOptions;
+  /** who the request's credential names (the API token's name), or null */
+  callerOf?: (request: FastifyRequest) => string | null;
 }
 
 export function registerRestRoutes(app: FastifyInstance, options: RestOptions): void {
@@ -92,7 +95,11 @@ export function registerRestRoutes(app: FastifyInstance, options: RestOptions): 
           const params = parsePart(binding.params, request.params, 'path');
           const query = parsePart(binding.query, request.query, 'query');
           const body = parsePart(binding.body, request.body, 'body');
-          const parsed = spec.input.safeParse(binding.input({ params, query, body }));
+          const sent = binding.input({ params, query, body });
+          const caller = options.callerOf?.(request) ?? null;
+          const parsed = spec.input.safeParse(
+            caller !== null && spec.asCaller ? spec.asCaller(sent, caller) : sent,
+          );
           if (!parsed.success)
             throw new Malformed(`invalid input for ${name}: ${formatIssues(parsed.error)}`);
           input = parsed.data;

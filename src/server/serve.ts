@@ -4,8 +4,8 @@
  * (src/cli/commands/serve.ts) both start it.
  *
  * - Configuration from the options, else the environment: CATENA_DB,
- *   CATENA_HOST, CATENA_PORT, CATENA_SCHEDULE, CATENA_API_TOKEN,
- *   CATENA_API_READ_TOKEN, CATENA_ALLOWED_HOSTS.
+ *   CATENA_HOST, CATENA_PORT, CATENA_SCHEDULE, CATENA_API_TOKEN (and its
+ *   name, CATENA_API_TOKEN_NAME), CATENA_API_READ_TOKEN, CATENA_ALLOWED_HOSTS.
  * - Off loopback (or with a read-only token) and without CATENA_API_TOKEN,
  *   the token is generated on the first start into the data folder (0600)
  *   and read from there on later starts; its path is logged, not the token.
@@ -55,6 +55,8 @@ export interface ServeConfig {
   readToken: string | null;
   /** where the API token was read from or generated into; null when it came from CATENA_API_TOKEN or there is none */
   tokenFile: { path: string; created: boolean } | null;
+  /** CATENA_API_TOKEN_NAME: recorded as "by" of acknowledgements made with the token */
+  apiTokenName: string | null;
   allowedHosts: string[];
 }
 
@@ -94,7 +96,19 @@ export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = p
     .filter((h) => h !== '');
   const problem = serverOptionsProblem({ listenHost, apiToken, readToken });
   if (problem) throw new ServeRefusal(problem);
-  return { db, listenHost, port, schedule, staticDir, apiToken, readToken, tokenFile, allowedHosts };
+  const apiTokenName = env.CATENA_API_TOKEN_NAME?.trim() || null;
+  return {
+    db,
+    listenHost,
+    port,
+    schedule,
+    staticDir,
+    apiToken,
+    apiTokenName,
+    readToken,
+    tokenFile,
+    allowedHosts,
+  };
 }
 
 export interface RunningServer {
@@ -171,6 +185,7 @@ export async function startServer(
     allowedHosts: config.allowedHosts,
     apiToken: config.apiToken,
     readToken: config.readToken,
+    apiTokenName: config.apiTokenName,
     version,
     logLevel: 'info',
     requestLog: true,

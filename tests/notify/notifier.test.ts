@@ -27,6 +27,8 @@ import { startHttp, startSmtp } from './receivers.ts';
 
 afterAll(removeTmp);
 
+const sleepMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const A: ChainKey = { controlUnitCode: 'CU001', chain: 'A' };
 const SECRET = 'test-secret';
 const FAST = { attempts: 5, baseMs: 20, maxMs: 200 };
@@ -252,6 +254,88 @@ describe('notifier on sqlite', () => {
     expect(http.accepted).toHaveLength(20);
     expect(http.maxConcurrent).toBeLessThanOrEqual(4);
     expect(http.maxConcurrent).toBeGreaterThan(1);
+  });
+
+  it('bounds each channel on its own: slow e-mails at their bound do not hold the webhooks back', async () => {
+    const http = await startHttp({ delayMs: 50 });
+    const smtp = await startSmtp({ delayMs: 400 });
+    closers.push(http.close, smtp.close);
+    await opened.store.addNotifyRule(input({ target: http.url }));
+    await opened.store.addNotifyRule(input({ channel: 'email', target: 'ops@example.com' }));
+    const n = new Notifier({
+      store: opened.store,
+      channels: {
+        webhook: webhookChannel({ secret: null }),
+        email: emailChannel({ smtpUrl: smtp.url }),
+      },
+      concurrency: { email: 1, webhook: 3 },
+      retry: FAST,
+    });
+    closers.push(async () => {
+      await n.close(0);
+    });
+    const events = Array.from({ length: 6 }, (_, i) => event({ timestamp: T0 + i * STEP }));
+    await n.notify(A, events);
+    // 6 webhooks of 50 ms, 3 at a time, are done before the first e-mail (400 ms, one at a time) is.
+    const started = Date.now();
+    while (http.accepted.length < 6 && Date.now() - started < 5_000) await sleepMs(10);
+    expect(http.accepted).toHaveLength(6);
+    expect(smtp.mails).toHaveLength(0);
+    expect(http.maxConcurrent).toBeLessThanOrEqual(3);
+    expect(http.maxConcurrent).toBeGreaterThan(1);
+    // the e-mails follow, one at a time: 6 × 400 ms
+    expect(await n.idle(10_000)).toMatchObject({ sent: 12, pending: 0 });
+    expect(smtp.mails).toHaveLength(6);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(6 * 400 - 100);
+  });
+
+  it("sets the event's notifiedAt once its deliveries are done and one was sent; not when all failed", async () => {
+    const ok = await startHttp();
+    const gone = await startHttp({ status: () => 404 });
+    closers.push(ok.close, gone.close);
+    const runId = await opened.store.startRun({
+      ...A,
+      launchId: 'l',
+      mode: 'full',
+      spanFrom: null,
+      spanTo: null,
+      host: 'test',
+    });
+    const sent = event({ timestamp: T0 });
+    const refused = event({ timestamp: T0 + STEP, metric: 'tilt_deg', value: 1.5 });
+    await opened.store.writeChunk({
+      ...A,
+      runId,
+      rows: {
+        length: 0,
+        timestamp: new Float64Array(0),
+        nodeIndex: new Int32Array(0),
+        alphaX: new Float64Array(0),
+        alphaY: new Float64Array(0),
+        temperature: new Float64Array(0),
+        dispX: new Float64Array(0),
+        dispY: new Float64Array(0),
+        cumX: new Float64Array(0),
+        cumY: new Float64Array(0),
+        cumR: new Float64Array(0),
+        velR: new Float64Array(0),
+        flags: new Int32Array(0),
+      },
+      eventsFrom: T0,
+      eventsTo: T0 + STEP,
+      events: [sent, refused],
+    });
+    // cumulative events reach two targets (one refuses); tilt events only the refusing one
+    await opened.store.addNotifyRule(input({ target: ok.url, metric: 'cumulative_mm' }));
+    await opened.store.addNotifyRule(input({ target: gone.url }));
+    const n = notifier();
+    await n.notify(A, [sent, refused]);
+    expect(await n.idle(5_000)).toMatchObject({ sent: 1, failed: 2, pending: 0 });
+    const stored = await opened.store.listEvents({ key: A });
+    const now = await opened.store.databaseNow();
+    const at = (metric: string) => stored.find((e) => e.metric === metric)!.notifiedAt;
+    expect(Math.abs(at('cumulative_mm')! - now)).toBeLessThan(60);
+    expect(at('tilt_deg')).toBeNull();
   });
 
   it('resumes the claims a dead process left unsent, once, and never a fresh claim', async () => {

@@ -20,6 +20,7 @@ const ALL = [
   '004_v2_columns',
   '005_run_leases',
   '006_notifications',
+  '007_stale_episodes',
 ];
 
 /**
@@ -216,6 +217,18 @@ const EXPECTED: Record<string, { columns: string[]; primaryKey: string[] }> = {
     ],
     primaryKey: ['controlUnitCode', 'chain', 'metric', 'timestamp', 'level', 'ruleId'],
   },
+  catena_stale_episodes: {
+    columns: [
+      'controlUnitCode varchar(32) NOT NULL',
+      'chain varchar(16) NOT NULL',
+      'since datetime NOT NULL',
+      'staleAfterHours double NULL',
+      'detectedAt datetime NOT NULL',
+      'endedAt datetime NULL',
+      'dataBackAt datetime NULL',
+    ],
+    primaryKey: ['controlUnitCode', 'chain', 'since'],
+  },
   catena_schema_migrations: {
     columns: ['version int NOT NULL', 'name varchar(128) NOT NULL', 'appliedAt datetime NOT NULL'],
     primaryKey: ['version'],
@@ -404,6 +417,7 @@ for (const target of DIALECTS) {
           'catena_chain_locks',
           'catena_notify_rules',
           'catena_notify_deliveries',
+          'catena_stale_episodes',
         ],
         pendingMigrations: ALL,
       });

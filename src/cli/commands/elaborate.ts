@@ -43,6 +43,8 @@ export function registerElaborate(program: Command): void {
         concurrency: options.concurrency,
         onUnexpected: (error) => logUnexpected(error),
         onNotifyWarning: (warning) => process.stderr.write(`catena: ${warning}\n`),
+        // stale data is watched by the long-running hosts (desktop, catena serve), not by one batch run
+        staleCheckMinutes: 0,
       });
       const view = options.json ? null : new ProgressView();
       const unsubscribe = service.onEvent((e) => view?.handle(e));

@@ -4,6 +4,7 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import type { ChainKey } from '../../core/domain/chain.ts';
+import { isCatenaError } from '../../core/errors.ts';
 import { openCatenaService } from '../../core/service/service.ts';
 import type { CatenaService } from '../../core/service/types.ts';
 import type { NotifyRule, NotifyRuleInput } from '../../core/store/port.ts';
@@ -30,6 +31,7 @@ async function withService<T>(
     db: resolveDb(db),
     requireSchema: true,
     resumeNotifications: false,
+    staleCheckMinutes: 0,
     onNotifyWarning: (w) => process.stderr.write(`catena: ${w}\n`),
   });
   try {
@@ -147,8 +149,8 @@ export function registerNotify(program: Command): void {
         try {
           await s.notifications.test(id);
         } catch (error) {
-          if (error instanceof Error && error.name === 'DeliveryError') {
-            process.stderr.write(`catena: the test message was not delivered: ${error.message}\n`);
+          if (isCatenaError(error) && error.code === 'NOTIFY_FAILED') {
+            process.stderr.write(`catena: ${error.message}\n`);
             throw new ExitCode(1);
           }
           throw error;

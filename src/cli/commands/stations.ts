@@ -11,7 +11,11 @@ export function registerStations(program: Command): void {
     .option('--db <url>', 'database URL (default: CATENA_DB)')
     .option('--json', 'one JSON document on stdout')
     .action(async (options: { db?: string; json?: boolean }) => {
-      const service = await openCatenaService({ db: resolveDb(options.db), requireSchema: true });
+      const service = await openCatenaService({
+        db: resolveDb(options.db),
+        requireSchema: true,
+        staleCheckMinutes: 0,
+      });
       try {
         const chains = await service.listChains();
         process.stdout.write(options.json ? `${JSON.stringify(toJson(chains), null, 2)}\n` : table(chains));

@@ -77,11 +77,17 @@ export interface EmailOptions {
   /** the sender (CATENA_SMTP_FROM, default catena@<localhost>) */
   from?: string;
   timeoutMs?: number;
+  /** SMTP connections open at once to the server (default 64, the notifier's default e-mail bound) */
+  connections?: number;
 }
 
 export function emailChannel(options: EmailOptions): Channel {
   const timeoutMs = options.timeoutMs ?? 15_000;
+  // A pool: a connection (and its greeting) serves many messages; at most `connections` at once.
   const transport = nodemailer.createTransport(options.smtpUrl, {
+    pool: true,
+    maxConnections: options.connections ?? 64,
+    maxMessages: 100,
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,

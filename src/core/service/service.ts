@@ -18,7 +18,15 @@ import { configFingerprint } from '../engine/fingerprint.ts';
 import { pendingRewrite } from '../engine/span.ts';
 import { CatenaError } from '../errors.ts';
 import { takeSnapshot } from '../export/snapshot.ts';
-import { channelsFromEnv } from '../notify/index.ts';
+import {
+  channelsFromEnv,
+  DeliveryError,
+  emailChannel,
+  maskedSmtpUrl,
+  parseLang,
+  readSmtpSetting,
+  writeSmtpSetting,
+} from '../notify/index.ts';
 import { Notifier } from '../notify/notifier.ts';
 import { dataDir, defaultDemoDbPath } from '../paths.ts';
 import { buildChainReport } from '../report/report.ts';
@@ -27,12 +35,16 @@ import type { ChainSummary, Store } from '../store/port.ts';
 import { type ConnectionProfile, parseProfile, redact } from '../store/profile.ts';
 import { formatIsoTime } from '../time.ts';
 import { ConnectionBook, connectionsFile } from './connections.ts';
+import { StaleWatch } from './stale-watch.ts';
 import type {
+  Acknowledged,
+  AcknowledgeRequest,
   CatenaService,
   ChainNodes,
   ChainOverview,
   ServiceInfo,
   ServiceOptions,
+  SmtpView,
   SnapshotJob,
   SnapshotOrigin,
 } from './types.ts';
@@ -95,6 +107,10 @@ interface Session {
   engine: Engine;
   notifier?: Notifier;
   snapshot: SnapshotOrigin | null;
+  /** checks for stale data on a timer (sessions that notify) */
+  staleWatch?: StaleWatch;
+  /** CATENA_SMTP_URL and CATENA_HOME (where the SMTP set in the app is kept) */
+  env: Record<string, string | undefined>;
 }
 
 type SessionOpener = (profile: ConnectionProfile) => Promise<Session>;
@@ -125,23 +141,35 @@ async function openSession(
     host: options.host ?? hostname(),
     onUnexpected: options.onUnexpected,
   });
-  if (snapshot) return { store, engine, snapshot };
+  if (snapshot) return { store, engine, snapshot, env: options.env ?? process.env };
   const env = options.env ?? process.env;
   const notifier = new Notifier({
     store,
-    channels: channelsFromEnv(env),
+    channels: channelsFromEnv(env, options.onNotifyWarning),
     consoleUrl: env.CATENA_CONSOLE_URL || null,
+    lang: parseLang(env.CATENA_LANG),
     log: options.onNotifyWarning,
     // long-running hosts pick up what a process that died left unsent, not only at start
     resumeEverySeconds: 60,
   });
+  // Stale data is notified on a timer, not only when a launch runs (desktop and service alike).
+  const everyMinutes =
+    options.staleCheckMinutes ?? (Number(env.CATENA_STALE_CHECK_MINUTES) || DEFAULT_STALE_CHECK_MINUTES);
+  const staleWatch = new StaleWatch({
+    store,
+    notifier,
+    chains: () => chainOverviews(store),
+    everyMs: Math.max(0, everyMinutes * 60_000),
+    log: options.onNotifyWarning,
+  });
+  staleWatch.start();
   // What a process that died left claimed but unsent is sent now (in the background; settle() waits for it).
   if (options.resumeNotifications !== false) {
     notifier
       .resume()
       .catch((error: unknown) => options.onNotifyWarning?.(`resuming notifications: ${String(error)}`));
   }
-  return { store, engine, notifier, snapshot };
+  return { store, engine, notifier, snapshot, staleWatch, env };
 }
 
 /** Where and when a snapshot was taken: its newest pass that succeeded (else its newest). */
@@ -158,6 +186,7 @@ async function snapshotOrigin(store: Store): Promise<SnapshotOrigin | null> {
 }
 
 async function closeSession(session: Session): Promise<void> {
+  await session.staleWatch?.stop();
   await session.engine.close();
   // Deliveries still sending get a moment; the rest stay claimed and the next process resumes them.
   await session.notifier?.close(2_000);
@@ -182,6 +211,9 @@ async function createDemoDatabase(path: string, sqliteWorkerUrl: URL | undefined
   renameSync(partial, path);
 }
 
+/** How often the service checks for chains whose data stopped (CATENA_STALE_CHECK_MINUTES). */
+export const DEFAULT_STALE_CHECK_MINUTES = 5;
+
 /** The service over a store and engine the caller built (tests, the HTTP harness); it cannot switch databases. */
 export function createService(store: Store, engine: Engine, notifier?: Notifier): CatenaService {
   const refuse = (): Promise<never> =>
@@ -191,7 +223,7 @@ export function createService(store: Store, engine: Engine, notifier?: Notifier)
         'this service was built over one database and cannot switch to another',
       ),
     );
-  return serviceOver({ store, engine, notifier, snapshot: null }, refuse, refuse, null);
+  return serviceOver({ store, engine, notifier, snapshot: null, env: process.env }, refuse, refuse, null);
 }
 
 function serviceInfo(session: Session): ServiceInfo {
@@ -303,6 +335,10 @@ function serviceOver(
     quality: (query) =>
       session.store.flagCounts({ key: query.key, from: query.from ?? null, to: query.to ?? null }),
     events: (filter) => session.store.listEvents(filter),
+    acknowledgeEvents: (request) => {
+      if (session.store.info.readOnly) return Promise.reject(readOnlyRefusal());
+      return acknowledgeEvents(session.store, request);
+    },
     chainReport: async (query) => {
       const report = await buildChainReport(session.store, {
         key: query.key,
@@ -446,9 +482,45 @@ function serviceOver(
           );
         if (!session.notifier)
           throw new CatenaError('DATA_INVALID', 'notifications are not enabled in this process');
-        await session.notifier.test(rule);
+        try {
+          await session.notifier.test(rule);
+        } catch (error) {
+          if (!(error instanceof DeliveryError)) throw error;
+          throw new CatenaError(
+            'NOTIFY_FAILED',
+            `the test message was not delivered: ${error.message}`,
+            {},
+            {
+              cause: error,
+            },
+          );
+        }
+      },
+      channels: () => session.notifier?.channels ?? [],
+      smtp: () => smtpView(session.env),
+      setSmtp: async (setting) => {
+        const { env, notifier } = session;
+        if (env.CATENA_SMTP_URL) {
+          throw new CatenaError(
+            'DATA_INVALID',
+            'the SMTP server comes from CATENA_SMTP_URL on this host; change it there (or unset it to set it here)',
+          );
+        }
+        const url = setting.url?.trim() || null;
+        const saved = url === null ? null : { url, from: setting.from?.trim() || null };
+        writeSmtpSetting(env, saved);
+        notifier?.setChannel(
+          'email',
+          saved ? emailChannel({ smtpUrl: saved.url, from: saved.from ?? undefined }) : null,
+        );
+        return smtpView(env);
       },
       deliveries: (filter) => session.store.listDeliveries(filter),
+      checkStale: () =>
+        session.staleWatch
+          ? session.staleWatch.check()
+          : Promise.resolve({ started: [], ended: [], claimed: 0 }),
+      staleEpisodes: (filter) => session.store.listStaleEpisodes(filter),
       settle: async (timeoutMs) =>
         session.notifier ? session.notifier.idle(timeoutMs) : { claimed: 0, sent: 0, failed: 0, pending: 0 },
     },
@@ -460,6 +532,21 @@ function serviceOver(
     },
   };
   return service;
+}
+
+/** The SMTP server this host sends e-mail through, without its password. */
+function smtpView(env: Record<string, string | undefined>): SmtpView {
+  if (env.CATENA_SMTP_URL) {
+    return {
+      source: 'environment',
+      url: maskedSmtpUrl(env.CATENA_SMTP_URL),
+      from: env.CATENA_SMTP_FROM || null,
+    };
+  }
+  const setting = readSmtpSetting(env);
+  return setting
+    ? { source: 'setting', url: maskedSmtpUrl(setting.url), from: setting.from }
+    : { source: null, url: null, from: null };
 }
 
 /** Chains read a few at a time: each overview is a handful of small queries. */
@@ -534,6 +621,33 @@ async function defaultStaleAfterHours(
   const mid = steps.length >> 1;
   const median = steps.length % 2 === 1 ? steps[mid]! : (steps[mid - 1]! + steps[mid]!) / 2;
   return Math.max(1, (2 * median) / 3600);
+}
+
+async function acknowledgeEvents(store: Store, request: AcknowledgeRequest): Promise<Acknowledged> {
+  const by = request.by.trim();
+  if (by === '') {
+    throw new CatenaError('DATA_INVALID', "an acknowledgement needs the operator's name (by)");
+  }
+  const note = request.note?.trim() || null;
+  const setup = await store.readChainSetup(request.key);
+  if (!setup) {
+    throw new CatenaError(
+      'CHAIN_NOT_FOUND',
+      `chain ${chainLabel(request.key)} is not in active_stations; check the control unit code and the chain letter`,
+      request.key,
+    );
+  }
+  // under the key as stored (a case-insensitive database maps b to B)
+  const key = { controlUnitCode: setup.station.controlUnitCode, chain: setup.station.chain };
+  const at = await store.databaseNow();
+  const acknowledged = await store.acknowledgeEvents({
+    key,
+    events: request.events,
+    by: by.slice(0, 128),
+    note,
+    at,
+  });
+  return { ...key, acknowledged, by: by.slice(0, 128), note, at };
 }
 
 async function chainNodes(store: Store, key: ChainKey): Promise<ChainNodes> {

@@ -3,6 +3,7 @@
  * (src/contract) exposes these over IPC and HTTP/WebSocket.
  */
 
+import type { Metric } from '../domain/alarms.ts';
 import type { ChainKey } from '../domain/chain.ts';
 import type { ElaboratedColumns } from '../domain/columns.ts';
 import type { RunMode, RunStatus } from '../domain/runs.ts';
@@ -12,9 +13,11 @@ import type {
   Delivery,
   DeliveryStatus,
   NodeFlagCounts,
+  NotifyChannel,
   NotifyRule,
   NotifyRuleInput,
   RunRecord,
+  StaleEpisode,
   StoredAlarmEvent,
   StoreInfo,
 } from '../store/port.ts';
@@ -172,6 +175,13 @@ export interface CatenaService {
     to?: number | null;
     limit?: number;
   }): Promise<StoredAlarmEvent[]>;
+  /**
+   * Acknowledges a chain's events not yet acknowledged: the given ones
+   * (metric and timestamp), or all its open events; `by` is the operator's
+   * name, the time the database's now. CHAIN_NOT_FOUND for a chain that is
+   * not in active_stations; DATA_INVALID for a missing name.
+   */
+  acknowledgeEvents(request: AcknowledgeRequest): Promise<Acknowledged>;
   /** the chain's report as PDF (CHAIN_NOT_FOUND; DATA_INVALID for a period with no elaborated row) */
   chainReport(query: ChainReportQuery): Promise<ChainReportFile>;
   onEvent(listener: (event: EngineEvent) => void): () => void;
@@ -180,16 +190,66 @@ export interface CatenaService {
   close(): Promise<void>;
 }
 
+export interface AcknowledgeRequest {
+  key: ChainKey;
+  /** the events to acknowledge; absent = every open event of the chain */
+  events?: readonly { metric: Metric; timestamp: number }[];
+  note?: string | null;
+  /** the operator's name (the API token's name on the service) */
+  by: string;
+}
+
+export interface Acknowledged extends ChainKey {
+  /** events acknowledged now (0 when they were already, or do not exist) */
+  acknowledged: number;
+  by: string;
+  note: string | null;
+  /** epoch seconds, the database's clock */
+  at: number;
+}
+
 export interface Notifications {
   rules(): Promise<NotifyRule[]>;
   addRule(rule: NotifyRuleInput): Promise<NotifyRule>;
   /** false when there was no such rule */
   removeRule(id: number): Promise<boolean>;
-  /** sends a test message to the rule's target now (RULE_NOT_FOUND, or the channel's failure) */
+  /** sends a test message to the rule's target now (RULE_NOT_FOUND; NOTIFY_FAILED with the channel's failure) */
   test(id: number): Promise<void>;
+  /** the channels this process can send through (e-mail only with an SMTP server configured) */
+  channels(): NotifyChannel[];
+  /** the SMTP server e-mail goes through (CATENA_SMTP_URL, else the one set in the app), password masked */
+  smtp(): SmtpView;
+  /**
+   * Sets (url) or removes (null) the SMTP server kept in this host's data
+   * folder; DATA_INVALID for a URL that is not smtp(s):// or when
+   * CATENA_SMTP_URL is set (it wins).
+   */
+  setSmtp(setting: { url: string | null; from?: string | null }): Promise<SmtpView>;
   deliveries(filter?: { status?: DeliveryStatus; limit?: number }): Promise<Delivery[]>;
   /** waits at most `timeoutMs` for the deliveries being claimed, sent or retried; pending > 0 when it gave up */
   settle(timeoutMs: number): Promise<NotifyStats>;
+  /** checks every active chain for stale data now (the timer does it every CATENA_STALE_CHECK_MINUTES) */
+  checkStale(): Promise<StaleCheck>;
+  /** the stale-data episodes (catena_stale_episodes), newest first */
+  staleEpisodes(filter?: { open?: boolean; key?: ChainKey; limit?: number }): Promise<StaleEpisode[]>;
+}
+
+export interface SmtpView {
+  /** `environment`: CATENA_SMTP_URL; `setting`: set in the app; null: none (no e-mail from this host) */
+  source: 'environment' | 'setting' | null;
+  /** the URL without its password */
+  url: string | null;
+  from: string | null;
+}
+
+/** What one stale-data check did (service/stale-watch.ts). */
+export interface StaleCheck {
+  /** chains whose silence this check recorded (and notified) */
+  started: ChainKey[];
+  /** chains whose data came back (episode ended by this check) */
+  ended: ChainKey[];
+  /** deliveries this process claimed */
+  claimed: number;
 }
 
 /** The notifier's counts since the service opened (claimed by this process, sent, failed, not yet done). */
@@ -224,12 +284,20 @@ export interface ServiceOptions {
   ensureDemo?: boolean;
   /** open for use only: the database must already hold Catena's tables (nothing is created or migrated) */
   requireSchema?: boolean;
-  /** CATENA_SMTP_URL, CATENA_SMTP_FROM, CATENA_WEBHOOK_SECRET, CATENA_CONSOLE_URL (default: process.env) */
+  /**
+   * CATENA_SMTP_URL, CATENA_SMTP_FROM, CATENA_WEBHOOK_SECRET, CATENA_CONSOLE_URL,
+   * CATENA_LANG (en, it), CATENA_STALE_CHECK_MINUTES (default: process.env)
+   */
   env?: Record<string, string | undefined>;
   /** resume the deliveries a dead process left claimed but unsent (default true; admin commands pass false) */
   resumeNotifications?: boolean;
   /** notifier warnings (a delivery that failed, a channel not configured) */
   onNotifyWarning?: (message: string) => void;
+  /**
+   * How often to check for stale data and notify it (default
+   * CATENA_STALE_CHECK_MINUTES, else 5; 0 = no timer, for short-lived commands).
+   */
+  staleCheckMinutes?: number;
 }
 
 // --- the connection manager (connections.ts)

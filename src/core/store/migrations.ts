@@ -18,6 +18,7 @@ import {
   CATENA_NOTIFY_DELIVERIES,
   CATENA_NOTIFY_RULES,
   CATENA_RUNS,
+  CATENA_STALE_EPISODES,
   CATENA_TABLES,
   type Ddl,
   ELABORATED_RSN_DATA,
@@ -51,6 +52,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: '005_run_leases', tables: [CATENA_RUNS, CATENA_CHAIN_LOCKS] },
   // notification rules and the delivery log (each delivery claimed once by a unique key)
   { version: 6, name: '006_notifications', tables: [CATENA_NOTIFY_RULES, CATENA_NOTIFY_DELIVERIES] },
+  // stale-data episodes: one notification when a chain's data stops, one when it is back
+  { version: 7, name: '007_stale_episodes', tables: [CATENA_STALE_EPISODES] },
 ];
 
 export interface TableState {

@@ -423,7 +423,26 @@ export interface DeliveryUpdate {
   lastError: string | null;
 }
 
+/** A chain's silence (catena_stale_episodes, 007). */
+export interface StaleEpisode extends ChainKey {
+  /** the newest raw row when the chain went stale: the episode's key */
+  since: number;
+  staleAfterHours: number | null;
+  /** when a process first saw it (the database's clock) */
+  detectedAt: number;
+  /** when data was seen back; null while the chain is silent */
+  endedAt: number | null;
+  /** the newest raw row when data was seen back */
+  dataBackAt: number | null;
+}
+
 export interface NotifyStore {
+  /** Records the chain's episode of silence unless it exists; true when this call inserted it. */
+  openStaleEpisode(key: ChainKey, since: number, staleAfterHours: number): Promise<boolean>;
+  /** Ends the episode if still open (endedAt = the database's now); true when this call ended it. */
+  endStaleEpisode(key: ChainKey, since: number, dataBackAt: number | null): Promise<boolean>;
+  /** episodes, newest first; `open`: only those not ended */
+  listStaleEpisodes(filter?: { open?: boolean; key?: ChainKey; limit?: number }): Promise<StaleEpisode[]>;
   listNotifyRules(): Promise<NotifyRule[]>;
   addNotifyRule(rule: NotifyRuleInput): Promise<NotifyRule>;
   /** false when there was no such rule */

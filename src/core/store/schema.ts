@@ -325,6 +325,28 @@ export const CATENA_NOTIFY_DELIVERIES: TableSpec = {
 };
 
 /**
+ * Stale-data episodes (007): one row per chain and silence, keyed by the
+ * newest raw row when the chain went stale (`since`), which every process
+ * computes alike; inserted when the silence is seen, ended (`endedAt`) when
+ * data is back. The notifications of an episode's start (level 1) and end
+ * (level 0) are deliveries of metric `stale` at `since`, claimed once.
+ */
+export const CATENA_STALE_EPISODES: TableSpec = {
+  name: 'catena_stale_episodes',
+  role: 'bookkeeping',
+  columns: [
+    ...chainKey,
+    key('since', DATETIME),
+    col('staleAfterHours', DOUBLE),
+    required('detectedAt', DATETIME),
+    col('endedAt', DATETIME),
+    col('dataBackAt', DATETIME),
+  ],
+  primaryKey: ['controlUnitCode', 'chain', 'since'],
+  indexes: [],
+};
+
+/**
  * The passes of `catena snapshot` into a snapshot file: where and when it was
  * taken. Not a migration: only the snapshot command creates it, in its target
  * (a database that has it is an offline snapshot, opened read-only).
@@ -363,6 +385,7 @@ export const CATENA_TABLES: readonly TableSpec[] = [
   CATENA_CHAIN_LOCKS,
   CATENA_NOTIFY_RULES,
   CATENA_NOTIFY_DELIVERIES,
+  CATENA_STALE_EPISODES,
 ];
 
 /** A column that can be added to an existing table without rewriting its rows' meaning. */

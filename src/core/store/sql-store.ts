@@ -37,6 +37,7 @@ import type {
   SnapshotPass,
   SnapshotPassEnd,
   SnapshotPassStart,
+  StaleEpisode,
   StoredAlarmEvent,
   StoreInfo,
   WriteChunk,
@@ -286,5 +287,18 @@ export class SqlStore<T extends Executor = Executor> implements CatenaStore {
   }
   listDeliveries(filter?: { status?: DeliveryStatus; limit?: number }): Promise<Delivery[]> {
     return notify.listDeliveries(this.#base, filter);
+  }
+  openStaleEpisode(key: ChainKey, since: number, staleAfterHours: number): Promise<boolean> {
+    return this.#guardWrite('recording stale data', () =>
+      notify.openStaleEpisode(this.#base, key, since, staleAfterHours),
+    );
+  }
+  endStaleEpisode(key: ChainKey, since: number, dataBackAt: number | null): Promise<boolean> {
+    return this.#guardWrite('recording stale data', () =>
+      notify.endStaleEpisode(this.#base, key, since, dataBackAt),
+    );
+  }
+  listStaleEpisodes(filter?: { open?: boolean; key?: ChainKey; limit?: number }): Promise<StaleEpisode[]> {
+    return notify.listStaleEpisodes(this.#base, filter);
   }
 }

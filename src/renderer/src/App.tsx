@@ -9,6 +9,7 @@ import { ConnectionsDialog } from './components/ConnectionsDialog.tsx';
 import { Header } from './components/Header.tsx';
 import { LaunchPanel } from './components/LaunchPanel.tsx';
 import { LaunchProgress } from './components/LaunchProgress.tsx';
+import { NotifyRulesPanel } from './components/NotifyRulesPanel.tsx';
 import { OfflineBanner } from './components/OfflineBanner.tsx';
 import { StationsTable } from './components/StationsTable.tsx';
 import { useLoad } from './hooks.ts';
@@ -355,6 +356,9 @@ export function App({ connection }: { connection: Connection }) {
             </section>
             <section className="panel progress-panel" aria-label="Progress">
               <LaunchProgress api={api} launches={launches} dispatch={dispatch} onFocus={openChain} />
+            </section>
+            <section className="panel rules-panel" aria-label="Notification rules">
+              <NotifyRulesPanel api={api} />
             </section>
           </aside>
         )}

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import type { ChainKey } from '../../domain/chain.ts';
 import { CatenaError } from '../../errors.ts';
 import { formatDbTime } from '../../time.ts';
 import type { SqlContext } from '../context.ts';
@@ -19,6 +20,7 @@ import type {
   DeliveryUpdate,
   NotifyRule,
   NotifyRuleInput,
+  StaleEpisode,
 } from '../port.ts';
 import { parseRows } from '../rows.ts';
 import { clampLimit } from '../sql.ts';
@@ -267,4 +269,81 @@ export async function listDeliveries(
 /** A fresh claim token (one per notifier process). */
 export function newClaimToken(): string {
   return randomUUID();
+}
+
+// --- stale-data episodes (007)
+
+const episodeSchema = z.object({
+  controlUnitCode: str,
+  chain: str,
+  since: num,
+  staleAfterHours: numOrNull,
+  detectedAt: num,
+  endedAt: numOrNull,
+  dataBackAt: numOrNull,
+}) satisfies z.ZodType<StaleEpisode>;
+
+export async function openStaleEpisode(
+  ctx: SqlContext,
+  key: ChainKey,
+  since: number,
+  staleAfterHours: number,
+): Promise<boolean> {
+  const result = await ctx.guard(`recording that chain ${key.controlUnitCode}-${key.chain} is stale`, () =>
+    ctx.driver.run(
+      'INSERT INTO catena_stale_episodes (controlUnitCode, chain, since, staleAfterHours, detectedAt) ' +
+        `VALUES (?, ?, ?, ?, ${ctx.dialect.nowTime})` +
+        ctx.dialect.insertIgnore(['controlUnitCode', 'chain', 'since']),
+      [key.controlUnitCode, key.chain, formatDbTime(since), staleAfterHours],
+    ),
+  );
+  return result.changes === 1;
+}
+
+export async function endStaleEpisode(
+  ctx: SqlContext,
+  key: ChainKey,
+  since: number,
+  dataBackAt: number | null,
+): Promise<boolean> {
+  const result = await ctx.guard(
+    `recording that chain ${key.controlUnitCode}-${key.chain} has data again`,
+    () =>
+      ctx.driver.run(
+        `UPDATE catena_stale_episodes SET endedAt = ${ctx.dialect.nowTime}, dataBackAt = ? ` +
+          'WHERE controlUnitCode = ? AND chain = ? AND since = ? AND endedAt IS NULL',
+        [
+          dataBackAt === null ? null : formatDbTime(dataBackAt),
+          key.controlUnitCode,
+          key.chain,
+          formatDbTime(since),
+        ],
+      ),
+  );
+  return result.changes === 1;
+}
+
+export async function listStaleEpisodes(
+  ctx: SqlContext,
+  filter: { open?: boolean; key?: ChainKey; limit?: number } = {},
+): Promise<StaleEpisode[]> {
+  const e = ctx.dialect.epoch;
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  if (filter.open) where.push('endedAt IS NULL');
+  if (filter.key) {
+    where.push('controlUnitCode = ? AND chain = ?');
+    params.push(filter.key.controlUnitCode, filter.key.chain);
+  }
+  params.push(ctx.dialect.limit(clampLimit(filter.limit, 10_000)));
+  const rows = await ctx.guard('reading the stale-data episodes', () =>
+    ctx.driver.all(
+      `SELECT controlUnitCode, chain, ${e('since')} AS since, staleAfterHours, ${e('detectedAt')} AS detectedAt, ` +
+        `${e('endedAt')} AS endedAt, ${e('dataBackAt')} AS dataBackAt FROM catena_stale_episodes` +
+        (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
+        ' ORDER BY since DESC, controlUnitCode, chain LIMIT ?',
+      params,
+    ),
+  );
+  return parseRows(episodeSchema, rows, 'catena_stale_episodes');
 }

@@ -21,6 +21,7 @@ const CHAIN_TABLES = [
   'catena_runs',
   'catena_chain_locks',
   'catena_notify_deliveries',
+  'catena_stale_episodes',
   'raw_rsn_data',
   'rsn_thresholds',
   'rsn_nodes',

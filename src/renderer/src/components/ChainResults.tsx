@@ -5,6 +5,7 @@ import { chainLabel } from '../../../contract/types.ts';
 import type { LiveSubscribe } from '../api/live.ts';
 import { fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
+import { AlarmPanel } from './AlarmPanel.tsx';
 import { EventsTable } from './EventsTable.tsx';
 import { ReportButton } from './ReportButton.tsx';
 import { RunsTable } from './RunsTable.tsx';
@@ -17,10 +18,11 @@ const ProfileChart = lazy(() => import('./ProfileChart.tsx').then((m) => ({ defa
 const QualityPanel = lazy(() => import('./QualityPanel.tsx').then((m) => ({ default: m.QualityPanel })));
 const LiveView = lazy(() => import('./LiveView.tsx').then((m) => ({ default: m.LiveView })));
 
-export type ResultsTab = 'series' | 'profile' | 'events' | 'runs' | 'quality' | 'live';
+export type ResultsTab = 'series' | 'profile' | 'alarms' | 'events' | 'runs' | 'quality' | 'live';
 const TABS: { id: ResultsTab; label: string }[] = [
   { id: 'series', label: 'Time series' },
   { id: 'profile', label: 'Profile' },
+  { id: 'alarms', label: 'Alarms' },
   { id: 'events', label: 'Alarm events' },
   { id: 'runs', label: 'Runs' },
   { id: 'quality', label: 'Data quality' },
@@ -159,6 +161,7 @@ export const ChainResults = memo(function ChainResults(props: {
           {tab === 'profile' && last !== null ? (
             <ProfileChart api={api} chainKey={key} version={version} last={last} />
           ) : null}
+          {tab === 'alarms' ? <AlarmPanel api={api} chainKey={key} version={version} /> : null}
           {tab === 'events' ? <EventsTable api={api} chainKey={key} version={version} /> : null}
           {tab === 'runs' ? <RunsTable api={api} chainKey={key} version={version} /> : null}
           {tab === 'quality' ? <QualityPanel api={api} chainKey={key} version={version} /> : null}

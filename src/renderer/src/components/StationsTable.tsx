@@ -4,6 +4,7 @@ import { fmtDate, fmtInt, fmtTime } from '../format.ts';
 import {
   DEFAULT_STALE_AFTER_HOURS,
   fmtAge,
+  fmtNoDataFor,
   levelWord,
   METRICS,
   type OverviewFilter,
@@ -259,7 +260,7 @@ function StationRow(props: {
       data-chain={r.label}
       data-worst={r.worst}
       data-stale={r.stale ? 'true' : 'false'}
-      className={`${props.focused ? 'focused' : ''} ${c.active ? '' : 'inactive'}`}
+      className={`${props.focused ? 'focused' : ''} ${c.active ? '' : 'inactive'} ${r.stale ? 'stale-row' : ''}`}
       tabIndex={props.tabbable ? 0 : -1}
       aria-selected={selected}
       aria-current={props.focused ? 'true' : undefined}
@@ -317,7 +318,15 @@ function StationRow(props: {
           c.firstRawAt,
         )} · ${staleText}`}
       >
-        <span className="nowrap">{c.lastRawAt === null ? 'no data' : fmtAge(r.dataAge)}</span>
+        {c.lastRawAt !== null && r.stale && r.dataAge !== null ? (
+          // "no data for" over "31 d 15 h" when the table is narrow
+          <>
+            <span className="nowrap">no data for</span>{' '}
+            <span className="nowrap">{fmtNoDataFor(r.dataAge)}</span>
+          </>
+        ) : (
+          <span className="nowrap">{c.lastRawAt === null ? 'no data' : fmtAge(r.dataAge)}</span>
+        )}
         {r.stale ? <span className="tag">stale</span> : null}
       </td>
       <td

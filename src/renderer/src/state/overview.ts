@@ -196,6 +196,16 @@ export function countRows(rows: readonly OverviewRow[]): OverviewCounts {
 }
 
 /** "just now", "12 min ago", "5 h ago", "31 d ago". */
+/** How long a stale chain has had no data: "45 min", "3 h 20 min", "31 d 4 h". */
+export function fmtNoDataFor(seconds: number): string {
+  const minutes = Math.max(0, Math.floor(seconds / 60));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
+}
+
 export function fmtAge(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return 'never';
   if (seconds < 60) return 'just now';
