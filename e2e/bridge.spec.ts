@@ -7,6 +7,7 @@
  */
 import { label } from './fixtures.ts';
 import { expect, test } from './test.ts';
+import { confirmFull } from './ui.ts';
 
 /** Browser-side script (plain JS: this project's Node-side tsconfig has no DOM types). */
 const STAND_IN_BRIDGE = `
@@ -38,8 +39,10 @@ test('the interface picks the preload bridge when present and works through it',
 
   const key = { controlUnitCode: 'CU003', chain: 'B' };
   await page.getByLabel(`Select ${label(key)}`).check();
-  await page.getByRole('radio', { name: 'Incremental' }).check();
+  // full: earlier specs may have brought the chain up to date, and an incremental run would find nothing new
+  await page.getByRole('radio', { name: 'Full' }).check();
   await page.getByRole('button', { name: 'Elaborate 1 chain' }).click();
+  await confirmFull(page);
   const run = page
     .getByTestId('launch')
     .first()

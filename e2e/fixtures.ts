@@ -37,6 +37,26 @@ export function createDemoDatabase(path: string): void {
   }
 }
 
+/**
+ * Deletes a chain's elaborated rows, as if it had never been elaborated: the
+ * next incremental run then elaborates its whole history (a run long enough
+ * to be seen running), whatever the tests before this one launched.
+ */
+export function forgetOutputs(key: { controlUnitCode: string; chain: string }): void {
+  const path = process.env.CATENA_E2E_DB;
+  if (!path) throw new Error('CATENA_E2E_DB is not set (playwright.config.ts sets it)');
+  const db = new DatabaseSync(path);
+  try {
+    db.exec('PRAGMA busy_timeout = 10000');
+    db.prepare('DELETE FROM elaborated_rsn_data WHERE controlUnitCode = ? AND chain = ?').run(
+      key.controlUnitCode,
+      key.chain,
+    );
+  } finally {
+    db.close();
+  }
+}
+
 /** Nulls one node's gainX: the calibration an operator forgot to enter. */
 export function breakChain(path: string): void {
   const db = new DatabaseSync(path);
