@@ -319,15 +319,19 @@ function StationRow(props: {
         )} · ${staleText}`}
       >
         {c.lastRawAt !== null && r.stale && r.dataAge !== null ? (
-          // "no data for" over "31 d 15 h" when the table is narrow
+          // "no data for" over "31 d 15 h STALE" when the table is narrow: two lines, never three
           <>
             <span className="nowrap">no data for</span>{' '}
-            <span className="nowrap">{fmtNoDataFor(r.dataAge)}</span>
+            <span className="nowrap">
+              {fmtNoDataFor(r.dataAge)} <span className="tag">stale</span>
+            </span>
           </>
         ) : (
-          <span className="nowrap">{c.lastRawAt === null ? 'no data' : fmtAge(r.dataAge)}</span>
+          <>
+            <span className="nowrap">{c.lastRawAt === null ? 'no data' : fmtAge(r.dataAge)}</span>
+            {r.stale ? <span className="tag">stale</span> : null}
+          </>
         )}
-        {r.stale ? <span className="tag">stale</span> : null}
       </td>
       <td
         className={`mono ${r.behind ? 'warn-text' : ''}`}
