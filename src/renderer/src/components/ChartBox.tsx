@@ -1,6 +1,6 @@
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { saveChartPng, saveChartSvg } from '../chart-export.ts';
-import { errorMessage } from '../format.ts';
+import { type ChartFormat, ChartSave } from './ChartSave.tsx';
 
 /**
  * A chart's frame, and one tab stop for the chart. Recharts draws its layers
@@ -17,18 +17,12 @@ export function ChartBox(props: {
   children: ReactNode;
 }) {
   const box = useRef<HTMLDivElement>(null);
-  const [saveError, setSaveError] = useState<string | null>(null);
   const name = props.exportName ?? props.testId;
-  const save = async (format: 'png' | 'svg') => {
+  // before the chart's box is mounted there is nothing to save, and nothing to say either
+  const save = (format: ChartFormat) => {
     const el = box.current;
-    if (!el) return;
-    setSaveError(null);
-    try {
-      const saved = format === 'svg' ? saveChartSvg(el, name) : await saveChartPng(el, name);
-      if (!saved) setSaveError('Nothing is drawn in this chart yet.');
-    } catch (error) {
-      setSaveError(errorMessage(error));
-    }
+    if (!el) return true;
+    return format === 'svg' ? saveChartSvg(el, name) : saveChartPng(el, name);
   };
   useEffect(() => {
     const el = box.current;
@@ -45,29 +39,7 @@ export function ChartBox(props: {
   }, []);
   return (
     <div ref={box} className={`chart ${props.className ?? ''}`} data-testid={props.testId}>
-      <div className="chart-save">
-        <button
-          type="button"
-          className="small-btn"
-          onClick={() => void save('png')}
-          aria-label="Save chart as PNG"
-        >
-          PNG
-        </button>
-        <button
-          type="button"
-          className="small-btn"
-          onClick={() => void save('svg')}
-          aria-label="Save chart as SVG"
-        >
-          SVG
-        </button>
-      </div>
-      {saveError ? (
-        <p className="error-text small" role="alert">
-          {saveError}
-        </p>
-      ) : null}
+      <ChartSave save={save} />
       {props.children}
     </div>
   );

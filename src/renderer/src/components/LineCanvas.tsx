@@ -2,6 +2,7 @@ import { type KeyboardEvent, memo, type PointerEvent, useCallback, useEffect, us
 import { COLORS, tickNumber } from '../chart.ts';
 import { saveSvgText, saveSvgTextAsPng } from '../chart-export.ts';
 import { fmtDate, fmtNum, fmtTime, fmtTimeShort } from '../format.ts';
+import { type ChartFormat, ChartSave } from './ChartSave.tsx';
 
 export interface CanvasLine {
   name: string;
@@ -362,20 +363,12 @@ export const LineCanvas = memo(function LineCanvas(props: {
     setCursor(next);
   };
 
-  const [saveError, setSaveError] = useState<string | null>(null);
-  const save = async (format: 'png' | 'svg') => {
-    setSaveError(null);
+  const save = async (format: ChartFormat) => {
     const svg = chartSvgOf(`${title} [${unit}]`, size, t, lines, multiDay);
-    if (svg === null) {
-      setSaveError('Nothing is drawn in this chart yet.');
-      return;
-    }
-    try {
-      if (format === 'svg') saveSvgText(svg, props.testId);
-      else await saveSvgTextAsPng(svg, props.testId);
-    } catch (error) {
-      setSaveError(error instanceof Error ? error.message : String(error));
-    }
+    if (svg === null) return false;
+    if (format === 'svg') saveSvgText(svg, props.testId);
+    else await saveSvgTextAsPng(svg, props.testId);
+    return true;
   };
 
   const at = cursor !== null && cursor < t.length ? cursor : null;
@@ -389,29 +382,7 @@ export const LineCanvas = memo(function LineCanvas(props: {
 
   return (
     <div className="chart" data-testid={props.testId}>
-      <div className="chart-save">
-        <button
-          type="button"
-          className="small-btn"
-          onClick={() => void save('png')}
-          aria-label="Save chart as PNG"
-        >
-          PNG
-        </button>
-        <button
-          type="button"
-          className="small-btn"
-          onClick={() => void save('svg')}
-          aria-label="Save chart as SVG"
-        >
-          SVG
-        </button>
-      </div>
-      {saveError ? (
-        <p className="error-text small" role="alert">
-          {saveError}
-        </p>
-      ) : null}
+      <ChartSave save={save} />
       <div className="chart-title">
         {title} <span className="muted">[{unit}]</span>
         {lines.length > 1 ? (
