@@ -5,7 +5,7 @@
  */
 import type { ChainKey } from '../domain/chain.ts';
 import { chainLabel } from '../domain/chain.ts';
-import { ELABORATED_VALUES } from '../domain/columns.ts';
+import { ELABORATED_VALUES, type ElaboratedColumns } from '../domain/columns.ts';
 import { RUN_COUNT_NAMES } from '../domain/runs.ts';
 import { CatenaError } from '../errors.ts';
 import type { RunRecord, Store, StoredAlarmEvent } from '../store/port.ts';
@@ -106,6 +106,27 @@ interface KindWriter {
   ): Promise<void>;
 }
 
+// --- elaborated rows (series and profiles)
+
+/** The chain's node depths by node index, and its node count; an unknown chain is refused. */
+async function chainNodes(
+  store: Store,
+  key: ChainKey,
+): Promise<{ depth: Map<number, number | null>; nodeCount: number }> {
+  const setup = await store.readChainSetup(key);
+  if (!setup) throw new CatenaError('CHAIN_NOT_FOUND', `chain ${chainLabel(key)} is not in active_stations`);
+  return { depth: new Map(setup.nodes.map((n) => [n.nodeIndex, n.depthM])), nodeCount: setup.nodes.length };
+}
+
+/** Row i's node, depth, elaborated values and flags, in the headers' order. */
+function nodeRowCells(rows: ElaboratedColumns, i: number, depth: Map<number, number | null>): Cell[] {
+  const nodeIndex = rows.nodeIndex[i]!;
+  const cells: Cell[] = [nodeIndex, depth.get(nodeIndex) ?? null];
+  for (const v of ELABORATED_VALUES) cells.push(rows[v][i]!);
+  cells.push(rows.flags[i]!);
+  return cells;
+}
+
 // --- series
 
 export const SERIES_HEADER = (zone: TimeZoneChoice): string[] => [
@@ -121,10 +142,7 @@ export const SERIES_HEADER = (zone: TimeZoneChoice): string[] => [
 const series: KindWriter = {
   header: SERIES_HEADER,
   async write(store, key, request, zone, sink, counter, report) {
-    const setup = await store.readChainSetup(key);
-    if (!setup)
-      throw new CatenaError('CHAIN_NOT_FOUND', `chain ${chainLabel(key)} is not in active_stations`);
-    const depth = new Map(setup.nodes.map((n) => [n.nodeIndex, n.depthM]));
+    const { depth } = await chainNodes(store, key);
     const nodes = new Set(request.nodes ?? []);
     const pages = pageElaborated(store, key, {
       from: request.from ?? null,
@@ -137,17 +155,12 @@ const series: KindWriter = {
     for await (const page of pages) {
       const rows = page.rows;
       for (const i of selectNodes(rows, nodes)) {
-        const nodeIndex = rows.nodeIndex[i]!;
-        const cells: Cell[] = [
+        await sink.row([
           key.controlUnitCode,
           key.chain,
           timeCell(rows.timestamp[i]!, zone),
-          nodeIndex,
-          depth.get(nodeIndex) ?? null,
-        ];
-        for (const v of ELABORATED_VALUES) cells.push(rows[v][i]!);
-        cells.push(rows.flags[i]!);
-        await sink.row(cells);
+          ...nodeRowCells(rows, i, depth),
+        ]);
         counter.rows++;
       }
       report((page.to - page.spanFrom + 1) / (page.spanTo - page.spanFrom + 1));
@@ -183,10 +196,7 @@ const profiles: KindWriter = {
         'a profiles export needs a date: pass --at 2026-10-01 (one or more)',
       );
     }
-    const setup = await store.readChainSetup(key);
-    if (!setup)
-      throw new CatenaError('CHAIN_NOT_FOUND', `chain ${chainLabel(key)} is not in active_stations`);
-    const depth = new Map(setup.nodes.map((n) => [n.nodeIndex, n.depthM]));
+    const { depth, nodeCount } = await chainNodes(store, key);
     const nodes = new Set(request.nodes ?? []);
     for (const [d, at] of dates.entries()) {
       request.signal?.throwIfAborted();
@@ -195,7 +205,7 @@ const profiles: KindWriter = {
         ...key,
         from: null,
         to: at,
-        limit: Math.max(1, setup.nodes.length),
+        limit: Math.max(1, nodeCount),
       });
       if (rows.length === 0) {
         throw new CatenaError(
@@ -213,18 +223,13 @@ const profiles: KindWriter = {
             rows.nodeIndex[a]! - rows.nodeIndex[b]!,
         );
       for (const i of picked) {
-        const nodeIndex = rows.nodeIndex[i]!;
-        const cells: Cell[] = [
+        await sink.row([
           key.controlUnitCode,
           key.chain,
           timeCell(at, zone),
           timeCell(time, zone),
-          nodeIndex,
-          depth.get(nodeIndex) ?? null,
-        ];
-        for (const v of ELABORATED_VALUES) cells.push(rows[v][i]!);
-        cells.push(rows.flags[i]!);
-        await sink.row(cells);
+          ...nodeRowCells(rows, i, depth),
+        ]);
         counter.rows++;
       }
       report((d + 1) / dates.length);
