@@ -2,36 +2,19 @@
  * `catena export` and `catena snapshot` as an operator runs them: a real
  * process, a MariaDB source (SQLite when no server), files on disk.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/core/store/open.ts';
 import { MYSQL, type Opened, SQLITE } from '../store/targets.ts';
+import { runCatena } from '../support/cli.ts';
 import { A, B, seed } from './seed.ts';
 
-const root = resolve(import.meta.dirname, '../..');
 const tmp = mkdtempSync(join(tmpdir(), 'catena-export-cli-'));
 
-function catena(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'catena.js'), ...args], {
-      env: { ...process.env, CATENA_HOME: join(tmp, 'home') },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const catena = (args: string[]) => runCatena(args, join(tmp, 'home'));
 
 const target = MYSQL.available ? MYSQL : SQLITE;
 

@@ -2,35 +2,18 @@
  * `catena report` as an operator runs it: a real process on a MariaDB source
  * (SQLite when no server), the PDF on disk, one sentence for each mistake.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seed } from '../export/seed.ts';
 import { MYSQL, type Opened, SQLITE } from '../store/targets.ts';
+import { runCatena } from '../support/cli.ts';
 import { pdfPageCount } from './pdf-text.ts';
 
-const root = resolve(import.meta.dirname, '../..');
 const tmp = mkdtempSync(join(tmpdir(), 'catena-report-cli-'));
 
-function catena(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'catena.js'), ...args], {
-      env: { ...process.env, CATENA_HOME: join(tmp, 'home') },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const catena = (args: string[]) => runCatena(args, join(tmp, 'home'));
 
 /** the sentence the command ends with (progress lines come before it) */
 const lastLine = (text: string) => text.trim().split('\n').at(-1);
