@@ -4,25 +4,13 @@
  * reason, and finishes as usual once the lock is released.
  */
 import { DatabaseSync } from 'node:sqlite';
+import { takeWriteLock } from '../tests/support/sqlite-lock.ts';
 import { label } from './fixtures.ts';
 import { snap } from './screens.ts';
 import { expect, test } from './test.ts';
 import { confirmFull } from './ui.ts';
 
 const BIG = { controlUnitCode: 'CU001', chain: 'A' } as const; // 50 nodes, the longest run
-
-/** BEGIN IMMEDIATE without blocking this process: retried while the host's own write holds the lock. */
-async function takeWriteLock(db: DatabaseSync): Promise<void> {
-  for (;;) {
-    try {
-      db.exec('BEGIN IMMEDIATE');
-      return;
-    } catch (error) {
-      if (!/locked|busy/i.test(String(error))) throw error;
-      await new Promise((r) => setTimeout(r, 2));
-    }
-  }
-}
 
 test('a run kept waiting by another program says what it waits for, then goes on', async ({ page }) => {
   const path = process.env.CATENA_E2E_DB;

@@ -19,6 +19,7 @@ import { openStore } from '../../src/core/store/open.ts';
 import type { Store } from '../../src/core/store/port.ts';
 import { node, raw, station } from '../support/fixture.ts';
 import { createTestDatabase, mariadbAvailable } from '../support/mariadb.ts';
+import { takeWriteLock } from '../support/sqlite-lock.ts';
 
 const KEY: ChainKey = { controlUnitCode: 'CU991', chain: 'A' };
 const NODES = [1, 2, 3, 4];
@@ -127,19 +128,6 @@ describe.runIf(mariadbAvailable)('a write waiting for a table lock (MariaDB)', (
     }
   });
 });
-
-/** BEGIN IMMEDIATE without blocking this thread: the store's writes are driven from it and must get to commit. */
-async function takeWriteLock(db: DatabaseSync): Promise<void> {
-  for (;;) {
-    try {
-      db.exec('BEGIN IMMEDIATE');
-      return;
-    } catch (error) {
-      if (!/locked|busy/i.test(String(error))) throw error;
-      await new Promise((r) => setTimeout(r, 2));
-    }
-  }
-}
 
 describe('a write waiting for the SQLite file lock', () => {
   let dir: string;

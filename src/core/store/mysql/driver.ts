@@ -197,6 +197,8 @@ export class MysqlDriver implements Driver<MysqlConnection> {
   #probing: Promise<boolean> | null = null;
   /** when a connection was last found dead: every connection idle since then is pinged before use */
   #lostAt = 0;
+  /** whether this account may read INNODB_TRX (row-lock waits); false after the server said it may not */
+  #rowLocksVisible = true;
 
   private constructor(pool: Pool, options: MysqlDriverOptions, probeConfig: ConnectionOptions) {
     this.#pool = pool;
@@ -316,8 +318,6 @@ export class MysqlDriver implements Driver<MysqlConnection> {
       },
     };
   }
-
-  #rowLocksVisible = true;
 
   /** What the connection's statement waits for, or null when it does not wait for a lock. */
   async #lockWaitOf(threadId: number | null): Promise<string | null> {
