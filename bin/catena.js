@@ -8,6 +8,7 @@
 // stripping: no build step after `npm ci`.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,8 +25,17 @@ if (!existsSync(node)) {
 }
 
 const flags = JSON.parse(readFileSync(join(root, 'bin', 'node-flags.json'), 'utf8'));
+// Node's compile cache keeps the type-stripped, compiled modules on disk: every
+// later command starts without stripping the CLI's TypeScript again.
+const env = process.env.NODE_DISABLE_COMPILE_CACHE
+  ? process.env
+  : {
+      ...process.env,
+      NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(tmpdir(), 'node-compile-cache'),
+    };
 const child = spawn(node, [...flags, join(root, 'src', 'cli', 'main.ts'), ...process.argv.slice(2)], {
   stdio: 'inherit',
+  env,
 });
 // Ctrl-C reaches the child itself (same process group): the launcher ignores
 // it. A SIGTERM or SIGHUP sent to the launcher alone (a service manager, a

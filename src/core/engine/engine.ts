@@ -14,6 +14,7 @@ import { chainLabel } from '../domain/chain.ts';
 import type { RawBlock } from '../elaboration/types.ts';
 import { CatenaError } from '../errors.ts';
 import type { Store } from '../store/port.ts';
+import { workerEnv } from '../worker-env.ts';
 import { type Compute, type ElaborateResult, runChainJob, type Tuning } from './chain-job.ts';
 import type { ChainResult, EngineEvent, LaunchFinishedEvent, LaunchRequest } from './events.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
@@ -83,6 +84,7 @@ export class Engine {
       minThreads: 0,
       maxThreads: threads,
       idleTimeout: 30_000,
+      env: workerEnv(),
     });
     this.#concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.#host = options.host ?? 'catena';

@@ -10,6 +10,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Worker } from 'node:worker_threads';
 import { CatenaError } from '../../errors.ts';
+import { workerEnv } from '../../worker-env.ts';
 import type { KeyedRows } from '../dialect.ts';
 import type { Driver, Executor, RunResult, SqlRow, SqlValue, WaitListener } from '../executor.ts';
 import {
@@ -94,6 +95,7 @@ export class SqliteDriver implements Driver<SqliteExecutor> {
     const setup: WorkerSetup = { path: options.path, busyTimeoutMs: options.busyTimeoutMs };
     const worker = new Worker(options.workerUrl ?? new URL('./worker.ts', import.meta.url), {
       workerData: setup,
+      env: workerEnv(),
     });
     return new Promise((resolve, reject) => {
       const onError = (error: Error) => reject(error);
