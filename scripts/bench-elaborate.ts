@@ -12,7 +12,7 @@
  * CATENA_BENCH_DAYS (default "30,60"), CATENA_BENCH_CHAINS (default 10).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -119,12 +119,14 @@ function slice(cols: ElaboratedColumns, a: number, b: number): ElaboratedColumns
 async function measureFloor(store: Store, shape: WorkloadShape, lanes: number) {
   const keys = chainKeys(shape);
   let rowsRead = 0;
+  const readCpu = cpuMeter();
   const t0 = performance.now();
   await inLanes(keys, lanes, async (key) => {
     for await (const rows of store.readRaw({ ...key, from: null, to: null }, { chunkRows: 50_000 }))
       rowsRead += rows.length;
   });
   const readSeconds = (performance.now() - t0) / 1000;
+  const readSpent = readCpu();
 
   const outputs = await Promise.all(
     keys.map(async (key, c) => {
@@ -136,6 +138,7 @@ async function measureFloor(store: Store, shape: WorkloadShape, lanes: number) {
   let rowsWritten = 0;
   const writeRows = 25_000;
   const runId = 0;
+  const writeCpu = cpuMeter();
   const t1 = performance.now();
   await inLanes(keys, lanes, async (key, c) => {
     const out = outputs[c]!;
@@ -154,6 +157,7 @@ async function measureFloor(store: Store, shape: WorkloadShape, lanes: number) {
     }
   });
   const writeSeconds = (performance.now() - t1) / 1000;
+  const writeSpent = writeCpu();
   return {
     lanes,
     rowsRead,
@@ -161,6 +165,7 @@ async function measureFloor(store: Store, shape: WorkloadShape, lanes: number) {
     rowsWritten,
     writeSeconds,
     floorSeconds: readSeconds + writeSeconds,
+    ...cpuFigures(addCpu(readSpent, writeSpent), readSeconds + writeSeconds),
   };
 }
 
@@ -168,12 +173,14 @@ async function measureEngine(store: Store, shape: WorkloadShape, concurrency: nu
   const engine = new Engine({ store, concurrency, host: 'bench' });
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   try {
+    const spent = cpuMeter();
     const t0 = performance.now();
     histogram.enable();
     const launch = await engine.launch({ chains: chainKeys(shape), mode: 'full', concurrency });
     const finished = await launch.done;
     histogram.disable();
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = cpuFigures(spent(), seconds);
     const failed = finished.results.filter((r) => r.status !== 'succeeded');
     if (failed.length > 0) throw new Error(`chains failed: ${failed.map((r) => r.message).join('; ')}`);
     const sum = (f: (r: (typeof finished.results)[number]) => number) =>
@@ -185,6 +192,7 @@ async function measureEngine(store: Store, shape: WorkloadShape, concurrency: nu
       rowsWritten: sum((r) => r.rowsWritten),
       eventsCreated: sum((r) => r.eventsCreated),
       rowsPerSecond: Math.round(sum((r) => r.rowsWritten) / seconds),
+      ...cpu,
       eventLoopDelayMs: {
         p99: histogram.percentile(99) / 1e6,
         max: histogram.max / 1e6,
@@ -218,14 +226,121 @@ async function child(scenario: string, days: number, concurrency: number): Promi
   }
 }
 
+/**
+ * The database server's own CPU (user + system seconds, all its threads), read from /proc when the
+ * server runs on this machine: with the client's CPU it tells whether a run is bound by the two
+ * shared cores rather than by waiting. null when the server is remote or /proc is unreadable.
+ */
+async function serverPid(): Promise<number | null> {
+  const conn = await mysql.createConnection({ uri: URL_ });
+  try {
+    const [rows] = await conn.query<mysql.RowDataPacket[]>('SELECT @@pid_file AS f, @@hostname AS h');
+    const pidFile = String(rows[0]?.f ?? '');
+    if (!existsSync(pidFile)) return null;
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    return Number.isInteger(pid) && existsSync(`/proc/${pid}/stat`) ? pid : null;
+  } catch {
+    return null;
+  } finally {
+    await conn.end();
+  }
+}
+
+function processCpuSeconds(pid: number | null): number | null {
+  if (pid === null) return null;
+  try {
+    // fields after the command name (which may contain spaces): utime is the 12th, stime the 13th
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return ticks / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS = Number(process.env.CATENA_BENCH_CLK_TCK ?? 100);
+
+let dbPid: number | null = null;
+
+interface CpuSpent {
+  /** this process, all its threads */
+  client: number;
+  /** the database server, all its threads; null when it is not readable */
+  server: number | null;
+}
+
+/** Starts counting the CPU seconds spent by this process and by the database server. */
+function cpuMeter(): () => CpuSpent {
+  const pid = process.env.CATENA_BENCH_DB_PID ? Number(process.env.CATENA_BENCH_DB_PID) : null;
+  const c0 = process.cpuUsage();
+  const s0 = processCpuSeconds(pid);
+  return () => {
+    const c = process.cpuUsage(c0);
+    const s1 = processCpuSeconds(pid);
+    return { client: (c.user + c.system) / 1e6, server: s0 === null || s1 === null ? null : s1 - s0 };
+  };
+}
+
+function addCpu(a: CpuSpent, b: CpuSpent): CpuSpent {
+  return {
+    client: a.client + b.client,
+    server: a.server === null || b.server === null ? null : a.server + b.server,
+  };
+}
+
+/** The CPU figures of one timed measurement, and the share of all cores they kept busy. */
+function cpuFigures(spent: CpuSpent, seconds: number) {
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return {
+    cpuClientSeconds: round(spent.client),
+    cpuServerSeconds: spent.server === null ? null : round(spent.server),
+    // near 1: both cores busy for the whole measurement, i.e. bound by CPU, not by waiting
+    cpuBusyShare:
+      spent.server === null
+        ? null
+        : round((spent.client + spent.server) / (seconds * cpus().length)),
+  };
+}
+
+/**
+ * CATENA_BENCH_SPLIT_CORES="0:1" runs the database server on CPU 0 and the measured process on CPU 1
+ * (taskset), so that neither takes CPU from the other: the nearest this machine comes to a database
+ * on its own machine. The server's affinity is restored at the end.
+ */
+const split = (() => {
+  const spec = process.env.CATENA_BENCH_SPLIT_CORES;
+  if (!spec) return null;
+  const m = /^(\d+(?:-\d+)?):(\d+(?:-\d+)?)$/.exec(spec);
+  if (!m)
+    throw new Error(`CATENA_BENCH_SPLIT_CORES must look like "0:1" (server CPUs:client CPUs), not "${spec}"`);
+  return { server: m[1]!, client: m[2]! };
+})();
+
+/** Pins every thread of the server (new threads inherit it); returns how to undo it. */
+function pinServer(pid: number, cpus: string): () => void {
+  const before = /affinity mask: (\w+)/.exec(
+    execFileSync('taskset', ['-p', String(pid)], { encoding: 'utf8' }),
+  )?.[1];
+  if (!before) throw new Error(`cannot read the CPU affinity of the database server (pid ${pid})`);
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+  log(`database server pinned to CPU ${cpus} (was mask ${before})`);
+  return () => {
+    execFileSync('taskset', ['-a', '-p', before, String(pid)], { stdio: 'ignore' });
+    log(`database server affinity restored to mask ${before}`);
+  };
+}
+
 function runChild(scenario: string, days: number, concurrency: number): Record<string, unknown> {
   log(`${scenario}, ${days} days, concurrency ${concurrency}…`);
+  const argv = [...NODE_FLAGS, self, '--child', scenario, String(days), String(concurrency)];
   const out = execFileSync(
-    process.execPath,
-    [...NODE_FLAGS, self, '--child', scenario, String(days), String(concurrency)],
+    split ? 'taskset' : process.execPath,
+    split ? ['-c', split.client, process.execPath, ...argv] : argv,
     {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, CATENA_BENCH_DB_PID: dbPid === null ? '' : String(dbPid) },
       maxBuffer: 1 << 20,
     },
   );
@@ -236,6 +351,23 @@ function runChild(scenario: string, days: number, concurrency: number): Record<s
 
 async function main(): Promise<void> {
   await ensureDatabase();
+  dbPid = await serverPid();
+  log(dbPid === null ? 'database server CPU: not readable (remote server?)' : `database server pid ${dbPid}`);
+  if (split && dbPid === null)
+    throw new Error('CATENA_BENCH_SPLIT_CORES needs the database server on this machine');
+  const unpin = split && dbPid !== null ? pinServer(dbPid, split.server) : () => {};
+  process.once('SIGINT', () => {
+    unpin();
+    process.exit(130);
+  });
+  try {
+    await measureAll();
+  } finally {
+    unpin();
+  }
+}
+
+async function measureAll(): Promise<void> {
   const daysList = (process.env.CATENA_BENCH_DAYS ?? '30,60').split(',').map(Number);
   const runs = [];
   for (const days of daysList) {
@@ -280,6 +412,7 @@ async function main(): Promise<void> {
       node: process.version,
     },
     database: URL_.replace(/\/\/[^@]*@/, '//'),
+    cores: split ? { databaseServer: split.server, measuredProcess: split.client } : 'shared',
     workload: {
       chains: shapeFor(30).chains,
       nodes: WORKLOAD_30_DAYS.nodes,
