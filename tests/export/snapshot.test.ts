@@ -10,6 +10,7 @@ import type { ChainKey } from '../../src/core/domain/chain.ts';
 import type { RawColumns } from '../../src/core/domain/columns.ts';
 import { chainRuns } from '../../src/core/export/export.ts';
 import { takeSnapshot } from '../../src/core/export/snapshot.ts';
+import { chainDatum } from '../../src/core/store/datum.ts';
 import { type CatenaStore, openStore } from '../../src/core/store/open.ts';
 import type { Store } from '../../src/core/store/port.ts';
 import { concatRaw, plain, rawGrid, STEP, T0 } from '../store/fixtures.ts';
@@ -111,6 +112,13 @@ describe.each(DIALECTS)('snapshot of $name', (target) => {
           status: 'succeeded',
         });
         expect(await db.store.listSnapshotPasses()).toEqual([]);
+        // The source's datum is kept: the snapshot's raw rows (here all of A's, none of B's) cannot give it.
+        for (const key of [A, B]) {
+          const datum = await chainDatum(db.store, (await db.store.readChainSetup(key))!);
+          expect(await snap.snapshotDatum(key)).toBe(datum);
+        }
+        expect(await snap.snapshotDatum(C)).toBeUndefined();
+        expect(await db.store.snapshotDatum(A)).toBeUndefined();
 
         // Nothing new: nothing copied but the (small) events and configuration.
         const idle = await takeSnapshot(db.store, snap, { chains: [A, B], withRaw: true });

@@ -18,6 +18,7 @@ import { buildChainModel, contextSeconds, referenceLoadSpan } from '../elaborati
 import type { ChainState } from '../elaboration/state.ts';
 import type { ChainModel, OutputBlock, References } from '../elaboration/types.ts';
 import { CatenaError, isCatenaError } from '../errors.ts';
+import { PLAUSIBLE_FROM } from '../store/datum.ts';
 import type { WaitListener } from '../store/executor.ts';
 import type { ChainLock, RunBeat, Store } from '../store/port.ts';
 import { formatIsoTime } from '../time.ts';
@@ -57,9 +58,6 @@ export interface Tuning {
   /** raw rows per read round trip */
   readRows: number;
 }
-
-/** Raw rows dated before this are implausible (no such chain existed): 1990-01-01. */
-export const PLAUSIBLE_FROM = 631_152_000;
 
 export interface ChainJobContext {
   store: Store;

@@ -20,6 +20,7 @@
 import type { ChainKey } from '../domain/chain.ts';
 import { chainLabel } from '../domain/chain.ts';
 import { CatenaError } from '../errors.ts';
+import { outputsDatum } from '../store/datum.ts';
 import type { RunRecord, Store } from '../store/port.ts';
 import { formatIsoTime } from '../time.ts';
 import { chainRuns, pageEvents } from './export.ts';
@@ -178,6 +179,7 @@ async function snapshotChain(
     setup.nodes,
     setup.thresholds.map(({ id: _id, ...t }) => t),
   );
+  await target.recordSnapshotDatum(key, await outputsDatum(source, setup));
 
   // Run history: which runs are new or were still running at the previous pass. They are
   // written last, so that a pass cut short sees them again as new the next time.

@@ -11,7 +11,6 @@ import type { ChainKey } from '../domain/chain.ts';
 import { chainLabel } from '../domain/chain.ts';
 import type { ChainSetup } from '../domain/configuration.ts';
 import { buildChainModel } from '../elaboration/config.ts';
-import { PLAUSIBLE_FROM } from '../engine/chain-job.ts';
 import { Engine } from '../engine/engine.ts';
 import type { EngineEvent, LaunchFinishedEvent, LaunchRequest } from '../engine/events.ts';
 import { configFingerprint } from '../engine/fingerprint.ts';
@@ -30,6 +29,7 @@ import {
 import { Notifier } from '../notify/notifier.ts';
 import { dataDir, defaultDemoDbPath } from '../paths.ts';
 import { buildChainReport } from '../report/report.ts';
+import { outputsDatum } from '../store/datum.ts';
 import { type CatenaStore, openStore } from '../store/open.ts';
 import type { ChainSummary, Store } from '../store/port.ts';
 import { type ConnectionProfile, parseProfile, redact } from '../store/profile.ts';
@@ -660,9 +660,7 @@ async function chainNodes(store: Store, key: ChainKey): Promise<ChainNodes> {
     );
   }
   const referenceTime = setup.station.referenceTime;
-  const enabled = setup.nodes.filter((n) => n.enabled !== 0).map((n) => n.nodeIndex);
-  // the engine's choice of t_ref (chain-job.ts loadReferences)
-  const datum = referenceTime ?? (await store.firstChainTimestamp(key, enabled, PLAUSIBLE_FROM));
+  const datum = await outputsDatum(store, setup);
   return {
     controlUnitCode: setup.station.controlUnitCode,
     chain: setup.station.chain,

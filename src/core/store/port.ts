@@ -357,6 +357,10 @@ export interface Store extends NotifyStore {
   endSnapshotPass(passId: number, end: SnapshotPassEnd): Promise<void>;
   /** The snapshot passes recorded in this database, newest first; [] when it is not a snapshot. */
   listSnapshotPasses(): Promise<SnapshotPass[]>;
+  /** Records in a snapshot the source's datum of a chain (null: the source has none). */
+  recordSnapshotDatum(key: ChainKey, datum: number | null): Promise<void>;
+  /** The source's datum recorded by a snapshot pass; undefined when none was recorded (not a snapshot). */
+  snapshotDatum(key: ChainKey): Promise<number | null | undefined>;
 
   // --- writing the inputs (demo site, benchmark workloads, tests)
   upsertStation(row: StationRow): Promise<void>;

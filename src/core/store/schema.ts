@@ -368,6 +368,21 @@ export const CATENA_SNAPSHOT_PASSES: TableSpec = {
   indexes: [],
 };
 
+/**
+ * Each chain's datum in the source (ELABORATION.md §3.9) when it was last
+ * snapshotted. The datum is the station's referenceTime or the chain's first
+ * plausible raw reading; a snapshot holds no raw rows, or only those of its
+ * span, so it cannot find the datum again and keeps the source's. Created
+ * with catena_snapshot_passes.
+ */
+export const CATENA_SNAPSHOT_DATUMS: TableSpec = {
+  name: 'catena_snapshot_datums',
+  role: 'bookkeeping',
+  columns: [...chainKey, col('datum', DATETIME)],
+  primaryKey: ['controlUnitCode', 'chain'],
+  indexes: [],
+};
+
 /** Created by the migration runner itself, before any versioned migration. */
 export const SCHEMA_MIGRATIONS: TableSpec = {
   name: 'catena_schema_migrations',

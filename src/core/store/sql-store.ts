@@ -244,6 +244,14 @@ export class SqlStore<T extends Executor = Executor> implements CatenaStore {
   listSnapshotPasses(): Promise<SnapshotPass[]> {
     return snapshot.listSnapshotPasses(this.#base);
   }
+  recordSnapshotDatum(key: ChainKey, datum: number | null): Promise<void> {
+    return this.#guardWrite('taking a snapshot into it', () =>
+      snapshot.recordSnapshotDatum(this.#base, key, datum),
+    );
+  }
+  snapshotDatum(key: ChainKey): Promise<number | null | undefined> {
+    return snapshot.snapshotDatum(this.#base, key);
+  }
 
   upsertStation(row: StationRow): Promise<void> {
     return this.#guardWrite('changing the configuration', () => site.upsertStation(this.#base, row));

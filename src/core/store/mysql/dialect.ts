@@ -7,7 +7,13 @@
 import type { Dialect, DialectSizes, KeyedRows } from '../dialect.ts';
 import type { Driver } from '../executor.ts';
 import type { SchemaState } from '../migrations.ts';
-import { CATENA_SNAPSHOT_PASSES, CATENA_TABLES, INPUT_TABLES, SCHEMA_MIGRATIONS } from '../schema.ts';
+import {
+  CATENA_SNAPSHOT_DATUMS,
+  CATENA_SNAPSHOT_PASSES,
+  CATENA_TABLES,
+  INPUT_TABLES,
+  SCHEMA_MIGRATIONS,
+} from '../schema.ts';
 import { placeholders } from '../sql.ts';
 import { type BulkMethod, upsertRows } from './bulk.ts';
 import { mysqlDdl } from './ddl.ts';
@@ -100,9 +106,13 @@ export class MysqlDialect implements Dialect<MysqlConnection> {
   }
 
   async inspect(exec: MysqlConnection): Promise<SchemaState['tables']> {
-    const names = [...INPUT_TABLES, ...CATENA_TABLES, SCHEMA_MIGRATIONS, CATENA_SNAPSHOT_PASSES].map(
-      (t) => t.name,
-    );
+    const names = [
+      ...INPUT_TABLES,
+      ...CATENA_TABLES,
+      SCHEMA_MIGRATIONS,
+      CATENA_SNAPSHOT_PASSES,
+      CATENA_SNAPSHOT_DATUMS,
+    ].map((t) => t.name);
     const list = placeholders(names.length);
     const tables: SchemaState['tables'] = new Map();
     const tableOf = (name: unknown) => {

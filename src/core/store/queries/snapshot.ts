@@ -21,7 +21,7 @@ import type {
   StoredAlarmEvent,
 } from '../port.ts';
 import { parseRows, snapshotPassSchema, snapshotPassSelect } from '../rows.ts';
-import { CATENA_SNAPSHOT_PASSES } from '../schema.ts';
+import { CATENA_SNAPSHOT_DATUMS, CATENA_SNAPSHOT_PASSES } from '../schema.ts';
 import { insertSql } from '../sql.ts';
 import { EVENT_BATCH, EVENT_COLUMNS } from './outputs.ts';
 
@@ -163,7 +163,9 @@ export async function importRuns(ctx: SqlContext, runs: readonly RunRecord[]): P
 export async function startSnapshotPass(ctx: SqlContext, pass: SnapshotPassStart): Promise<number> {
   return ctx.guard('recording a snapshot pass', async () => {
     await ctx.driver.session(async (exec) => {
-      for (const statement of ctx.dialect.ddl.createTable(CATENA_SNAPSHOT_PASSES)) await exec.run(statement);
+      for (const table of [CATENA_SNAPSHOT_PASSES, CATENA_SNAPSHOT_DATUMS]) {
+        for (const statement of ctx.dialect.ddl.createTable(table)) await exec.run(statement);
+      }
     });
     const result = await ctx.driver.run(
       'INSERT INTO catena_snapshot_passes (source, takenAt, chains, status, startedAt) VALUES (?, ?, ?, ?, ?)',
@@ -204,5 +206,39 @@ export async function listSnapshotPasses(ctx: SqlContext): Promise<SnapshotPass[
       `SELECT ${snapshotPassSelect(ctx.dialect.epoch)} FROM catena_snapshot_passes ORDER BY passId DESC`,
     );
     return parseRows(snapshotPassSchema, rows, 'catena_snapshot_passes');
+  });
+}
+
+/** Records the source's datum of a chain (null: the source had none) in the snapshot. */
+export async function recordSnapshotDatum(
+  ctx: SqlContext,
+  key: ChainKey,
+  datum: number | null,
+): Promise<void> {
+  const suffix = ctx.dialect.upsert(['controlUnitCode', 'chain'], ['datum']);
+  await ctx.guard(`recording the datum of chain ${chainLabel(key)} in the snapshot`, () =>
+    ctx.driver.run(insertSql('catena_snapshot_datums', ['controlUnitCode', 'chain', 'datum'], 1, suffix), [
+      key.controlUnitCode,
+      key.chain,
+      dbTimeOrNull(datum),
+    ]),
+  );
+}
+
+/**
+ * The source's datum of a chain as recorded by the last snapshot pass: a number, null when the
+ * source had none, undefined when this database recorded none (not a snapshot, or an older one).
+ */
+export async function snapshotDatum(ctx: SqlContext, key: ChainKey): Promise<number | null | undefined> {
+  return ctx.guard(`reading the datum of chain ${chainLabel(key)} in the snapshot`, async () => {
+    const tables = await ctx.driver.session((exec) => ctx.dialect.inspect(exec));
+    if (!tables.has(CATENA_SNAPSHOT_DATUMS.name)) return undefined;
+    const rows = await ctx.driver.all(
+      `SELECT ${ctx.dialect.epoch('datum')} AS datum FROM catena_snapshot_datums WHERE controlUnitCode = ? AND chain = ?`,
+      [key.controlUnitCode, key.chain],
+    );
+    if (rows.length === 0) return undefined;
+    const value = rows[0]!.datum;
+    return value === null || value === undefined ? null : Number(value);
   });
 }

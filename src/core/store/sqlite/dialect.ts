@@ -7,7 +7,13 @@
 import type { Dialect, DialectSizes, KeyedRows } from '../dialect.ts';
 import type { Driver, Executor } from '../executor.ts';
 import type { SchemaState } from '../migrations.ts';
-import { CATENA_SNAPSHOT_PASSES, CATENA_TABLES, INPUT_TABLES, SCHEMA_MIGRATIONS } from '../schema.ts';
+import {
+  CATENA_SNAPSHOT_DATUMS,
+  CATENA_SNAPSHOT_PASSES,
+  CATENA_TABLES,
+  INPUT_TABLES,
+  SCHEMA_MIGRATIONS,
+} from '../schema.ts';
 import { sqliteDdl } from './ddl.ts';
 import type { SqliteExecutor } from './driver.ts';
 import { classifySqliteError, isBusy } from './errors.ts';
@@ -63,9 +69,13 @@ export class SqliteDialect implements Dialect<SqliteExecutor> {
   async inspect(exec: Executor): Promise<SchemaState['tables']> {
     const tables: SchemaState['tables'] = new Map();
     const names = new Set(
-      [...INPUT_TABLES, ...CATENA_TABLES, SCHEMA_MIGRATIONS, CATENA_SNAPSHOT_PASSES].map((t) =>
-        t.name.toLowerCase(),
-      ),
+      [
+        ...INPUT_TABLES,
+        ...CATENA_TABLES,
+        SCHEMA_MIGRATIONS,
+        CATENA_SNAPSHOT_PASSES,
+        CATENA_SNAPSHOT_DATUMS,
+      ].map((t) => t.name.toLowerCase()),
     );
     for (const [tableName] of await exec.allArrays("SELECT name FROM sqlite_master WHERE type = 'table'")) {
       const name = String(tableName);
