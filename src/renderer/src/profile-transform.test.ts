@@ -70,7 +70,7 @@ describe('profile transforms', () => {
     ).toBe(10);
   });
 
-  it('envelope: cumulative_mm thresholds per level against depth; a node with its own uses those, else the chain’s', () => {
+  it('envelope: the cumulative_mm bound of each level at each node’s depth, the chain’s and the node’s own together', () => {
     const nodes = [
       { node: 2, depth: 2 },
       { node: 1, depth: 1 },
@@ -79,8 +79,8 @@ describe('profile transforms', () => {
     const thresholds = [
       { nodeIndex: null, metric: 'cumulative_mm', level: 1, value: 10 },
       { nodeIndex: null, metric: 'cumulative_mm', level: 2, value: 20 },
-      // node 3 has its own, level 1 only: it has no level 2 line
-      { nodeIndex: 3, metric: 'cumulative_mm', level: 1, value: -15 },
+      // node 3 also has its own level 2 at 8: from 8 mm it is at level 2, so at level 1 too (min(10, 8) = 8)
+      { nodeIndex: 3, metric: 'cumulative_mm', level: 2, value: 8 },
       { nodeIndex: null, metric: 'velocity_mm_per_day', level: 1, value: 2 },
     ];
     expect(envelope(nodes, thresholds)).toEqual([
@@ -89,7 +89,7 @@ describe('profile transforms', () => {
         points: [
           { depth: 1, value: 10 },
           { depth: 2, value: 10 },
-          { depth: 3, value: 15 },
+          { depth: 3, value: 8 },
         ],
       },
       {
@@ -97,9 +97,11 @@ describe('profile transforms', () => {
         points: [
           { depth: 1, value: 20 },
           { depth: 2, value: 20 },
+          { depth: 3, value: 8 },
         ],
       },
     ]);
+    expect(envelope(nodes, thresholds, 'velocity_mm_per_day')[0]!.points).toHaveLength(3);
     expect(envelope(nodes, [])).toEqual([]);
   });
 });

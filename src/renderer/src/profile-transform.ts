@@ -1,3 +1,5 @@
+import { levelBounds, levelsOf, type ThresholdLike } from './thresholds.ts';
+
 /**
  * The profile tools' display transforms: pure functions over a chain's
  * cumulative displacements at one date, run on what the engine elaborated
@@ -12,9 +14,9 @@
  * - Incremental: each node's own share of the cumulative displacement: its
  *   cumulative value minus that of the next node towards the fixed end (the
  *   node nearest the fixed end keeps its cumulative value).
- * - Envelope: the alarm thresholds of the displacement metric (cumulative_mm)
- *   as ± lines against depth, per level; a node with thresholds of its own
- *   uses those, else the chain's (as the alarms and the report do).
+ * - Envelope: the alarm thresholds of the displacement metric (cumulative_mm,
+ *   compared with cumR) against depth, one line per level, each node's bound
+ *   as the alarms reckon it (thresholds.ts).
  */
 
 /** One node of a profile at one date, in mm; null where the node has no valid value. */
@@ -88,41 +90,26 @@ export function incremental(profile: readonly ProfilePoint[], fixedEnd: 'bottom'
   });
 }
 
-export interface ThresholdLike {
-  nodeIndex: number | null;
-  metric: string;
-  level: number;
-  value: number;
-}
-
 /** One level of the envelope: the threshold at each node's depth (nodes without one are left out). */
 export interface EnvelopeLevel {
   level: number;
   points: { depth: number; value: number }[];
 }
 
-/** The cumulative_mm thresholds of the profile's nodes as ± lines vs depth, one per level, by level. */
+/** The thresholds of `metric` at each node's depth, one line per level, by level (thresholds.ts levelBounds). */
 export function envelope(
   nodes: readonly { node: number; depth: number }[],
   thresholds: readonly ThresholdLike[],
   metric = 'cumulative_mm',
 ): EnvelopeLevel[] {
-  const ofMetric = thresholds.filter((t) => t.metric === metric);
-  const levels = [...new Set(ofMetric.map((t) => t.level))].sort((a, b) => a - b);
   const sorted = [...nodes].sort((a, b) => a.depth - b.depth || a.node - b.node);
-  // a node with thresholds of its own uses those alone, as the alarms do (else the chain's)
-  const applying = (node: number) => {
-    const own = ofMetric.filter((t) => t.nodeIndex === node);
-    return own.length > 0 ? own : ofMetric.filter((t) => t.nodeIndex === null);
-  };
-  return levels
-    .map((level) => {
-      const points: { depth: number; value: number }[] = [];
-      for (const n of sorted) {
-        const t = applying(n.node).find((x) => x.level === level);
-        if (t) points.push({ depth: n.depth, value: Math.abs(t.value) });
-      }
-      return { level, points };
-    })
+  return levelsOf(thresholds, metric)
+    .map((level) => ({
+      level,
+      points: sorted.flatMap((n) => {
+        const bound = levelBounds(thresholds, n.node, metric).find((b) => b.level === level);
+        return bound ? [{ depth: n.depth, value: bound.value }] : [];
+      }),
+    }))
     .filter((l) => l.points.length > 0);
 }
