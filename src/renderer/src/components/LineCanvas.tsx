@@ -3,6 +3,7 @@ import { COLORS, tickNumber } from '../chart.ts';
 import { saveSvgText, saveSvgTextAsPng } from '../chart-export.ts';
 import { fmtDate, fmtNum, fmtTime, fmtTimeShort } from '../format.ts';
 import { type ChartFormat, ChartSave } from './ChartSave.tsx';
+import './line-canvas.css';
 
 export interface CanvasLine {
   name: string;
