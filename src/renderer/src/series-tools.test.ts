@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { extent } from './components/LineCanvas.tsx';
 import { clampZoom, eventMarkers, presetPeriod, thresholdGuides } from './series-tools.ts';
 import { levelColor } from './thresholds.ts';
 
@@ -40,5 +41,16 @@ describe('series tools', () => {
       { t: 10, color: levelColor(2), label: 'cumulative_mm level 1 → 2 (node 3)' },
       { t: 30, color: levelColor(0), label: 'cumulative_mm level 2 → 0' },
     ]);
+  });
+
+  it('the value range reaches the next threshold above and below the values, not the ones beyond', () => {
+    const line = { name: 'cumR', color: '#fff', values: Float64Array.from([2, 4, Number.NaN]) };
+    const guide = (value: number) => ({ value, color: '#fff', label: String(value) });
+    // values 2…4, thresholds 7, 20, 40: up to 7, padded 5 % of (7 − 2) = 0.25
+    expect(extent([line], [guide(40), guide(7), guide(20)])).toEqual([1.75, 7.25]);
+    // no threshold: the values padded 5 % of 2 = 0.1
+    expect(extent([line], [])).toEqual([1.9, 4.1]);
+    // one below too: −5 is the next one below 2 → −5…4, pad 0.45
+    expect(extent([line], [guide(-5), guide(-10)])).toEqual([-5.45, 4.45]);
   });
 });

@@ -77,14 +77,10 @@ export function timeTicks(t0: number, t1: number, count: number): number[] {
   return ticks;
 }
 
-function extent(lines: readonly CanvasLine[], guides: readonly CanvasGuide[] = []): [number, number] {
+/** The value range drawn: the lines', padded 5 %, out to the next threshold either side. */
+export function extent(lines: readonly CanvasLine[], guides: readonly CanvasGuide[] = []): [number, number] {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  // a threshold is part of the picture: how far the values are from it is what the operator reads
-  for (const g of guides) {
-    if (g.value < min) min = g.value;
-    if (g.value > max) max = g.value;
-  }
   for (const line of lines) {
     for (const v of line.values) {
       if (!Number.isFinite(v)) continue;
@@ -93,6 +89,12 @@ function extent(lines: readonly CanvasLine[], guides: readonly CanvasGuide[] = [
     }
   }
   if (min > max) return [0, 1];
+  // the next threshold above and below the values is in the picture (how far they are from it is what the
+  // operator reads); the ones beyond it would only flatten the lines
+  const above = guides.filter((g) => g.value >= max).map((g) => g.value);
+  const below = guides.filter((g) => g.value <= min).map((g) => g.value);
+  if (above.length > 0) max = Math.min(...above);
+  if (below.length > 0) min = Math.max(...below);
   if (min === max) return [min - 1, max + 1];
   const pad = (max - min) * 0.05;
   return [min - pad, max + pad];
@@ -196,6 +198,7 @@ function paint(
   ctx.textAlign = 'left';
   ctx.textBaseline = 'bottom';
   for (const g of extras.guides) {
+    if (g.value < y0 || g.value > y1) continue;
     const py = Math.round(y(g.value)) + 0.5;
     ctx.strokeStyle = g.color;
     ctx.fillStyle = g.color;
@@ -317,6 +320,7 @@ export function chartSvgOf(
     `<path d="M${left},${bottom}H${right}M${left},${top}V${bottom}" stroke="${COLORS.axis}" fill="none"/>`,
   );
   for (const g of extras.guides) {
+    if (g.value < y0 || g.value > y1) continue;
     out.push(
       `<line x1="${left}" x2="${right}" y1="${f(y(g.value))}" y2="${f(y(g.value))}" stroke="${g.color}" stroke-dasharray="6 4"/>`,
       `<text x="${left + 4}" y="${f(y(g.value) - 2)}" fill="${g.color}" font-size="11">${escapeXml(g.label)}</text>`,

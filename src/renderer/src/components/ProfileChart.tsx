@@ -330,7 +330,7 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
           testId="chart-profile"
           title={`${what} ${uName}`}
           unit="mm"
-          note={note || (fixedEnd === 'top' ? 'fixed end: top' : 'fixed end: bottom')}
+          note={`depth down · fixed end: ${fixedEnd}${note ? ` · ${note}` : ''}`}
           depths={depths}
           lines={lines((p) => p.u)}
           envelopes={envelopes}

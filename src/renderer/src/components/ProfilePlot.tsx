@@ -69,9 +69,10 @@ export function ProfilePlot(props: {
   return (
     <ChartBox className="profile-chart" testId={props.testId}>
       <div className="chart-title">
-        {props.title} <span className="muted">[{props.unit}] · depth [m] down</span>
-        {props.note ? <span className="muted small"> · {props.note}</span> : null}
+        {props.title} <span className="muted">[{props.unit}]</span>
       </div>
+      {/* always one line, so that the three charts side by side keep the same height */}
+      <div className="muted small profile-note">{props.note || '\u00a0'}</div>
       <ResponsiveContainer width="100%" height={360}>
         <LineChart data={rows} layout="vertical" margin={{ top: 10, right: 12, bottom: 4, left: 0 }}>
           <CartesianGrid stroke={COLORS.grid} strokeDasharray="2 3" />
@@ -104,6 +105,17 @@ export function ProfilePlot(props: {
             formatter={(v) => (typeof v === 'number' ? fmtNum(v, 2) : '—')}
           />
           <Legend wrapperStyle={{ fontSize: 11 }} />
+          {/* the dates first: a test or a reader finds the profile before the envelope */}
+          {lines.map((l) => (
+            <Line
+              key={l.key}
+              dataKey={l.key}
+              name={l.name}
+              stroke={l.color}
+              isAnimationActive={false}
+              dot={{ r: 2 }}
+            />
+          ))}
           {envelopes.flatMap((e) => [
             <Line
               key={`env${e.level}p`}
@@ -131,16 +143,6 @@ export function ProfilePlot(props: {
               />
             ),
           ])}
-          {lines.map((l) => (
-            <Line
-              key={l.key}
-              dataKey={l.key}
-              name={l.name}
-              stroke={l.color}
-              isAnimationActive={false}
-              dot={{ r: 2 }}
-            />
-          ))}
         </LineChart>
       </ResponsiveContainer>
     </ChartBox>
