@@ -94,7 +94,7 @@ export function RawVsElaborated(props: {
       <div className="chart-grid raw-grid">
         <LineCanvas
           testId="chart-raw-counts"
-          title={`Raw counts · node ${node}`}
+          title="Raw counts"
           unit="counts"
           t={t}
           lines={counts}
@@ -103,7 +103,7 @@ export function RawVsElaborated(props: {
         />
         <LineCanvas
           testId="chart-raw-g"
-          title={`Acceleration · node ${node}`}
+          title="Acceleration"
           unit="g"
           t={t}
           lines={g}
@@ -112,7 +112,7 @@ export function RawVsElaborated(props: {
         />
         <LineCanvas
           testId="chart-raw-tilt"
-          title={`Elaborated tilt · node ${node}`}
+          title="Elaborated tilt"
           unit="°"
           t={elaborated ? elaborated.t : EMPTY}
           lines={tilt}
