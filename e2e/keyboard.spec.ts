@@ -129,10 +129,12 @@ test('a keyboard-only operator selects two chains, launches, opens results and c
       .evaluateAll((tabs) => tabs.filter((t) => t.getAttribute('tabindex') === '0').length),
   ).toBe(1);
 
-  // a chart is three tab stops (save as PNG, save as SVG, the chart): from the node picker, each chart in turn
+  // a chart is three tab stops (save as PNG, save as SVG, the chart): from the series tools' last control
+  // (raw against elaborated), each chart in turn
   const titles = ['Tilt', 'Cumulative displacement', 'Velocity', 'Temperature'];
   await expect(page.getByTestId('chart-Temperature').locator('canvas[data-drawn="true"]')).toBeVisible();
   await tabTo(page, (a) => a.name === 'Node');
+  await tabTo(page, (a) => a.name === 'raw against elaborated');
   for (const title of titles) {
     for (const stop of ['Save chart as PNG', 'Save chart as SVG', 'the chart']) {
       await page.keyboard.press('Tab');

@@ -130,5 +130,6 @@ test('the profile shows the datum the engine used: the chain’s referenceTime w
   await page.getByRole('tab', { name: 'Profile' }).click();
   const profile = page.getByTestId('results-profile');
   await expect(profile.getByTestId('profile-datum')).toHaveText('datum 2026-09-09 00:00 (referenceTime)');
-  await expect(profile).toContainText('cumX (datum)');
+  // the drawn dates are the legend: the latest one, under the slider
+  await expect(profile.getByTestId('profile-dates')).toContainText('(slider)');
 });

@@ -66,6 +66,7 @@ function service(overrides: Partial<CatenaService>): CatenaService {
     listRuns: missing,
     series: missing,
     chainNodes: missing,
+    rawReadings: missing,
     quality: missing,
     events: missing,
     acknowledgeEvents: missing,
@@ -108,6 +109,7 @@ describe('contract: the methods table', () => {
       'listRuns',
       'series',
       'chainNodes',
+      'rawReadings',
       'quality',
       'events',
       'acknowledgeEvents',
@@ -169,6 +171,20 @@ describe('contract: the methods table', () => {
     expect(quality.safeParse({ key, from: null, to: 1_700_000_000 }).success).toBe(true);
     expect(quality.safeParse({ key, from: 1.5 }).success).toBe(false);
     expect(quality.safeParse({ key, limit: 10 }).success).toBe(false);
+  });
+
+  it('rawReadings: one node, a span of epoch seconds or nulls, at most 20 000 rows, and it writes nothing', () => {
+    const key = { controlUnitCode: 'CU001', chain: 'A' };
+    const input = methods.rawReadings.input;
+    expect(methods.rawReadings.writes).toBe(false);
+    expect(input.safeParse({ key, nodeIndex: 3 }).success).toBe(true);
+    expect(input.safeParse({ key, nodeIndex: 3, from: null, to: 1_700_000_000, limit: 20_000 }).success).toBe(
+      true,
+    );
+    expect(input.safeParse({ key }).success).toBe(false);
+    expect(input.safeParse({ key, nodeIndex: 3, limit: 20_001 }).success).toBe(false);
+    expect(input.safeParse({ key, nodeIndex: -1 }).success).toBe(false);
+    expect(input.safeParse({ key, nodeIndex: 3, points: 10 }).success).toBe(false);
   });
 
   it('rejects unknown fields instead of ignoring them', () => {

@@ -33,6 +33,7 @@ import {
   connectionListSchema,
   launchedSchema,
   nodeFlagCountsSchema,
+  nodeRawReadingsSchema,
   notifyRuleSchema,
   notifySetupSchema,
   runRecordSchema,
@@ -80,6 +81,8 @@ function method<I extends z.ZodType, O>(spec: MethodSpec<I, O>): MethodSpec<I, O
 
 export const noInput = z.object({}).strict().optional();
 const limit = (max: number) => z.number().int().min(1).max(max);
+/** rows of one rawReadings answer at most: a few weeks of one node at 10 minutes */
+const RAW_READINGS_MAX_LIMIT = 20_000;
 
 const KEY_EXAMPLE = { controlUnitCode: 'CU001', chain: 'A' };
 
@@ -395,6 +398,8 @@ export const methods = {
             fixedEnd: 'bottom',
             referenceTime: null,
             datum: 1788307200,
+            azimuthDeg: null,
+            thresholds: [{ nodeIndex: null, metric: 'cumulative_mm', level: 1, value: 20 }],
             nodes: [
               { nodeIndex: 1, depthM: 2, lengthMm: 1000, enabled: true, threeAxis: false },
               { nodeIndex: 2, depthM: 3, lengthMm: null, enabled: true, threeAxis: true },
@@ -403,6 +408,21 @@ export const methods = {
         },
       ],
     }),
+  }),
+  rawReadings: method({
+    summary: "one node's raw readings (counts and g) over a period, the newest `limit` (default 5000)",
+    writes: false,
+    input: z
+      .object({
+        key: chainKeySchema,
+        nodeIndex: z.number().int().min(0),
+        from: epochSeconds.nullable().optional(),
+        to: epochSeconds.nullable().optional(),
+        limit: limit(RAW_READINGS_MAX_LIMIT).optional(),
+      })
+      .strict(),
+    output: nodeRawReadingsSchema,
+    call: (service, input) => service.rawReadings(input),
   }),
   quality: method({
     summary: 'elaborated rows per node counted by flag bit over a span',

@@ -16,6 +16,7 @@ import type {
   ChainOverview,
   ChainReportFile,
   ConnectionList,
+  NodeRawReadings,
   ServiceInfo,
   SmtpView,
   SnapshotJob,
@@ -312,6 +313,10 @@ export const chainNodesSchema = named(
     datum: nullableNumber.describe(
       'the time the displacements are zero at: referenceTime when set, else the first reading (epoch seconds)',
     ),
+    azimuthDeg: nullableNumber.describe(
+      'active_stations.azimuthDeg: the A axis in degrees clockwise from X (A = X·cosθ + Y·sinθ, ' +
+        'B = −X·sinθ + Y·cosθ); null when not set',
+    ),
     nodes: z.array(
       z.object({
         nodeIndex: z.number(),
@@ -321,8 +326,37 @@ export const chainNodesSchema = named(
         threeAxis: z.boolean(),
       }),
     ),
+    thresholds: z
+      .array(
+        z.object({
+          nodeIndex: nullableNumber.describe('null: every node without a threshold of its own'),
+          metric: z.string(),
+          level: z.number(),
+          value: z.number(),
+        }),
+      )
+      .describe('rsn_thresholds of the chain, by metric and level'),
   }),
   'ChainNodes',
+);
+
+export const nodeRawReadingsSchema = named(
+  chainKeySchema.extend({
+    nodeIndex: z.number(),
+    truncated: z.boolean().describe('the period held more rows than the limit: the newest were kept'),
+    length: z.number().describe('rows; every column has this many values'),
+    timestamp: z.array(z.number()),
+    rawX: z.array(nullableNumber),
+    rawY: z.array(nullableNumber),
+    rawZ: z.array(nullableNumber),
+    rawT: z.array(nullableNumber),
+    errorCode: z.array(nullableNumber),
+    gX: z.array(nullableNumber).describe('(rawX − offsetX) · gainX; null without a reading or calibration'),
+    gY: z.array(nullableNumber),
+    gZ: z.array(nullableNumber),
+  }),
+  'NodeRawReadings',
+  "one node's raw rows (raw_rsn_data) as columns, oldest first, with the acceleration in g",
 );
 
 const floats = z.array(nullableNumber);
@@ -367,10 +401,11 @@ export const OUTPUT_SCHEMAS_MATCH: [
   Mutual<z.output<typeof alarmEventSchema>, StoredAlarmEvent>,
   Mutual<z.output<typeof nodeFlagCountsSchema>, NodeFlagCounts>,
   Mutual<z.output<typeof chainNodesSchema>, ChainNodes>,
+  Mutual<z.output<typeof nodeRawReadingsSchema>, NodeRawReadings>,
   Mutual<z.output<typeof chainReportSchema>, ChainReportFile>,
   Mutual<z.output<typeof wireSeriesSchema>, WireSeries>,
   Mutual<z.output<typeof launchedSchema>, { launchId: string; chains: ChainKey[] }>,
   Mutual<z.output<typeof acknowledgedSchema>, Acknowledged>,
   Mutual<z.output<typeof notifyRuleSchema>, NotifyRule>,
   Mutual<z.output<typeof smtpViewSchema>, SmtpView>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];

@@ -25,6 +25,7 @@ describeStore('configuration', (db) => {
         alarmOnDelayHours: null,
         alarmOffDelayHours: null,
         staleAfterHours: null,
+        azimuthDeg: null,
       }),
     );
     expect((await db.store.readChainSetup(A))?.station).toEqual({
@@ -43,6 +44,7 @@ describeStore('configuration', (db) => {
       alarmOnDelayHours: null,
       alarmOffDelayHours: null,
       staleAfterHours: null,
+      azimuthDeg: null,
     });
   });
 
@@ -61,6 +63,15 @@ describeStore('configuration', (db) => {
       /CU001-A: active_stations\.referenceTime/,
     );
     expect(error.subject).toMatchObject({ table: 'active_stations', column: 'referenceTime' });
+  });
+
+  it('azimuthDeg (migration 008) is written and read back, and a station row without it stores null', async () => {
+    await db.store.upsertStation(station(A, { azimuthDeg: 292.5 }));
+    expect((await db.store.readChainSetup(A))?.station.azimuthDeg).toBe(292.5);
+    // a row from a caller that knows no azimuth (an older snapshot, a test double): the column is null
+    const { azimuthDeg: _dropped, ...older } = station(B);
+    await db.store.upsertStation(older);
+    expect((await db.store.readChainSetup(B))?.station.azimuthDeg).toBeNull();
   });
 
   it('readChainSetup is null for a chain that is not in active_stations', async () => {

@@ -21,6 +21,7 @@ const ALL = [
   '005_run_leases',
   '006_notifications',
   '007_stale_episodes',
+  '008_chain_azimuth',
 ];
 
 /**
@@ -47,6 +48,7 @@ const EXPECTED: Record<string, { columns: string[]; primaryKey: string[] }> = {
       'alarmOnDelayHours double NULL DEFAULT 0',
       'alarmOffDelayHours double NULL DEFAULT 0',
       'staleAfterHours double NULL',
+      'azimuthDeg double NULL',
     ],
     primaryKey: ['controlUnitCode', 'chain'],
   },
@@ -522,6 +524,25 @@ for (const target of DIALECTS) {
       expect(Array.from(chunks[0]!.rawZ)).toEqual([Number.NaN, Number.NaN]);
       expect(Array.from(chunks[0]!.errorCode)).toEqual([0, 0]);
       expect(await store.lastElaboratedAt(key)).toBe(Date.UTC(2025, 5, 1, 0, 10) / 1000);
+    });
+
+    it('008_chain_azimuth: a database at version 7 gains active_stations.azimuthDeg, null on its chains', async () => {
+      opened = await target.create();
+      const { store, sql } = opened;
+      await store.migrate();
+      // back to version 7: the column and the record of migration 8 removed
+      await sql.exec('ALTER TABLE active_stations DROP COLUMN azimuthDeg');
+      await sql.exec('DELETE FROM catena_schema_migrations WHERE version = 8');
+      await sql.exec(
+        "INSERT INTO active_stations (controlUnitCode, chain, siteName) VALUES ('CU008', 'A', 'Old')",
+      );
+      expect((await store.schemaStatus()).pendingMigrations).toEqual(['008_chain_azimuth']);
+
+      expect(await store.migrate()).toEqual(['008_chain_azimuth']);
+      const key = { controlUnitCode: 'CU008', chain: 'A' };
+      expect((await store.readChainSetup(key))?.station).toMatchObject({ siteName: 'Old', azimuthDeg: null });
+      await sql.exec('UPDATE active_stations SET azimuthDeg = 37.5 WHERE chain = ?', ['A']);
+      expect((await store.readChainSetup(key))?.station.azimuthDeg).toBe(37.5);
     });
 
     it('refuses a table that lacks a column it cannot add (a key), naming both, and creates nothing', async () => {

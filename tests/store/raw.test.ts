@@ -213,4 +213,27 @@ describeStore('raw rows', (db) => {
     await expectCatena(db.store.writeRaw(A, rows), 'DATA_INVALID', /rawY.*-Infinity/);
     expect(await collect(db.store.readRaw({ ...A, from: null, to: null }))).toEqual([]);
   });
+
+  it('readNodeRaw: one node of one chain, bounds inclusive, the newest `limit` rows oldest first, NULL as null', async () => {
+    await db.store.writeRaw(A, rawGrid(6, [1, 2]));
+    await db.store.writeRaw(B, rawGrid(6, [2]));
+    const all = await db.store.readNodeRaw(A, 2, { from: null, to: null }, 100);
+    expect(all.map((r) => r.timestamp)).toEqual([0, 1, 2, 3, 4, 5].map((i) => T0 + i * STEP));
+    // rawGrid: x = 1000 + i + n/8, y = −2000 − i/4 − n, z NULL for even nodes, T = 21.5 + n/100, e = 4 at i = 3
+    expect(all[3]).toEqual({
+      timestamp: T0 + 3 * STEP,
+      rawX: 1000 + 3 + 2 / 8,
+      rawY: -2000 - 0.75 - 2,
+      rawZ: null,
+      rawT: 21.52,
+      errorCode: 4,
+    });
+    const span = await db.store.readNodeRaw(A, 1, { from: T0 + STEP, to: T0 + 4 * STEP }, 100);
+    expect(span.map((r) => r.timestamp)).toEqual([1, 2, 3, 4].map((i) => T0 + i * STEP));
+    expect(span[0]!.rawZ).toBe(16001);
+    // bounded: the 2 newest of the span, still oldest first
+    const newest = await db.store.readNodeRaw(A, 1, { from: T0 + STEP, to: T0 + 4 * STEP }, 2);
+    expect(newest.map((r) => r.timestamp)).toEqual([T0 + 3 * STEP, T0 + 4 * STEP]);
+    expect(await db.store.readNodeRaw(A, 9, { from: null, to: null }, 100)).toEqual([]);
+  });
 });

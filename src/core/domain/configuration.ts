@@ -24,6 +24,11 @@ export interface StationRow extends ChainKey {
   alarmOffDelayHours: number | null;
   /** v2: the chain is stale when its newest raw row is older than this (null = from its sampling) */
   staleAfterHours: number | null;
+  /**
+   * Migration 008 (display only): the azimuth of the chain's A axis in degrees, clockwise from the X
+   * axis; absent or null = not set (profiles stay in X/Y)
+   */
+  azimuthDeg?: number | null;
 }
 
 /** `rsn_nodes` as stored. */

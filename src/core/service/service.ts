@@ -35,6 +35,7 @@ import type { ChainSummary, Store } from '../store/port.ts';
 import { type ConnectionProfile, parseProfile, redact } from '../store/profile.ts';
 import { formatIsoTime } from '../time.ts';
 import { ConnectionBook, connectionsFile } from './connections.ts';
+import { nodeRawReadings } from './raw-readings.ts';
 import { StaleWatch } from './stale-watch.ts';
 import type {
   Acknowledged,
@@ -332,6 +333,7 @@ function serviceOver(
         limit: query.limit,
       }),
     chainNodes: (key) => chainNodes(session.store, key),
+    rawReadings: (query) => nodeRawReadings(session.store, query),
     quality: (query) =>
       session.store.flagCounts({ key: query.key, from: query.from ?? null, to: query.to ?? null }),
     events: (filter) => session.store.listEvents(filter),
@@ -668,6 +670,10 @@ async function chainNodes(store: Store, key: ChainKey): Promise<ChainNodes> {
     fixedEnd: setup.station.fixedEnd,
     referenceTime,
     datum,
+    azimuthDeg: setup.station.azimuthDeg ?? null,
+    thresholds: setup.thresholds
+      .map((t) => ({ nodeIndex: t.nodeIndex, metric: t.metric, level: t.level, value: t.value }))
+      .sort((a, b) => a.metric.localeCompare(b.metric) || a.level - b.level),
     nodes: setup.nodes
       .map((n) => ({
         nodeIndex: n.nodeIndex,

@@ -68,8 +68,50 @@ export interface ChainNodes extends ChainKey {
    * plausible reading of an enabled node; null when the chain has no reading.
    */
   datum: number | null;
+  /**
+   * active_stations.azimuthDeg (migration 008): the azimuth of the A axis in degrees, clockwise from X; the
+   * console rotates profiles to A = X·cos θ + Y·sin θ, B = −X·sin θ + Y·cos θ. Null when not set.
+   */
+  azimuthDeg: number | null;
   /** by nodeIndex */
   nodes: ChainNode[];
+  /** rsn_thresholds of the chain (nodeIndex null = every node without its own), by metric and level */
+  thresholds: ChainThreshold[];
+}
+
+/** An alarm threshold as the charts draw it. */
+export interface ChainThreshold {
+  nodeIndex: number | null;
+  metric: string;
+  level: number;
+  value: number;
+}
+
+/** One node's raw readings over a period (nulls = unbounded), the newest `limit` (default 5000). */
+export interface NodeRawQuery {
+  key: ChainKey;
+  nodeIndex: number;
+  from?: number | null;
+  to?: number | null;
+  limit?: number;
+}
+
+/** A node's raw rows as columns, oldest first, with the acceleration in g from its calibration. */
+export interface NodeRawReadings extends ChainKey {
+  nodeIndex: number;
+  /** the period held more rows than `limit`: the newest were kept */
+  truncated: boolean;
+  length: number;
+  timestamp: number[];
+  rawX: (number | null)[];
+  rawY: (number | null)[];
+  rawZ: (number | null)[];
+  rawT: (number | null)[];
+  errorCode: (number | null)[];
+  /** (raw − offset) · gain; null when the reading or the calibration is missing */
+  gX: (number | null)[];
+  gY: (number | null)[];
+  gZ: (number | null)[];
 }
 
 /** Where and when an offline snapshot was taken (its newest complete pass). */
@@ -167,6 +209,8 @@ export interface CatenaService {
   }): Promise<ElaboratedColumns>;
   /** rsn_nodes of the chain for display; CHAIN_NOT_FOUND when it is not in active_stations */
   chainNodes(key: ChainKey): Promise<ChainNodes>;
+  /** one node's raw readings with g (CHAIN_NOT_FOUND when the chain is not in active_stations) */
+  rawReadings(query: NodeRawQuery): Promise<NodeRawReadings>;
   /** elaborated rows per node counted by flag bit over a span (nulls = unbounded) */
   quality(query: { key: ChainKey; from?: number | null; to?: number | null }): Promise<NodeFlagCounts[]>;
   events(filter: {

@@ -54,6 +54,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: '006_notifications', tables: [CATENA_NOTIFY_RULES, CATENA_NOTIFY_DELIVERIES] },
   // stale-data episodes: one notification when a chain's data stops, one when it is back
   { version: 7, name: '007_stale_episodes', tables: [CATENA_STALE_EPISODES] },
+  // a chain's azimuth (optional column): its profiles can be shown rotated from X/Y to A/B
+  { version: 8, name: '008_chain_azimuth', tables: [ACTIVE_STATIONS] },
 ];
 
 export interface TableState {

@@ -249,6 +249,22 @@ export interface SnapshotPass {
 export type SnapshotPassStart = Pick<SnapshotPass, 'source' | 'takenAt' | 'chains'>;
 export type SnapshotPassEnd = Pick<SnapshotPass, 'status' | 'message'>;
 
+export interface NodeRawSpan {
+  from: number | null;
+  to: number | null;
+}
+
+/** One raw row of one node as stored (raw_rsn_data), nulls kept. */
+export interface NodeRawRow {
+  /** epoch seconds */
+  timestamp: number;
+  rawX: number | null;
+  rawY: number | null;
+  rawZ: number | null;
+  rawT: number | null;
+  errorCode: number | null;
+}
+
 export interface StoreSizes {
   /** raw rows per readRaw round trip */
   readRows: number;
@@ -294,6 +310,8 @@ export interface Store extends NotifyStore {
   databaseNow(): Promise<number>;
   /** Count of raw rows of the span whose nodeIndex is not among `nodes` (all of rsn_nodes). */
   countRawOutside(span: RawSpan, nodes: readonly number[]): Promise<number>;
+  /** One node's raw rows of the span (nulls = unbounded), the newest `limit` of them, oldest first. */
+  readNodeRaw(key: ChainKey, nodeIndex: number, span: NodeRawSpan, limit: number): Promise<NodeRawRow[]>;
 
   // --- writing the outputs
   /** the newest elaborated timestamp of the chain, at or before `notAfter` when given */

@@ -50,6 +50,7 @@ export const stationSchema = z.object({
   alarmOnDelayHours: dbNumberOrNull,
   alarmOffDelayHours: dbNumberOrNull,
   staleAfterHours: dbNumberOrNull,
+  azimuthDeg: dbNumberOrNull,
 }) satisfies z.ZodType<StationRow>;
 
 export const STATION_COLUMNS = [
@@ -67,6 +68,7 @@ export const STATION_COLUMNS = [
   'alarmOnDelayHours',
   'alarmOffDelayHours',
   'staleAfterHours',
+  'azimuthDeg',
 ] as const satisfies readonly (keyof StationRow)[];
 
 export function stationSelect(epoch: EpochSql): string {

@@ -92,6 +92,8 @@ export const ACTIVE_STATIONS: TableSpec = {
     col('alarmOnDelayHours', DOUBLE, '0'),
     col('alarmOffDelayHours', DOUBLE, '0'),
     col('staleAfterHours', DOUBLE),
+    // the azimuth of the chain's A axis, degrees clockwise from X (display only: profiles rotated to A/B), migration 008
+    col('azimuthDeg', DOUBLE),
   ],
   primaryKey: ['controlUnitCode', 'chain'],
   indexes: [],

@@ -24,6 +24,8 @@ import type {
   FlagCountQuery,
   LockHolder,
   NodeFlagCounts,
+  NodeRawRow,
+  NodeRawSpan,
   NotifyRule,
   NotifyRuleInput,
   RawSpan,
@@ -166,6 +168,9 @@ export class SqlStore<T extends Executor = Executor> implements CatenaStore {
   }
   countRawOutside(span: RawSpan, nodes: readonly number[]): Promise<number> {
     return raw.countRawOutside(this.#base, span, nodes);
+  }
+  readNodeRaw(key: ChainKey, nodeIndex: number, span: NodeRawSpan, limit: number): Promise<NodeRawRow[]> {
+    return raw.readNodeRaw(this.#base, key, nodeIndex, span, limit);
   }
 
   lastElaboratedAt(key: ChainKey, notAfter?: number | null): Promise<number | null> {

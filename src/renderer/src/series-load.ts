@@ -13,6 +13,9 @@ export interface SeriesInput {
   key: ChainKey;
   nodeIndex: number;
   limit: number;
+  /** a zoomed period (epoch seconds): its rows are fetched, and drawn at the chart's resolution */
+  from?: number;
+  to?: number;
 }
 
 export type SeriesRequest = { id: number; buckets: number } & (

@@ -12,7 +12,7 @@ import { readRawChunks } from '../chunking.ts';
 import { decodeEpoch, lowerBound, MAX_EPOCH, MIN_EPOCH, upperBound } from '../columns.ts';
 import type { SqlContext } from '../context.ts';
 import type { SqlValue } from '../executor.ts';
-import type { RawSpan, ReadRawOptions } from '../port.ts';
+import type { NodeRawRow, RawSpan, ReadRawOptions } from '../port.ts';
 import { parseRows, singleNumberSchema } from '../rows.ts';
 import { inList } from '../sql.ts';
 
@@ -160,4 +160,49 @@ export async function countRawOutside(
     ctx.driver.all(sql, params),
   );
   return parseRows(singleNumberSchema, rows, 'raw_rsn_data', key)[0]?.v ?? 0;
+}
+
+/**
+ * One node's raw rows over a span, the newest `limit` of them, oldest first
+ * (the console's "raw against elaborated": a suspicious value judged by its
+ * counts). Missing values are null.
+ */
+export async function readNodeRaw(
+  ctx: SqlContext,
+  key: ChainKey,
+  nodeIndex: number,
+  span: { from: number | null; to: number | null },
+  limit: number,
+): Promise<NodeRawRow[]> {
+  const rows = await ctx.guard(`reading the raw rows of chain ${chainLabel(key)}, node ${nodeIndex}`, () =>
+    ctx.driver.allArrays(
+      `SELECT ${ctx.dialect.epoch('timestamp')}, rawX, rawY, rawZ, rawT, errorCode FROM raw_rsn_data ` +
+        'WHERE controlUnitCode = ? AND chain = ? AND nodeIndex = ? AND timestamp >= ? AND timestamp <= ? ' +
+        'ORDER BY timestamp DESC LIMIT ?',
+      [
+        key.controlUnitCode,
+        key.chain,
+        nodeIndex,
+        lowerBound(span.from),
+        upperBound(span.to),
+        ctx.dialect.limit(limit),
+      ],
+    ),
+  );
+  const out: NodeRawRow[] = rows.map((r) => ({
+    timestamp: decodeEpoch(r[0], 'raw_rsn_data', key),
+    rawX: numberOrNull(r[1]),
+    rawY: numberOrNull(r[2]),
+    rawZ: numberOrNull(r[3]),
+    rawT: numberOrNull(r[4]),
+    errorCode: numberOrNull(r[5]),
+  }));
+  return out.reverse();
+}
+
+/** A driver's number (MySQL may answer a DOUBLE as text, a BIGINT as bigint) or null. */
+function numberOrNull(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  const n = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(n) ? n : null;
 }

@@ -156,6 +156,7 @@ export const ChainResults = memo(function ChainResults(props: {
               node={node}
               onNode={setChosenNode}
               version={version}
+              last={last}
             />
           ) : null}
           {tab === 'profile' && last !== null ? (

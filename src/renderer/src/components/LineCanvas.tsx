@@ -3,12 +3,37 @@ import { COLORS, tickNumber } from '../chart.ts';
 import { saveSvgText, saveSvgTextAsPng } from '../chart-export.ts';
 import { fmtDate, fmtNum, fmtTime, fmtTimeShort } from '../format.ts';
 import { type ChartFormat, ChartSave } from './ChartSave.tsx';
+import './line-canvas.css';
 
 export interface CanvasLine {
   name: string;
   color: string;
   values: Float64Array;
+  /** the line's own timestamps (another node's series); absent = the chart's */
+  t?: Float64Array;
 }
+
+/** A horizontal line across the plot (an alarm threshold). */
+export interface CanvasGuide {
+  value: number;
+  color: string;
+  label: string;
+}
+
+/** A vertical mark at a time (an alarm event). */
+export interface CanvasMarker {
+  t: number;
+  color: string;
+  label: string;
+}
+
+/** What a chart draws besides its lines. */
+export interface CanvasExtras {
+  guides: readonly CanvasGuide[];
+  markers: readonly CanvasMarker[];
+}
+
+const NO_EXTRAS: CanvasExtras = { guides: [], markers: [] };
 
 const MARGIN = { top: 6, right: 12, bottom: 20, left: 56 };
 const FONT = '11px system-ui, sans-serif';
@@ -52,7 +77,8 @@ export function timeTicks(t0: number, t1: number, count: number): number[] {
   return ticks;
 }
 
-function extent(lines: readonly CanvasLine[]): [number, number] {
+/** The value range drawn: the lines', padded 5 %, out to the next threshold either side. */
+export function extent(lines: readonly CanvasLine[], guides: readonly CanvasGuide[] = []): [number, number] {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (const line of lines) {
@@ -63,9 +89,27 @@ function extent(lines: readonly CanvasLine[]): [number, number] {
     }
   }
   if (min > max) return [0, 1];
+  // the next threshold above and below the values is in the picture (how far they are from it is what the
+  // operator reads); the ones beyond it would only flatten the lines
+  const above = guides.filter((g) => g.value >= max).map((g) => g.value);
+  const below = guides.filter((g) => g.value <= min).map((g) => g.value);
+  if (above.length > 0) max = Math.min(...above);
+  if (below.length > 0) min = Math.max(...below);
   if (min === max) return [min - 1, max + 1];
   const pad = (max - min) * 0.05;
   return [min - pad, max + pad];
+}
+
+/** The first and last time over the chart's timestamps and the lines' own. */
+export function timeSpan(t: Float64Array, lines: readonly CanvasLine[]): [number, number] | null {
+  let t0 = Number.POSITIVE_INFINITY;
+  let t1 = Number.NEGATIVE_INFINITY;
+  for (const ts of [t, ...lines.map((l) => l.t ?? t)]) {
+    if (ts.length === 0) continue;
+    if (ts[0]! < t0) t0 = ts[0]!;
+    if (ts[ts.length - 1]! > t1) t1 = ts[ts.length - 1]!;
+  }
+  return t0 <= t1 ? [t0, t1] : null;
 }
 
 /** The index of the point nearest to time `t` (t sorted). */
@@ -89,6 +133,7 @@ function paint(
   lines: readonly CanvasLine[],
   multiDay: boolean,
   cursor: number | null,
+  extras: CanvasExtras,
 ): void {
   const { width, height } = size;
   const ratio = window.devicePixelRatio || 1;
@@ -103,12 +148,12 @@ function paint(
   const right = width - MARGIN.right;
   const top = MARGIN.top;
   const bottom = height - MARGIN.bottom;
-  if (right <= left || bottom <= top || t.length === 0) {
+  const span = timeSpan(t, lines);
+  if (right <= left || bottom <= top || span === null) {
     return;
   }
-  const t0 = t[0]!;
-  const t1 = t[t.length - 1]!;
-  const [y0, y1] = extent(lines);
+  const [t0, t1] = span;
+  const [y0, y1] = extent(lines, extras.guides);
   const x = (v: number) => (t1 === t0 ? (left + right) / 2 : left + ((v - t0) / (t1 - t0)) * (right - left));
   const y = (v: number) => bottom - ((v - y0) / (y1 - y0)) * (bottom - top);
 
@@ -148,21 +193,54 @@ function paint(
   ctx.lineTo(left - 0.5, bottom);
   ctx.stroke();
 
+  // thresholds and alarm events, dashed behind the lines
+  ctx.setLineDash([6, 4]);
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'bottom';
+  for (const g of extras.guides) {
+    if (g.value < y0 || g.value > y1) continue;
+    const py = Math.round(y(g.value)) + 0.5;
+    ctx.strokeStyle = g.color;
+    ctx.fillStyle = g.color;
+    ctx.beginPath();
+    ctx.moveTo(left, py);
+    ctx.lineTo(right, py);
+    ctx.stroke();
+    ctx.fillText(g.label, left + 4, py - 1);
+  }
+  for (const m of extras.markers) {
+    if (m.t < t0 || m.t > t1) continue;
+    const px = Math.round(x(m.t)) + 0.5;
+    ctx.strokeStyle = m.color;
+    ctx.fillStyle = m.color;
+    ctx.beginPath();
+    ctx.moveTo(px, top + 6);
+    ctx.lineTo(px, bottom);
+    ctx.stroke();
+    ctx.beginPath();
+    ctx.moveTo(px - 4, top);
+    ctx.lineTo(px + 4, top);
+    ctx.lineTo(px, top + 6);
+    ctx.fill();
+  }
+  ctx.setLineDash([]);
+
   // the lines, broken where a value is missing
   ctx.lineWidth = 1.25;
   ctx.lineJoin = 'round';
   for (const line of lines) {
+    const lt = line.t ?? t;
     ctx.strokeStyle = line.color;
     ctx.beginPath();
     let pen = false;
-    for (let i = 0; i < t.length; i++) {
+    for (let i = 0; i < lt.length; i++) {
       const v = line.values[i]!;
       if (!Number.isFinite(v)) {
         pen = false;
         continue;
       }
-      if (pen) ctx.lineTo(x(t[i]!), y(v));
-      else ctx.moveTo(x(t[i]!), y(v));
+      if (pen) ctx.lineTo(x(lt[i]!), y(v));
+      else ctx.moveTo(x(lt[i]!), y(v));
       pen = true;
     }
     ctx.stroke();
@@ -176,11 +254,12 @@ function paint(
     ctx.lineTo(px, bottom);
     ctx.stroke();
     for (const line of lines) {
-      const v = line.values[cursor]!;
+      const i = line.t ? nearest(line.t, t[cursor]!) : cursor;
+      const v = line.values[i]!;
       if (!Number.isFinite(v)) continue;
       ctx.fillStyle = line.color;
       ctx.beginPath();
-      ctx.arc(px, y(v), 3, 0, 2 * Math.PI);
+      ctx.arc(line.t ? x(line.t[i]!) : px, y(v), 3, 0, 2 * Math.PI);
       ctx.fill();
     }
   }
@@ -204,6 +283,7 @@ export function chartSvgOf(
   t: Float64Array,
   lines: readonly CanvasLine[],
   multiDay: boolean,
+  extras: CanvasExtras = NO_EXTRAS,
 ): string | null {
   const { width, height } = size;
   const left = MARGIN.left;
@@ -211,10 +291,10 @@ export function chartSvgOf(
   const head = 22;
   const top = head + MARGIN.top;
   const bottom = head + height - MARGIN.bottom;
-  if (right <= left || bottom <= top || t.length === 0) return null;
-  const t0 = t[0]!;
-  const t1 = t[t.length - 1]!;
-  const [y0, y1] = extent(lines);
+  const span = timeSpan(t, lines);
+  if (right <= left || bottom <= top || span === null) return null;
+  const [t0, t1] = span;
+  const [y0, y1] = extent(lines, extras.guides);
   const x = (v: number) => (t1 === t0 ? (left + right) / 2 : left + ((v - t0) / (t1 - t0)) * (right - left));
   const y = (v: number) => bottom - ((v - y0) / (y1 - y0)) * (bottom - top);
   const f = (v: number) => v.toFixed(1);
@@ -239,16 +319,30 @@ export function chartSvgOf(
   out.push(
     `<path d="M${left},${bottom}H${right}M${left},${top}V${bottom}" stroke="${COLORS.axis}" fill="none"/>`,
   );
+  for (const g of extras.guides) {
+    if (g.value < y0 || g.value > y1) continue;
+    out.push(
+      `<line x1="${left}" x2="${right}" y1="${f(y(g.value))}" y2="${f(y(g.value))}" stroke="${g.color}" stroke-dasharray="6 4"/>`,
+      `<text x="${left + 4}" y="${f(y(g.value) - 2)}" fill="${g.color}" font-size="11">${escapeXml(g.label)}</text>`,
+    );
+  }
+  for (const m of extras.markers) {
+    if (m.t < t0 || m.t > t1) continue;
+    out.push(
+      `<line x1="${f(x(m.t))}" x2="${f(x(m.t))}" y1="${top}" y2="${bottom}" stroke="${m.color}" stroke-dasharray="6 4"><title>${escapeXml(m.label)}</title></line>`,
+    );
+  }
   for (const line of lines) {
+    const lt = line.t ?? t;
     let d = '';
     let pen = false;
-    for (let i = 0; i < t.length; i++) {
+    for (let i = 0; i < lt.length; i++) {
       const v = line.values[i]!;
       if (!Number.isFinite(v)) {
         pen = false;
         continue;
       }
-      d += `${pen ? 'L' : 'M'}${f(x(t[i]!))},${f(y(v))}`;
+      d += `${pen ? 'L' : 'M'}${f(x(lt[i]!))},${f(y(v))}`;
       pen = true;
     }
     if (d !== '') out.push(`<path d="${d}" stroke="${line.color}" stroke-width="1.25" fill="none"/>`);
@@ -270,7 +364,8 @@ export function chartSvgOf(
  * where an SVG chart library took hundreds (one long task per chart redraw
  * during launches). One tab stop: ←/→ move the cursor (Home/End to the ends),
  * the pointer does too; the values under the cursor are shown beside it and
- * read out to assistive technology.
+ * read out to assistive technology. With `onZoom`, a drag across the plot
+ * (the brush) or + and − (around the cursor) ask for another period.
  */
 export const LineCanvas = memo(function LineCanvas(props: {
   title: string;
@@ -279,13 +374,20 @@ export const LineCanvas = memo(function LineCanvas(props: {
   lines: readonly CanvasLine[];
   multiDay: boolean;
   testId: string;
+  /** thresholds (horizontal) and alarm events (vertical) */
+  extras?: CanvasExtras;
+  /** the period the operator brushed, epoch seconds */
+  onZoom?: (from: number, to: number) => void;
 }) {
-  const { title, unit, t, lines, multiDay } = props;
+  const { title, unit, t, lines, multiDay, onZoom } = props;
+  const extras = props.extras ?? NO_EXTRAS;
   const plot = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [size, setSize] = useState<{ width: number; height: number }>({ width: 0, height: 0 });
   const [cursor, setCursor] = useState<number | null>(null);
   const [drawn, setDrawn] = useState(false);
+  /** the brush: where the drag started and where the pointer is, in CSS pixels from the canvas' left */
+  const [brush, setBrush] = useState<{ from: number; to: number } | null>(null);
   /** what the last draw drew: a draw of other data or at another size is counted on the element (data-draws) */
   const lastDraw = useRef<{
     t: Float64Array;
@@ -322,28 +424,58 @@ export const LineCanvas = memo(function LineCanvas(props: {
         lastDraw.current = { t, lines, size, draws: (prev?.draws ?? 0) + 1 };
         el.dataset.draws = String(lastDraw.current.draws);
       }
-      paint(el, size, t, lines, multiDay, cursor);
+      paint(el, size, t, lines, multiDay, cursor, extras);
       setDrawn(true);
     }, 0);
     return () => clearTimeout(task);
-  }, [size, t, lines, multiDay, cursor]);
+  }, [size, t, lines, multiDay, cursor, extras]);
 
-  const cursorAt = useCallback(
-    (clientX: number) => {
-      const el = canvas.current;
-      if (!el || t.length === 0) return;
-      const box = el.getBoundingClientRect();
-      const left = MARGIN.left;
-      const right = box.width - MARGIN.right;
-      const share = Math.min(1, Math.max(0, (clientX - box.left - left) / Math.max(1, right - left)));
-      setCursor(nearest(t, t[0]! + share * (t[t.length - 1]! - t[0]!)));
+  const span = timeSpan(t, lines);
+  /** the time under a CSS x from the canvas' left */
+  const timeAt = useCallback(
+    (px: number): number | null => {
+      if (!span) return null;
+      const right = size.width - MARGIN.right;
+      const share = Math.min(1, Math.max(0, (px - MARGIN.left) / Math.max(1, right - MARGIN.left)));
+      return span[0] + share * (span[1] - span[0]);
     },
-    [t],
+    [span, size.width],
   );
-  const onPointerMove = (e: PointerEvent<HTMLCanvasElement>) => cursorAt(e.clientX);
+  const localX = (clientX: number) => clientX - (canvas.current?.getBoundingClientRect().left ?? 0);
+
+  const onPointerDown = (e: PointerEvent<HTMLCanvasElement>) => {
+    if (!onZoom || e.button !== 0) return;
+    e.currentTarget.setPointerCapture?.(e.pointerId);
+    const x = localX(e.clientX);
+    setBrush({ from: x, to: x });
+  };
+  const onPointerMove = (e: PointerEvent<HTMLCanvasElement>) => {
+    const x = localX(e.clientX);
+    if (brush) setBrush({ ...brush, to: x });
+    const at = timeAt(x);
+    if (at !== null && t.length > 0) setCursor(nearest(t, at));
+  };
+  const onPointerUp = (e: PointerEvent<HTMLCanvasElement>) => {
+    if (!brush || !onZoom) return;
+    setBrush(null);
+    const to = localX(e.clientX);
+    // a click is not a zoom: the brush must span a few pixels
+    if (Math.abs(to - brush.from) < 6) return;
+    const a = timeAt(Math.min(brush.from, to));
+    const b = timeAt(Math.max(brush.from, to));
+    if (a !== null && b !== null && b > a) onZoom(Math.floor(a), Math.ceil(b));
+  };
   const onKeyDown = (e: KeyboardEvent<HTMLCanvasElement>) => {
     if (t.length === 0) return;
     const last = t.length - 1;
+    if (onZoom && span && (e.key === '+' || e.key === '=' || e.key === '-')) {
+      e.preventDefault();
+      const width = span[1] - span[0];
+      const centre = cursor !== null && cursor < t.length ? t[cursor]! : (span[0] + span[1]) / 2;
+      if (e.key === '-') onZoom(Math.floor(span[0] - width / 2), Math.ceil(span[1] + width / 2));
+      else onZoom(Math.floor(centre - width / 4), Math.ceil(centre + width / 4));
+      return;
+    }
     const step = e.shiftKey ? Math.max(1, Math.round(t.length / 20)) : 1;
     const from = cursor ?? last;
     const next =
@@ -364,7 +496,7 @@ export const LineCanvas = memo(function LineCanvas(props: {
   };
 
   const save = async (format: ChartFormat) => {
-    const svg = chartSvgOf(`${title} [${unit}]`, size, t, lines, multiDay);
+    const svg = chartSvgOf(`${title} [${unit}]`, size, t, lines, multiDay, extras);
     if (svg === null) return false;
     if (format === 'svg') saveSvgText(svg, props.testId);
     else await saveSvgTextAsPng(svg, props.testId);
@@ -372,13 +504,14 @@ export const LineCanvas = memo(function LineCanvas(props: {
   };
 
   const at = cursor !== null && cursor < t.length ? cursor : null;
+  const valueAt = (l: CanvasLine, i: number) => (l.t ? l.values[nearest(l.t, t[i]!)] : l.values[i]);
   const readout =
     at === null
       ? null
-      : `${fmtTime(t[at]!)} · ${lines.map((l) => `${l.name} ${fmtNum(l.values[at], 3)}`).join(' · ')}`;
+      : `${fmtTime(t[at]!)} · ${lines.map((l) => `${l.name} ${fmtNum(valueAt(l, at), 3)}`).join(' · ')}`;
   const label = `${title} [${unit}], ${t.length.toLocaleString('en-US')} points${
-    t.length > 0 ? ` from ${fmtTime(t[0])} to ${fmtTime(t[t.length - 1])}` : ''
-  }; arrow keys move the cursor`;
+    span ? ` from ${fmtTime(span[0])} to ${fmtTime(span[1])}` : ''
+  }; arrow keys move the cursor${onZoom ? ', + and − zoom, a drag selects a period' : ''}`;
 
   return (
     <div className="chart" data-testid={props.testId}>
@@ -399,15 +532,25 @@ export const LineCanvas = memo(function LineCanvas(props: {
         <canvas
           ref={canvas}
           style={{ width: size.width, height: size.height }}
-          data-drawn={drawn && t.length > 0 ? 'true' : 'false'}
+          data-drawn={drawn && span !== null ? 'true' : 'false'}
           data-points={t.length}
           role="img"
           aria-label={label}
           tabIndex={0}
+          onPointerDown={onPointerDown}
           onPointerMove={onPointerMove}
-          onPointerLeave={() => setCursor(null)}
+          onPointerUp={onPointerUp}
+          onPointerLeave={() => {
+            if (!brush) setCursor(null);
+          }}
           onKeyDown={onKeyDown}
         />
+        {brush ? (
+          <div
+            className="chart-brush"
+            style={{ left: Math.min(brush.from, brush.to), width: Math.abs(brush.to - brush.from) }}
+          />
+        ) : null}
         {readout ? (
           <div className="chart-readout" aria-live="polite">
             {readout}

@@ -1,80 +1,78 @@
 import { useMemo, useState } from 'react';
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey, ChainNodes } from '../../../contract/types.ts';
 import type { WireSeries } from '../../../contract/wire.ts';
-import { AXIS_PROPS, COLORS, TOOLTIP_PROPS, tickNumber } from '../chart.ts';
 import { fmtNum, fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { deadNote } from '../node-health.ts';
-import { ChartBox } from './ChartBox.tsx';
+import {
+  envelope,
+  incremental,
+  type ProfilePoint,
+  type ShownPoint,
+  sinceDatum,
+  toShown,
+} from '../profile-transform.ts';
+import { levelColor } from '../thresholds.ts';
+import { type PlotEnvelope, type PlotLine, ProfilePlot } from './ProfilePlot.tsx';
+import './profile-tools.css';
 
 const TIMELINE_ROWS = 20_000;
+/** dates drawn at once, the current one included */
+const MAX_DATES = 6;
+/** one colour per drawn date, oldest first */
+const DATE_COLORS = ['#5fb3f9', '#f2a65a', '#7ed491', '#d68cf2', '#e3d06b', '#56d4d4'];
 
-interface ProfileRow {
-  node: number;
-  /** rsn_nodes.depthM (m), null when the node has no configured depth */
-  depth: number | null;
-  threeAxis: boolean;
+type Mode = 'cumulative' | 'incremental';
+type Axes = 'xy' | 'ab';
+
+interface NodeValues {
   cumX: number | null;
   cumY: number | null;
-  cumR: number | null;
-  refX: number | null;
-  refY: number | null;
 }
 
-type NodeValues = { cumX: number | null; cumY: number | null; cumR: number | null };
-
-/** Each node's values at the first timestamp of `s` (rows ordered by timestamp). */
+/** Each node's cumulative values at the first timestamp of `s` (rows ordered by timestamp). */
 function byNode(s: WireSeries | null): Map<number, NodeValues> {
   const map = new Map<number, NodeValues>();
   if (!s || s.length === 0) return map;
   const first = s.timestamp[0];
   for (let i = 0; i < s.length && s.timestamp[i] === first; i++) {
-    map.set(s.nodeIndex[i]!, { cumX: s.cumX[i]!, cumY: s.cumY[i]!, cumR: s.cumR[i]! });
+    map.set(s.nodeIndex[i]!, { cumX: s.cumX[i]!, cumY: s.cumY[i]! });
   }
   return map;
 }
 
-/** The first elaborated timestamp at or after the datum is looked for within this many seconds. */
-const DATUM_LOOKAHEAD_SECONDS = 86_400;
+/** The plotted nodes (enabled, with a depth) at one date. */
+function pointsOf(config: ChainNodes | null, values: Map<number, NodeValues>): ProfilePoint[] {
+  return (config?.nodes ?? [])
+    .filter((n) => n.enabled && n.depthM !== null && values.has(n.nodeIndex))
+    .map((n) => ({
+      node: n.nodeIndex,
+      depth: n.depthM!,
+      x: values.get(n.nodeIndex)?.cumX ?? null,
+      y: values.get(n.nodeIndex)?.cumY ?? null,
+    }));
+}
 
-/** Rows of the enabled nodes that have output, by depth (nodes without a depth last, by index). */
-function profileRows(
-  config: ChainNodes | null,
-  cur: Map<number, NodeValues>,
-  ref: Map<number, NodeValues>,
-): ProfileRow[] {
-  const conf = new Map((config?.nodes ?? []).map((n) => [n.nodeIndex, n]));
-  const nodes = [...new Set([...cur.keys(), ...ref.keys()])].filter((n) => conf.get(n)?.enabled !== false);
-  const rows = nodes.map<ProfileRow>((node) => ({
-    node,
-    depth: conf.get(node)?.depthM ?? null,
-    threeAxis: conf.get(node)?.threeAxis ?? false,
-    cumX: cur.get(node)?.cumX ?? null,
-    cumY: cur.get(node)?.cumY ?? null,
-    cumR: cur.get(node)?.cumR ?? null,
-    refX: ref.get(node)?.cumX ?? null,
-    refY: ref.get(node)?.cumY ?? null,
-  }));
-  const depthKey = (r: ProfileRow) => r.depth ?? Number.POSITIVE_INFINITY;
-  return rows.sort((a, b) => depthKey(a) - depthKey(b) || a.node - b.node);
+/** The profile as shown: moved datum, then incremental, then the axes (profile-transform.ts). */
+function shownOf(
+  points: ProfilePoint[],
+  datum: ProfilePoint[] | null,
+  mode: Mode,
+  fixedEnd: 'bottom' | 'top',
+  azimuth: number | null,
+): ShownPoint[] {
+  const moved = datum ? sinceDatum(points, datum) : points;
+  return toShown(mode === 'incremental' ? incremental(moved, fixedEnd) : moved, azimuth);
 }
 
 /**
- * Cumulative displacement along the chain at one time, against depth
- * (rsn_nodes.depthM, increasing downward). Only enabled nodes have output;
- * disabled nodes are listed under the table.
+ * The chain's profile against depth (rsn_nodes.depthM, increasing downward):
+ * cumulative or incremental, X/Y or rotated to A/B by the chain's azimuth,
+ * with the resultant; several dates overlaid, a movable datum and the
+ * threshold envelope. Every tool is a display transform of the elaborated
+ * rows (profile-transform.ts): nothing is elaborated again. Only enabled
+ * nodes have output; disabled nodes are listed under the table.
  */
 export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: number; version: number }) {
   const { api, chainKey, last, version } = props;
@@ -101,40 +99,97 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
 
   const times = timeline.data ?? [];
   const [index, setIndex] = useState<number | null>(null);
-  const [compare, setCompare] = useState(true);
   const at = times.length === 0 ? last : times[Math.min(index ?? times.length - 1, times.length - 1)]!;
+  const [overlay, setOverlay] = useState<number[]>([]);
+  const [mode, setMode] = useState<Mode>('cumulative');
+  const [axes, setAxes] = useState<Axes>('xy');
+  const [azimuthText, setAzimuthText] = useState<string | null>(null);
+  const [datumIndex, setDatumIndex] = useState<number | null>(null);
+  const [withEnvelope, setWithEnvelope] = useState(true);
+
   // the datum the engine used: the chain's referenceTime when set, else its first reading (ELABORATION.md §3.9)
   const datum = config.data?.datum ?? null;
   const datumSource = config.data?.referenceTime != null ? 'referenceTime' : 'first reading';
+  const movedDatum =
+    datumIndex === null || times.length === 0 ? null : times[Math.min(datumIndex, times.length - 1)]!;
+  const chainAzimuth = config.data?.azimuthDeg ?? null;
+  const azimuthValue = Number(azimuthText ?? chainAzimuth ?? 0);
+  const azimuth = axes === 'ab' && Number.isFinite(azimuthValue) ? azimuthValue : null;
+  const fixedEnd = config.data?.fixedEnd === 'top' ? 'top' : 'bottom';
 
-  const current = useLoad(
-    () => api.series({ key: chainKey, from: at, to: at }),
-    [api, chainKey, at, version],
+  // the drawn dates, oldest first: the overlaid ones and the one under the slider
+  const dates = useMemo(() => [...new Set([...overlay, at])].sort((a, b) => a - b), [overlay, at]);
+  const profiles = useLoad(
+    () => Promise.all(dates.map((t) => api.series({ key: chainKey, from: t, to: t }))),
+    [api, chainKey, dates, version],
   );
-  const baseline = useLoad(
+  const datumProfile = useLoad(
     () =>
-      compare && datum !== null && datum !== at
-        ? api.series({ key: chainKey, from: datum, to: datum + DATUM_LOOKAHEAD_SECONDS })
-        : Promise.resolve(null),
-    [api, chainKey, datum, at, compare, version],
+      movedDatum === null
+        ? Promise.resolve(null)
+        : api.series({ key: chainKey, from: movedDatum, to: movedDatum }),
+    [api, chainKey, movedDatum, version],
   );
 
-  const rows = useMemo(
-    () => profileRows(config.data, byNode(current.data), byNode(baseline.data)),
-    [config.data, current.data, baseline.data],
+  const shown = useMemo(() => {
+    const datumPoints = datumProfile.data ? pointsOf(config.data, byNode(datumProfile.data)) : null;
+    return (profiles.data ?? []).map((s, i) => ({
+      at: dates[i] ?? null,
+      points: shownOf(pointsOf(config.data, byNode(s)), datumPoints, mode, fixedEnd, azimuth),
+    }));
+  }, [profiles.data, datumProfile.data, config.data, dates, mode, fixedEnd, azimuth]);
+
+  const depths = useMemo(
+    () => [...new Set(shown.flatMap((d) => d.points.map((p) => p.depth)))].sort((a, b) => a - b),
+    [shown],
   );
-  // the chart needs a depth; a node without one is in the table only
-  const plotted = useMemo(() => rows.filter((r) => r.depth !== null), [rows]);
   const nodesAt = useMemo(() => {
     const map = new Map<number, number[]>();
-    for (const r of plotted) map.set(r.depth!, [...(map.get(r.depth!) ?? []), r.node]);
+    for (const n of config.data?.nodes ?? []) {
+      if (n.enabled && n.depthM !== null) map.set(n.depthM, [...(map.get(n.depthM) ?? []), n.nodeIndex]);
+    }
     return map;
-  }, [plotted]);
-  const disabled = (config.data?.nodes ?? []).filter((n) => !n.enabled);
-  const noDepth = rows.filter((r) => r.depth === null).map((r) => r.node);
-  const fixedEnd = config.data ? (config.data.fixedEnd ?? 'bottom') : null;
+  }, [config.data]);
 
-  const showBaseline = compare && baseline.data !== null;
+  const lines = (pick: (p: ShownPoint) => number | null): PlotLine[] =>
+    shown.map((d, i) => ({
+      key: `d${i}`,
+      name: fmtTime(d.at),
+      color: DATE_COLORS[i % DATE_COLORS.length]!,
+      values: new Map(d.points.map((p) => [p.depth, pick(p)])),
+    }));
+  // the thresholds compare the cumulative displacement since the engine's datum: drawn only against that
+  const envelopeShown = withEnvelope && mode === 'cumulative' && movedDatum === null;
+  const envelopes = useMemo<PlotEnvelope[]>(() => {
+    if (!envelopeShown) return [];
+    const nodes = (config.data?.nodes ?? [])
+      .filter((n) => n.enabled && n.depthM !== null)
+      .map((n) => ({ node: n.nodeIndex, depth: n.depthM! }));
+    return envelope(nodes, config.data?.thresholds ?? []).map((l) => ({
+      level: l.level,
+      color: levelColor(l.level),
+      values: new Map(l.points.map((p) => [p.depth, p.value])),
+    }));
+  }, [envelopeShown, config.data]);
+
+  const prefix = mode === 'cumulative' ? 'cum' : 'inc';
+  const [uName, vName] = axes === 'ab' ? ['A', 'B'] : ['X', 'Y'];
+  const note = movedDatum === null ? '' : `change since ${fmtTime(movedDatum)}`;
+  const what = mode === 'cumulative' ? 'Cumulative' : 'Incremental';
+
+  // the table: every node at the date under the slider, those without a depth or a value included
+  const current = shown.find((d) => d.at === at)?.points ?? [];
+  const currentByNode = new Map(current.map((p) => [p.node, p]));
+  const tableNodes = useMemo(() => {
+    const conf = config.data?.nodes ?? [];
+    const depthKey = (d: number | null) => d ?? Number.POSITIVE_INFINITY;
+    return conf
+      .filter((n) => n.enabled)
+      .sort((a, b) => depthKey(a.depthM) - depthKey(b.depthM) || a.nodeIndex - b.nodeIndex);
+  }, [config.data]);
+  const disabled = (config.data?.nodes ?? []).filter((n) => !n.enabled);
+  const noDepth = tableNodes.filter((n) => n.depthM === null).map((n) => n.nodeIndex);
+  const levels = (config.data?.thresholds ?? []).filter((t) => t.metric === 'cumulative_mm').length;
 
   return (
     <div className="profile">
@@ -154,10 +209,15 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
         <span className="mono" data-testid="profile-time">
           {fmtTime(at)}
         </span>
-        <label>
-          <input type="checkbox" checked={compare} onChange={(e) => setCompare(e.target.checked)} /> compare
-          with the datum
-        </label>
+        <button
+          type="button"
+          data-testid="profile-overlay-add"
+          disabled={dates.length >= MAX_DATES || overlay.includes(at)}
+          title={`draw this date with the others (at most ${MAX_DATES})`}
+          onClick={() => setOverlay((o) => [...o, at])}
+        >
+          Overlay this date
+        </button>
         {config.data ? (
           <span className="muted small" data-testid="profile-datum">
             datum {fmtTime(datum)} ({datumSource})
@@ -170,119 +230,197 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
           </span>
         ) : null}
       </div>
-      <div className="profile-body">
-        <ChartBox className="profile-chart" testId="chart-profile">
-          <div className="chart-title">
-            Cumulative displacement vs depth{' '}
-            <span className="muted">[mm] · depth [m] down{fixedEnd ? ` · fixed end: ${fixedEnd}` : ''}</span>
-          </div>
-          <ResponsiveContainer width="100%" height={360}>
-            <LineChart data={plotted} layout="vertical" margin={{ top: 10, right: 16, bottom: 4, left: 0 }}>
-              <CartesianGrid stroke={COLORS.grid} strokeDasharray="2 3" />
-              <XAxis type="number" {...AXIS_PROPS} domain={['auto', 'auto']} tickFormatter={tickNumber} />
-              <YAxis
-                type="number"
-                dataKey="depth"
-                // in a vertical layout a numeric Y axis already grows downward: depth 0 at the top
-                domain={[(min: number) => Math.min(0, min), 'auto']}
-                allowDecimals
-                width={48}
-                tickFormatter={tickNumber}
-                {...AXIS_PROPS}
-                label={{
-                  value: 'depth [m]',
-                  angle: -90,
-                  fill: COLORS.axis,
-                  fontSize: 11,
-                  position: 'insideLeft',
-                }}
-              />
-              <ReferenceLine x={0} stroke={COLORS.axis} />
-              <Tooltip
-                {...TOOLTIP_PROPS}
-                labelFormatter={(d) =>
-                  typeof d === 'number'
-                    ? `depth ${fmtNum(d, 2)} m · node ${(nodesAt.get(d) ?? []).join(', ')}`
-                    : String(d)
-                }
-                formatter={(v) => (typeof v === 'number' ? fmtNum(v, 2) : '—')}
-              />
-              <Legend wrapperStyle={{ fontSize: 11 }} height={18} />
-              <Line dataKey="cumX" name="cumX" stroke={COLORS.x} isAnimationActive={false} dot={{ r: 2 }} />
-              <Line dataKey="cumY" name="cumY" stroke={COLORS.y} isAnimationActive={false} dot={{ r: 2 }} />
-              {showBaseline ? (
-                <Line
-                  dataKey="refX"
-                  name="cumX (datum)"
-                  stroke={COLORS.x}
-                  strokeDasharray="4 3"
-                  strokeOpacity={0.5}
-                  isAnimationActive={false}
-                  dot={false}
-                />
-              ) : null}
-              {showBaseline ? (
-                <Line
-                  dataKey="refY"
-                  name="cumY (datum)"
-                  stroke={COLORS.y}
-                  strokeDasharray="4 3"
-                  strokeOpacity={0.5}
-                  isAnimationActive={false}
-                  dot={false}
-                />
-              ) : null}
-            </LineChart>
-          </ResponsiveContainer>
-        </ChartBox>
-        <table className="grid-table compact profile-table">
-          <thead>
-            <tr>
-              <th className="num">Node</th>
-              <th className="num">Depth [m]</th>
-              <th className="num">cumX</th>
-              <th className="num">cumY</th>
-              <th className="num">cumR</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.node} data-node={r.node} title={notes.get(r.node)}>
-                <td className="num">
-                  {r.node}
-                  {r.threeAxis ? <span className="muted small"> 3-ax</span> : null}
-                </td>
-                <td className="num">{fmtNum(r.depth, 2)}</td>
-                <td className="num">{fmtNum(r.cumX)}</td>
-                <td className="num">{fmtNum(r.cumY)}</td>
-                <td className={`num ${r.cumR === null && notes.has(r.node) ? 'warn-text' : ''}`}>
-                  {fmtNum(r.cumR)}
-                  {r.cumR === null && notes.has(r.node) ? ' *' : ''}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-          {disabled.length > 0 || noDepth.length > 0 || notes.size > 0 ? (
-            <tfoot>
-              <tr>
-                <td colSpan={5} className="muted small" data-testid="profile-omitted">
-                  {disabled.length > 0
-                    ? `Disabled (not elaborated): ${disabled
-                        .map((n) => `node ${n.nodeIndex} (${fmtNum(n.depthM, 2)} m)`)
-                        .join(', ')}. `
-                    : ''}
-                  {noDepth.length > 0 ? `No depth configured, not plotted: node ${noDepth.join(', ')}. ` : ''}
-                  {[...notes].map(([n, note]) => (
-                    <span key={n} className="warn-text" data-testid={`node-note-${n}`}>
-                      * node {n}: {note}.{' '}
-                    </span>
-                  ))}
-                </td>
-              </tr>
-            </tfoot>
-          ) : null}
-        </table>
+      <div className="toolbar">
+        <label>
+          Show{' '}
+          <select value={mode} onChange={(e) => setMode(e.target.value as Mode)} aria-label="Profile mode">
+            <option value="cumulative">cumulative</option>
+            <option value="incremental">incremental</option>
+          </select>
+        </label>
+        <label>
+          Axes{' '}
+          <select value={axes} onChange={(e) => setAxes(e.target.value as Axes)} aria-label="Profile axes">
+            <option value="xy">X / Y</option>
+            <option value="ab">A / B (azimuth)</option>
+          </select>
+        </label>
+        {axes === 'ab' ? (
+          <label title="the A axis, degrees clockwise from X: A = X·cosθ + Y·sinθ, B = −X·sinθ + Y·cosθ">
+            θ{' '}
+            <input
+              type="number"
+              className="azimuth-input"
+              step={1}
+              min={-360}
+              max={360}
+              value={azimuthText ?? String(chainAzimuth ?? 0)}
+              onChange={(e) => setAzimuthText(e.target.value)}
+              aria-label="Azimuth of A, degrees from X"
+            />
+            °{' '}
+            <span className="muted small" data-testid="profile-azimuth-source">
+              {chainAzimuth === null ? '(chain has no azimuthDeg)' : `(chain: ${fmtNum(chainAzimuth, 1)}°)`}
+            </span>
+          </label>
+        ) : null}
+        <label>
+          <input
+            type="checkbox"
+            checked={movedDatum !== null}
+            onChange={(e) => setDatumIndex(e.target.checked ? 0 : null)}
+            disabled={times.length === 0}
+          />{' '}
+          move the datum
+        </label>
+        {movedDatum !== null ? (
+          <>
+            <input
+              type="range"
+              className="datum-range"
+              min={0}
+              max={Math.max(0, times.length - 1)}
+              value={Math.min(datumIndex ?? 0, Math.max(0, times.length - 1))}
+              onChange={(e) => setDatumIndex(Number(e.target.value))}
+              aria-label="Datum time"
+            />
+            <span className="mono small" data-testid="profile-moved-datum">
+              change since {fmtTime(movedDatum)}
+            </span>
+          </>
+        ) : null}
+        <label
+          title={
+            mode === 'cumulative' && movedDatum === null
+              ? 'the cumulative_mm alarm thresholds, ± against depth'
+              : 'the thresholds apply to the cumulative profile since the engine datum'
+          }
+        >
+          <input
+            type="checkbox"
+            checked={withEnvelope}
+            onChange={(e) => setWithEnvelope(e.target.checked)}
+            disabled={mode !== 'cumulative' || movedDatum !== null || levels === 0}
+          />{' '}
+          threshold envelope{levels === 0 && config.data ? ' (no cumulative_mm thresholds)' : ''}
+        </label>
       </div>
+      <ul className="profile-dates" aria-label="Drawn dates" data-testid="profile-dates">
+        {dates.map((t, i) => (
+          <li key={t} style={{ color: DATE_COLORS[i % DATE_COLORS.length] }}>
+            ― <span className="mono">{fmtTime(t)}</span>
+            {overlay.includes(t) ? (
+              <button
+                type="button"
+                aria-label={`Remove ${fmtTime(t)}`}
+                onClick={() => setOverlay((o) => o.filter((x) => x !== t))}
+              >
+                ×
+              </button>
+            ) : (
+              <span className="muted small"> (slider)</span>
+            )}
+          </li>
+        ))}
+        {profiles.error ? <li className="error-text">{profiles.error}</li> : null}
+        {datumProfile.error ? <li className="error-text">{datumProfile.error}</li> : null}
+      </ul>
+      <div className="profile-charts">
+        <ProfilePlot
+          testId="chart-profile"
+          title={`${what} ${uName}`}
+          unit="mm"
+          note={`depth down · fixed end: ${fixedEnd}${note ? ` · ${note}` : ''}`}
+          depths={depths}
+          lines={lines((p) => p.u)}
+          envelopes={envelopes}
+          positiveOnly={false}
+          nodesAt={nodesAt}
+        />
+        <ProfilePlot
+          testId="chart-profile-v"
+          title={`${what} ${vName}`}
+          unit="mm"
+          note={note}
+          depths={depths}
+          lines={lines((p) => p.v)}
+          envelopes={envelopes}
+          positiveOnly={false}
+          nodesAt={nodesAt}
+        />
+        <ProfilePlot
+          testId="chart-profile-r"
+          title={`${what} resultant`}
+          unit="mm"
+          note={note}
+          depths={depths}
+          lines={lines((p) => p.r)}
+          envelopes={envelopes}
+          positiveOnly
+          nodesAt={nodesAt}
+        />
+      </div>
+      <table className="grid-table compact profile-table">
+        <caption className="muted small">
+          {fmtTime(at)}
+          {note ? ` · ${note}` : ''}
+        </caption>
+        <thead>
+          <tr>
+            <th className="num">Node</th>
+            <th className="num">Depth [m]</th>
+            <th className="num">
+              {prefix}
+              {uName}
+            </th>
+            <th className="num">
+              {prefix}
+              {vName}
+            </th>
+            <th className="num">{prefix}R</th>
+          </tr>
+        </thead>
+        <tbody>
+          {tableNodes.map((n) => {
+            const p = currentByNode.get(n.nodeIndex);
+            const dead = (p?.r ?? null) === null && notes.has(n.nodeIndex);
+            return (
+              <tr key={n.nodeIndex} data-node={n.nodeIndex} title={notes.get(n.nodeIndex)}>
+                <td className="num">
+                  {n.nodeIndex}
+                  {n.threeAxis ? <span className="muted small"> 3-ax</span> : null}
+                </td>
+                <td className="num">{fmtNum(n.depthM, 2)}</td>
+                <td className="num">{fmtNum(p?.u)}</td>
+                <td className="num">{fmtNum(p?.v)}</td>
+                <td className={`num ${dead ? 'warn-text' : ''}`}>
+                  {fmtNum(p?.r)}
+                  {dead ? ' *' : ''}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+        {disabled.length > 0 || noDepth.length > 0 || notes.size > 0 ? (
+          <tfoot>
+            <tr>
+              <td colSpan={5} className="muted small" data-testid="profile-omitted">
+                {disabled.length > 0
+                  ? `Disabled (not elaborated): ${disabled
+                      .map((n) => `node ${n.nodeIndex} (${fmtNum(n.depthM, 2)} m)`)
+                      .join(', ')}. `
+                  : ''}
+                {noDepth.length > 0 ? `No depth configured, not plotted: node ${noDepth.join(', ')}. ` : ''}
+                {[...notes].map(([n, text]) => (
+                  <span key={n} className="warn-text" data-testid={`node-note-${n}`}>
+                    * node {n}: {text}.{' '}
+                  </span>
+                ))}
+              </td>
+            </tr>
+          </tfoot>
+        ) : null}
+      </table>
     </div>
   );
 }

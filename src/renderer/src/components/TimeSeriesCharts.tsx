@@ -1,4 +1,4 @@
-import { memo, useMemo } from 'react';
+import { memo, useCallback, useMemo, useState } from 'react';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey } from '../../../contract/types.ts';
 import { COLORS } from '../chart.ts';
@@ -7,16 +7,33 @@ import { useLoad } from '../hooks.ts';
 import { deadNote } from '../node-health.ts';
 import type { ChartSeries, SeriesColumn } from '../series-data.ts';
 import { loadChartSeries } from '../series-load.ts';
-import { type CanvasLine, LineCanvas } from './LineCanvas.tsx';
+import {
+  clampZoom,
+  eventMarkers,
+  PERIOD_PRESETS,
+  type Period,
+  type PresetId,
+  presetPeriod,
+  thresholdGuides,
+} from '../series-tools.ts';
+import { type CanvasExtras, type CanvasLine, LineCanvas } from './LineCanvas.tsx';
+import { RawVsElaborated } from './RawVsElaborated.tsx';
+import './series-tools.css';
 
 const MAX_ROWS = 50_000;
 /** runs of rows kept for display (min, max, first and last of each): about two points per pixel of a wide chart */
 const BUCKETS = 800;
+/** nodes drawn together in the comparison chart, the chosen one included */
+const MAX_COMPARED = 6;
+const NODE_COLORS = ['#5fb3f9', '#f2a65a', '#7ed491', '#d68cf2', '#e3d06b', '#56d4d4'];
+const EVENTS_SHOWN = 500;
 
 interface PanelSpec {
   title: string;
   unit: string;
   lines: { key: SeriesColumn; name: string; color: string }[];
+  /** the alarm metric compared with this panel's values (ELABORATION.md §4), if any */
+  metric: string | null;
 }
 
 const PANELS: PanelSpec[] = [
@@ -27,6 +44,8 @@ const PANELS: PanelSpec[] = [
       { key: 'alphaX', name: 'αX', color: COLORS.x },
       { key: 'alphaY', name: 'αY', color: COLORS.y },
     ],
+    // tilt_deg is compared with the change of tilt since the datum, not with αX/αY: no line here
+    metric: null,
   },
   {
     title: 'Cumulative displacement',
@@ -36,10 +55,34 @@ const PANELS: PanelSpec[] = [
       { key: 'cumX', name: 'cumX', color: COLORS.x },
       { key: 'cumY', name: 'cumY', color: COLORS.y },
     ],
+    metric: 'cumulative_mm',
   },
-  { title: 'Velocity', unit: 'mm/day', lines: [{ key: 'velR', name: 'velR', color: COLORS.v }] },
-  { title: 'Temperature', unit: '°C', lines: [{ key: 'temperature', name: 'T', color: COLORS.t }] },
+  {
+    title: 'Velocity',
+    unit: 'mm/day',
+    lines: [{ key: 'velR', name: 'velR', color: COLORS.v }],
+    metric: 'velocity_mm_per_day',
+  },
+  {
+    title: 'Temperature',
+    unit: '°C',
+    lines: [{ key: 'temperature', name: 'T', color: COLORS.t }],
+    metric: null,
+  },
 ];
+
+/** What the comparison chart can draw of each node. */
+const COMPARED_COLUMNS: { key: SeriesColumn; label: string; unit: string }[] = [
+  { key: 'cumR', label: 'cumR', unit: 'mm' },
+  { key: 'cumX', label: 'cumX', unit: 'mm' },
+  { key: 'cumY', label: 'cumY', unit: 'mm' },
+  { key: 'velR', label: 'velR', unit: 'mm/day' },
+  { key: 'alphaX', label: 'αX', unit: '°' },
+  { key: 'alphaY', label: 'αY', unit: '°' },
+  { key: 'temperature', label: 'T', unit: '°C' },
+];
+
+const NO_EXTRAS: CanvasExtras = { guides: [], markers: [] };
 
 export function TimeSeriesCharts(props: {
   api: CatenaApi;
@@ -48,20 +91,43 @@ export function TimeSeriesCharts(props: {
   node: number | null;
   onNode(node: number): void;
   version: number;
+  /** the chain's last elaborated timestamp: the periods end there */
+  last: number | null;
 }) {
-  const { api, chainKey, node, version } = props;
-  // parsed and downsampled in the series worker: the page only draws
+  const { api, chainKey, node, version, last } = props;
+  const [preset, setPreset] = useState<PresetId>('all');
+  const [zoom, setZoom] = useState<Period | null>(null);
+  const [compared, setCompared] = useState<number[]>([]);
+  const [comparedColumn, setComparedColumn] = useState<SeriesColumn>('cumR');
+  const [showRaw, setShowRaw] = useState(false);
+  const [marks, setMarks] = useState(true);
+  // the period drawn: a brushed zoom, else the preset (null = the newest rows)
+  const period = zoom ?? presetPeriod(preset, last);
+  const from = period?.from;
+  const to = period?.to;
+
+  // parsed and downsampled in the series worker: the page only draws; a new period is fetched again
   const series = useLoad(
     () =>
       node === null
         ? Promise.resolve(null)
-        : loadChartSeries(api, { key: chainKey, nodeIndex: node, limit: MAX_ROWS }, BUCKETS),
-    [api, chainKey, node, version],
+        : loadChartSeries(api, { key: chainKey, nodeIndex: node, limit: MAX_ROWS, from, to }, BUCKETS),
+    [api, chainKey, node, version, from, to],
+  );
+  const others = useMemo(() => compared.filter((n) => n !== node), [compared, node]);
+  const comparedSeries = useLoad(
+    () =>
+      Promise.all(
+        others.map((n) =>
+          loadChartSeries(api, { key: chainKey, nodeIndex: n, limit: MAX_ROWS, from, to }, BUCKETS),
+        ),
+      ),
+    [api, chainKey, others, version, from, to],
   );
   // What the picker says of each node is asked once the series is there, so that it does not hold up the
   // first chart (an SQLite database answers one query at a time): its depth (the picker goes down the chain
   // by depth, each node with its index), and why a node has no value (when it was last valid, and its
-  // sensor's error code since).
+  // sensor's error code since); the thresholds and the alarm events are drawn on the charts.
   const seriesShown = series.data !== null;
   const config = useLoad(
     () => (seriesShown ? api.chainNodes({ key: chainKey }) : Promise.resolve(null)),
@@ -70,6 +136,13 @@ export function TimeSeriesCharts(props: {
   const quality = useLoad(
     () => (seriesShown ? api.quality({ key: chainKey }) : Promise.resolve(null)),
     [api, chainKey, version, seriesShown],
+  );
+  const events = useLoad(
+    () =>
+      seriesShown
+        ? api.events({ key: chainKey, from: from ?? null, to: to ?? null, limit: EVENTS_SHOWN })
+        : Promise.resolve(null),
+    [api, chainKey, version, seriesShown, from, to],
   );
   const notes = useMemo(
     () => new Map((quality.data ?? []).map((q) => [q.nodeIndex, deadNote(q)] as const)),
@@ -84,12 +157,56 @@ export function TimeSeriesCharts(props: {
           (a.depth ?? Number.POSITIVE_INFINITY) - (b.depth ?? Number.POSITIVE_INFINITY) || a.node - b.node,
       );
   }, [props.nodes, config.data, notes]);
+  const nodeLabel = useCallback(
+    (n: number) => {
+      const o = options.find((x) => x.node === n);
+      return o?.depth == null ? `node ${n}` : `${fmtNum(o.depth, 2)} m · node ${n}`;
+    },
+    [options],
+  );
   const note = node === null ? null : (notes.get(node) ?? null);
 
   const s: ChartSeries | null = series.data;
   const total = s?.total ?? 0;
   const span = s?.span ?? null;
   const multiDay = span !== null && span[1] - span[0] > 3 * 86400;
+  // a zoom stays inside the chain's data: from its first drawn row (or the period's start) to the last
+  const bounds = useMemo<Period | null>(() => (last === null ? null : { from: 0, to: last }), [last]);
+  const onZoom = useCallback((a: number, b: number) => setZoom(clampZoom(a, b, bounds)), [bounds]);
+
+  const extrasOf = useMemo(() => {
+    const thresholds = config.data?.thresholds ?? [];
+    const list = events.data ?? [];
+    return (metric: string | null): CanvasExtras =>
+      metric === null || node === null
+        ? NO_EXTRAS
+        : {
+            guides: marks ? thresholdGuides(thresholds, node, metric) : [],
+            markers: marks ? eventMarkers(list, metric) : [],
+          };
+  }, [config.data, events.data, node, marks]);
+  const panelExtras = useMemo(() => PANELS.map((p) => extrasOf(p.metric)), [extrasOf]);
+
+  const comparedLines = useMemo<CanvasLine[]>(() => {
+    if (!s || node === null) return [];
+    const all = [
+      { n: node, data: s },
+      ...others.map((n, i) => ({ n, data: comparedSeries.data?.[i] ?? null })),
+    ];
+    return all.flatMap(({ n, data }, i) =>
+      data
+        ? [
+            {
+              name: `node ${n}`,
+              color: NODE_COLORS[i % NODE_COLORS.length]!,
+              values: data.values[comparedColumn],
+              t: data.t,
+            },
+          ]
+        : [],
+    );
+  }, [s, node, others, comparedSeries.data, comparedColumn]);
+  const comparedSpec = COMPARED_COLUMNS.find((c) => c.key === comparedColumn)!;
 
   return (
     <div className="series">
@@ -110,7 +227,32 @@ export function TimeSeriesCharts(props: {
             ))}
           </select>
         </label>
-        <span className="muted small">
+        <label>
+          Period{' '}
+          <select
+            value={zoom ? 'zoom' : preset}
+            onChange={(e) => {
+              if (e.target.value === 'zoom') return;
+              setZoom(null);
+              setPreset(e.target.value as PresetId);
+            }}
+            aria-label="Period"
+            data-testid="period-select"
+          >
+            {PERIOD_PRESETS.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.id === 'all' ? `${p.label} (${MAX_ROWS.toLocaleString('en-US')})` : p.label}
+              </option>
+            ))}
+            {zoom ? <option value="zoom">zoomed</option> : null}
+          </select>
+        </label>
+        {zoom ? (
+          <button type="button" onClick={() => setZoom(null)} data-testid="zoom-reset">
+            Reset zoom
+          </button>
+        ) : null}
+        <span className="muted small" data-testid="series-summary">
           {total > 0 && span
             ? `${total.toLocaleString('en-US')} timestamps, ${fmtTime(span[0])} → ${fmtTime(span[1])}${
                 total >= MAX_ROWS ? ` (newest ${MAX_ROWS.toLocaleString('en-US')})` : ''
@@ -126,11 +268,113 @@ export function TimeSeriesCharts(props: {
         ) : null}
         {series.error ? <span className="error-text">{series.error}</span> : null}
       </div>
+      <div className="toolbar">
+        <label>
+          Compare with{' '}
+          <select
+            value=""
+            onChange={(e) => {
+              const n = Number(e.target.value);
+              if (Number.isFinite(n)) setCompared((c) => [...c.filter((x) => x !== n), n]);
+            }}
+            aria-label="Compare with node"
+            data-testid="compare-select"
+            disabled={others.length >= MAX_COMPARED - 1}
+          >
+            <option value="">add a node…</option>
+            {options
+              .filter((o) => o.node !== node && !others.includes(o.node))
+              .map((o) => (
+                <option key={o.node} value={o.node}>
+                  {nodeLabel(o.node)}
+                </option>
+              ))}
+          </select>
+        </label>
+        {others.length > 0 ? (
+          <ul className="series-chips" aria-label="Compared nodes" data-testid="compared-nodes">
+            {others.map((n, i) => (
+              <li key={n} style={{ color: NODE_COLORS[(i + 1) % NODE_COLORS.length] }}>
+                {nodeLabel(n)}
+                <button
+                  type="button"
+                  aria-label={`Stop comparing node ${n}`}
+                  onClick={() => setCompared((c) => c.filter((x) => x !== n))}
+                >
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <label>
+          <input type="checkbox" checked={marks} onChange={(e) => setMarks(e.target.checked)} /> thresholds
+          and alarm events
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={showRaw}
+            onChange={(e) => setShowRaw(e.target.checked)}
+            data-testid="raw-toggle"
+          />{' '}
+          raw against elaborated
+        </label>
+        <span className="muted small">drag across a chart to zoom</span>
+      </div>
+      {others.length > 0 ? (
+        <div className="compare-chart">
+          <div className="toolbar">
+            <label>
+              Drawn{' '}
+              <select
+                value={comparedColumn}
+                onChange={(e) => setComparedColumn(e.target.value as SeriesColumn)}
+                aria-label="Compared value"
+              >
+                {COMPARED_COLUMNS.map((c) => (
+                  <option key={c.key} value={c.key}>
+                    {c.label} [{c.unit}]
+                  </option>
+                ))}
+              </select>
+            </label>
+            {comparedSeries.error ? <span className="error-text">{comparedSeries.error}</span> : null}
+          </div>
+          <LineCanvas
+            testId="chart-compare"
+            title={`${comparedSpec.label} by node`}
+            unit={comparedSpec.unit}
+            t={s ? s.t : EMPTY}
+            lines={comparedLines}
+            multiDay={multiDay}
+            onZoom={onZoom}
+          />
+        </div>
+      ) : null}
       <div className="chart-grid">
-        {PANELS.map((panel) => (
-          <SeriesPanel key={panel.title} panel={panel} series={s} multiDay={multiDay} />
+        {PANELS.map((panel, i) => (
+          <SeriesPanel
+            key={panel.title}
+            panel={panel}
+            series={s}
+            multiDay={multiDay}
+            extras={panelExtras[i]!}
+            onZoom={onZoom}
+          />
         ))}
       </div>
+      {showRaw && node !== null ? (
+        <RawVsElaborated
+          api={api}
+          chainKey={chainKey}
+          node={node}
+          period={period}
+          elaborated={s}
+          multiDay={multiDay}
+          onZoom={onZoom}
+        />
+      ) : null}
     </div>
   );
 }
@@ -142,8 +386,10 @@ const SeriesPanel = memo(function SeriesPanel(props: {
   panel: PanelSpec;
   series: ChartSeries | null;
   multiDay: boolean;
+  extras: CanvasExtras;
+  onZoom(from: number, to: number): void;
 }) {
-  const { panel, series, multiDay } = props;
+  const { panel, series, multiDay, extras, onZoom } = props;
   const lines = useMemo<CanvasLine[]>(
     () =>
       panel.lines.map((l) => ({
@@ -161,6 +407,8 @@ const SeriesPanel = memo(function SeriesPanel(props: {
       t={series ? series.t : EMPTY}
       lines={lines}
       multiDay={multiDay}
+      extras={extras}
+      onZoom={onZoom}
     />
   );
 });
