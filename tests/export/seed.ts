@@ -62,7 +62,9 @@ function events(count: number, first: number): AlarmEvent[] {
 }
 
 export async function seedConfig(store: Store, key: ChainKey, nodes: number[]): Promise<void> {
-  await store.upsertStation(station(key, { siteName: `Site, "${key.controlUnitCode}"`, referenceTime: T0 }));
+  await store.upsertStation(
+    station(key, { siteName: `Site, "${key.controlUnitCode}"`, referenceTime: T0, timeZone: 'Europe/Rome' }),
+  );
   await store.replaceChainConfig(
     key,
     nodes.map((n) => node(key, n)),

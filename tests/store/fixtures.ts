@@ -155,6 +155,7 @@ export function station(key: ChainKey, patch: Partial<StationRow> = {}): Station
     alarmOnDelayHours: 0,
     alarmOffDelayHours: 0,
     staleAfterHours: null,
+    timeZone: null,
     ...patch,
   };
 }

@@ -24,6 +24,8 @@ export interface StationRow extends ChainKey {
   alarmOffDelayHours: number | null;
   /** v2: the chain is stale when its newest raw row is older than this (null = from its sampling) */
   staleAfterHours: number | null;
+  /** migration 009: the site's IANA time zone (`Europe/Rome`); null or absent = not set */
+  timeZone?: string | null;
 }
 
 /** `rsn_nodes` as stored. */

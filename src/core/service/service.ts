@@ -18,6 +18,7 @@ import { configFingerprint } from '../engine/fingerprint.ts';
 import { pendingRewrite } from '../engine/span.ts';
 import { CatenaError } from '../errors.ts';
 import { takeSnapshot } from '../export/snapshot.ts';
+import { langFromEnv } from '../lang.ts';
 import {
   channelsFromEnv,
   DeliveryError,
@@ -346,6 +347,7 @@ function serviceOver(
         to: query.to ?? null,
         dates: query.dates,
         nodes: query.nodes,
+        lang: query.lang ?? langFromEnv(session.env),
       });
       return {
         fileName: report.fileName,

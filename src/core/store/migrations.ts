@@ -54,6 +54,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: '006_notifications', tables: [CATENA_NOTIFY_RULES, CATENA_NOTIFY_DELIVERIES] },
   // stale-data episodes: one notification when a chain's data stops, one when it is back
   { version: 7, name: '007_stale_episodes', tables: [CATENA_STALE_EPISODES] },
+  // the site's time zone (optional column), so the console can show times in the site's local time
+  { version: 9, name: '009_site_time_zone', tables: [ACTIVE_STATIONS] },
 ];
 
 export interface TableState {

@@ -50,6 +50,7 @@ export const stationSchema = z.object({
   alarmOnDelayHours: dbNumberOrNull,
   alarmOffDelayHours: dbNumberOrNull,
   staleAfterHours: dbNumberOrNull,
+  timeZone: dbStringOrNull,
 }) satisfies z.ZodType<StationRow>;
 
 export const STATION_COLUMNS = [
@@ -67,6 +68,7 @@ export const STATION_COLUMNS = [
   'alarmOnDelayHours',
   'alarmOffDelayHours',
   'staleAfterHours',
+  'timeZone',
 ] as const satisfies readonly (keyof StationRow)[];
 
 export function stationSelect(epoch: EpochSql): string {
@@ -267,6 +269,7 @@ export const stationListSchema = z.object({
   siteName: dbStringOrNull,
   active: dbNumberOrNull,
   fixedEnd: dbStringOrNull,
+  timeZone: dbStringOrNull,
 });
 
 /** A flagCounts row (queries.ts flagCountsQuery) as the port's NodeFlagCounts. */

@@ -92,6 +92,8 @@ export const ACTIVE_STATIONS: TableSpec = {
     col('alarmOnDelayHours', DOUBLE, '0'),
     col('alarmOffDelayHours', DOUBLE, '0'),
     col('staleAfterHours', DOUBLE),
+    // migration 009: the site's IANA time zone (Europe/Rome), for showing times in the site's local time
+    col('timeZone', varchar(64)),
   ],
   primaryKey: ['controlUnitCode', 'chain'],
   indexes: [],

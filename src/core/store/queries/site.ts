@@ -40,7 +40,7 @@ export async function upsertStation(ctx: SqlContext, row: StationRow): Promise<v
         ? row.referenceTime === null
           ? null
           : formatDbTime(row.referenceTime)
-        : row[name],
+        : (row[name] ?? null),
     ),
   ];
   await ctx.guard(`saving chain ${chainLabel(row)}`, () =>
