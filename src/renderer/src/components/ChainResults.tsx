@@ -142,7 +142,7 @@ export const ChainResults = memo(function ChainResults(props: {
         {(tab === 'series' || tab === 'profile') && last === null ? (
           <p className="muted">{t('results.notElaborated')}</p>
         ) : null}
-        <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+        <Suspense fallback={<p className="muted">{t('common.loadingShort')}</p>}>
           {tab === 'series' && last !== null ? (
             <TimeSeriesCharts
               key={displayKey}

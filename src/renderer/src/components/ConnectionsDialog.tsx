@@ -140,7 +140,7 @@ export function ConnectionsDialog(props: {
           {listError}
         </p>
       ) : list === null ? (
-        <p className="muted">{t('common.loading')}</p>
+        <p className="muted">{t('common.loadingShort')}</p>
       ) : list.connections.length === 0 ? (
         <p className="muted">{t('connections.noRecent')}</p>
       ) : (

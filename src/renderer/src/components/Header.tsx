@@ -39,10 +39,11 @@ export const Header = memo(function Header(props: {
       <span className="count-value">{count}</span> {text}
     </button>
   );
+  // the switch says UTC; local time says whose zone it is (the site's, or this computer's when the site has none)
   const zoneText =
     props.zone.source === 'utc'
-      ? t('header.timesUtc')
-      : t(props.zone.source === 'site' ? 'header.timesSite' : 'header.timesOperator', {
+      ? null
+      : t(props.zone.source === 'site' ? 'header.zoneSite' : 'header.zoneOperator', {
           zone: props.zone.zone,
         });
   return (
@@ -114,9 +115,17 @@ export const Header = memo(function Header(props: {
           </button>
         ))}
       </fieldset>
-      <span className="muted zone-note" data-testid="zone-note" title={props.zone.zone}>
-        {zoneText}
-      </span>
+      {zoneText ? (
+        <span
+          className="muted zone-note"
+          data-testid="zone-note"
+          title={t(props.zone.source === 'site' ? 'header.timesSite' : 'header.timesOperator', {
+            zone: props.zone.zone,
+          })}
+        >
+          {zoneText}
+        </span>
+      ) : null}
       <fieldset className="switch" data-testid="lang-switch">
         <legend className="sr-only">{t('header.langLegend')}</legend>
         {LANGS.map((lang) => (

@@ -281,7 +281,7 @@ export function LiveView(props: {
         ) : null}
       </div>
       {state.newest === null ? (
-        <p className="muted">{last === null ? t('live.noRows') : t('common.loading')}</p>
+        <p className="muted">{last === null ? t('live.noRows') : t('common.loadingShort')}</p>
       ) : (
         <>
           <div className="chart-grid live-grid">

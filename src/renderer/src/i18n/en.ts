@@ -96,6 +96,7 @@ export const en = {
     none: '—',
     yes: 'yes',
     no: 'no',
+    loadingShort: 'loading…',
   },
   stations: {
     title: 'Stations',
@@ -201,6 +202,8 @@ export const en = {
       en: 'English',
       it: 'Italiano',
     },
+    zoneSite: '{{zone}} (site)',
+    zoneOperator: '{{zone}} (this computer)',
   },
   app: {
     stations: 'Stations',

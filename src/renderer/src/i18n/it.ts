@@ -91,6 +91,7 @@ export const it: Resources = {
     none: '—',
     yes: 'sì',
     no: 'no',
+    loadingShort: 'caricamento…',
   },
   stations: {
     title: 'Stazioni',
@@ -199,6 +200,8 @@ export const it: Resources = {
       en: 'English',
       it: 'Italiano',
     },
+    zoneSite: '{{zone}} (sito)',
+    zoneOperator: '{{zone}} (questo computer)',
   },
   app: {
     stations: 'Stazioni',
