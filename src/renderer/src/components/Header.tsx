@@ -94,7 +94,7 @@ export const Header = memo(function Header(props: {
         </button>
       ) : null}
       <span className="grow" />
-      <span className="muted">
+      <span className="muted transport">
         {transport === 'electron-ipc' ? t('header.desktop') : t('header.browser')}
       </span>
       <span className={`conn conn-${state}`} data-testid="conn-state" title={t('header.eventStream')}>
