@@ -18,6 +18,9 @@ export function parseLang(text: string | null | undefined): Lang {
  * CATENA_LANG, else the system locale (LC_ALL, LC_MESSAGES, LANG), else English.
  */
 export function langFromEnv(env: Readonly<Record<string, string | undefined>>): Lang {
-  const named = env.CATENA_LANG ?? env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG;
+  // an empty variable is unset, as the C library reads them
+  const named = [env.CATENA_LANG, env.LC_ALL, env.LC_MESSAGES, env.LANG].find(
+    (v) => v !== undefined && v !== '',
+  );
   return parseLang(named);
 }
