@@ -48,6 +48,9 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     viewport: { width: 1440, height: 900 },
+    // the console follows the system's language: the specs read English (e2e/i18n.spec.ts asks for Italian)
+    locale: 'en-US',
+    timezoneId: 'UTC',
   },
   projects: [
     {

@@ -297,9 +297,7 @@ function cpuFigures(spent: CpuSpent, seconds: number) {
     cpuServerSeconds: spent.server === null ? null : round(spent.server),
     // near 1: both cores busy for the whole measurement, i.e. bound by CPU, not by waiting
     cpuBusyShare:
-      spent.server === null
-        ? null
-        : round((spent.client + spent.server) / (seconds * cpus().length)),
+      spent.server === null ? null : round((spent.client + spent.server) / (seconds * cpus().length)),
   };
 }
 

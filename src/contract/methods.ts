@@ -51,6 +51,10 @@ import {
 } from './schemas.ts';
 import { encodeSeries } from './wire.ts';
 
+/** The language of a chain report: `en` or `it` (default: the host's CATENA_LANG or system locale). */
+const reportLangSchema = z
+  .enum(['en', 'it'])
+  .describe("the report's language: `en` or `it` (default: the host's CATENA_LANG or system locale)");
 export interface MethodSpec<I extends z.ZodType, O, S = CatenaService> {
   /** one line for the API's index and the docs */
   summary: string;
@@ -286,6 +290,7 @@ export const methods = {
             {
               ...KEY_EXAMPLE,
               siteName: 'Frana di Roccalta',
+              timeZone: 'Europe/Rome',
               active: true,
               fixedEnd: 'bottom',
               nodeCount: 12,
@@ -818,6 +823,7 @@ export const methods = {
         to: epochSeconds.nullable().optional(),
         dates: z.array(epochSeconds).min(1).max(8, 'at most 8 profile dates').optional(),
         nodes: z.array(z.number().int().min(0)).min(1).max(8, 'at most 8 nodes').optional(),
+        lang: reportLangSchema.optional(),
       })
       .strict()
       .refine((v) => v.from == null || v.to == null || v.from <= v.to, {
@@ -847,6 +853,7 @@ export const methods = {
             wholeNumberParam(0, 10_000, 'a node index'),
             'node indexes, comma-separated',
           ).optional(),
+          lang: reportLangSchema.optional(),
         })
         .strict(),
       input: ({ params, query }) => ({
@@ -855,6 +862,7 @@ export const methods = {
         to: query.to,
         dates: query.dates,
         nodes: query.nodes,
+        lang: query.lang,
       }),
       errors: {
         404: 'the chain is not in active_stations',

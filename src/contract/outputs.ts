@@ -120,6 +120,9 @@ export const snapshotJobSchema = named(
 export const chainSummarySchema = named(
   chainKeySchema.extend({
     siteName: nullableString,
+    timeZone: nullableString.describe(
+      "the site's IANA time zone (`Europe/Rome`), for showing times in the site's local time; null = not set",
+    ),
     active: z.boolean(),
     fixedEnd: nullableString.describe('`bottom` | `top` as stored; null = bottom'),
     nodeCount: z.number(),

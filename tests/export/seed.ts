@@ -63,7 +63,12 @@ function events(count: number, first: number): AlarmEvent[] {
 
 export async function seedConfig(store: Store, key: ChainKey, nodes: number[]): Promise<void> {
   await store.upsertStation(
-    station(key, { siteName: `Site, "${key.controlUnitCode}"`, referenceTime: T0, azimuthDeg: 35 }),
+    station(key, {
+      siteName: `Site, "${key.controlUnitCode}"`,
+      referenceTime: T0,
+      azimuthDeg: 35,
+      timeZone: 'Europe/Rome',
+    }),
   );
   await store.replaceChainConfig(
     key,

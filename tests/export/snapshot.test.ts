@@ -38,6 +38,7 @@ async function expectSameChain(source: Store, snap: Store, key: ChainKey, span: 
   const a = (await source.readChainSetup(key))!;
   const b = (await snap.readChainSetup(key))!;
   expect(b.station).toEqual(a.station);
+  expect(b.station.timeZone).toBe('Europe/Rome'); // the site's time zone (migration 009) is carried
   expect(b.nodes).toEqual(a.nodes);
   const noId = (t: (typeof a.thresholds)[number]) => ({ ...t, id: 0 });
   expect(b.thresholds.map(noId)).toEqual(a.thresholds.map(noId));

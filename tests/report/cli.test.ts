@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seed } from '../export/seed.ts';
 import { MYSQL, type Opened, SQLITE } from '../store/targets.ts';
 import { runCatena } from '../support/cli.ts';
-import { pdfPageCount } from './pdf-text.ts';
+import { pdfPageCount, pdfText } from './pdf-text.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'catena-report-cli-'));
 
@@ -62,6 +62,63 @@ describe(`catena report (source: ${target.name})`, () => {
     expect(pdfPageCount(pdf)).toBeGreaterThanOrEqual(3);
     // nothing left beside it
     expect(readdirSync(join(tmp, 'out'))).toEqual(['a.pdf']);
+  });
+
+  it('--lang it writes the report in Italian: headings, table titles, decimal comma; English by default', async () => {
+    const args = (out: string) => [
+      'report',
+      '--db',
+      db.url,
+      '--chain',
+      'CU001:A',
+      '--node',
+      '2',
+      '--out',
+      out,
+    ];
+    const it = join(tmp, 'it.pdf');
+    expect((await catena([...args(it), '--lang', 'it'])).code).toBe(0);
+    const text = pdfText(readFileSync(it));
+    for (const heading of [
+      'CATENA  ·  RAPPORTO DELLA CATENA',
+      'Profili di spostamento cumulato',
+      'Profili di spostamento incrementale',
+      'Serie temporali',
+      'Eventi di allarme',
+      'Qualità dei dati',
+      'Parametri usati',
+      'pagina 1 di',
+      'fuso orario del sito',
+    ]) {
+      expect(text).toContain(heading);
+    }
+    expect(text).not.toContain('Cumulative displacement profiles');
+    // numbers with a decimal comma: the summary's largest displacement, e.g. "1,23 mm"
+    expect(text).toMatch(/\d+,\d\d mm/);
+    expect(text).not.toMatch(/\d+\.\d\d mm/);
+
+    const en = join(tmp, 'en.pdf');
+    expect((await catena(args(en))).code).toBe(0); // LANG=C.UTF-8 here, no CATENA_LANG: English
+    const english = pdfText(readFileSync(en));
+    expect(english).toContain('Cumulative displacement profiles');
+    expect(english).toContain('Parameters used');
+    expect(english).not.toContain('Parametri usati');
+  });
+
+  it('an unknown --lang is refused with the languages there are', async () => {
+    const r = await catena([
+      'report',
+      '--db',
+      db.url,
+      '--chain',
+      'CU001:A',
+      '--lang',
+      'de',
+      '--out',
+      join(tmp, 'de.pdf'),
+    ]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('"de" is not a report language; give en or it');
   });
 
   it('an unknown chain: one sentence, exit 2, no file', async () => {

@@ -166,6 +166,20 @@ describe.each(DIALECTS)('chain report on $name', (target) => {
         expect(Buffer.from(body.base64, 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-');
         expect(body.pages).toBeGreaterThanOrEqual(3);
 
+        // the language asked for: the route's ?lang and the method's lang (the console passes its own)
+        const italian = await app.inject({ url: '/api/v1/chains/CU001/A/report?nodes=2&lang=it' });
+        expect(italian.statusCode).toBe(200);
+        expect(pdfText(italian.rawPayload)).toContain('Profili di spostamento cumulato');
+        const viaMethod = await app.inject({
+          method: 'POST',
+          url: '/api/chainReport',
+          payload: { key: A, lang: 'it' },
+        });
+        const pdf = Buffer.from((viaMethod.json() as { base64: string }).base64, 'base64');
+        expect(pdfText(pdf)).toContain('Parametri usati');
+        const german = await app.inject({ url: '/api/v1/chains/CU001/A/report?lang=de' });
+        expect(german.statusCode).toBe(400);
+
         const missing = await app.inject({ url: '/api/v1/chains/CU404/Z/report' });
         expect(missing.statusCode).toBe(404);
         expect(missing.json()).toEqual({

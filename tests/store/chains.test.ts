@@ -5,7 +5,7 @@ import { A, B, C, describeStore } from './suite.ts';
 
 describeStore('listChains', (db) => {
   it('one row per station, with node, raw and elaborated summaries', async () => {
-    await db.store.upsertStation(station(A, { siteName: 'North' }));
+    await db.store.upsertStation(station(A, { siteName: 'North', timeZone: 'Europe/Rome' }));
     await db.store.upsertStation(station(B, { active: 0 }));
     await db.store.upsertStation(station(C, { active: null }));
     await db.store.replaceChainConfig(
@@ -37,6 +37,7 @@ describeStore('listChains', (db) => {
       {
         ...A,
         siteName: 'North',
+        timeZone: 'Europe/Rome', // migration 009
         active: true,
         fixedEnd: 'bottom',
         nodeCount: 3,
@@ -49,6 +50,7 @@ describeStore('listChains', (db) => {
       {
         ...B,
         siteName: 'Site CU001',
+        timeZone: null,
         active: false,
         fixedEnd: 'bottom',
         nodeCount: 0,
@@ -61,6 +63,7 @@ describeStore('listChains', (db) => {
       {
         ...C,
         siteName: 'Site CU002',
+        timeZone: null,
         active: true, // active null is active
         fixedEnd: 'bottom',
         nodeCount: 0,

@@ -6,9 +6,10 @@ import { A, B, describeStore, expectCatena } from './suite.ts';
 describeStore('configuration', (db) => {
   it('upsertStation writes every column and overwrites on the key; readChainSetup reads them back', async () => {
     await db.store.upsertStation(station(A, { referenceTime: T0 + 3600, despikeLookbackHours: null }));
-    await db.store.upsertStation(station(A, { siteName: 'Landslide Nord', active: 0, fixedEnd: 'top' }));
+    const patch = { siteName: 'Landslide Nord', active: 0, fixedEnd: 'top', timeZone: 'Europe/Rome' };
+    await db.store.upsertStation(station(A, patch));
     const setup = await db.store.readChainSetup(A);
-    expect(setup?.station).toEqual(station(A, { siteName: 'Landslide Nord', active: 0, fixedEnd: 'top' }));
+    expect(setup?.station).toEqual(station(A, patch));
     await db.store.upsertStation(
       station(A, {
         siteName: null,
@@ -26,6 +27,7 @@ describeStore('configuration', (db) => {
         alarmOffDelayHours: null,
         staleAfterHours: null,
         azimuthDeg: null,
+        timeZone: null,
       }),
     );
     expect((await db.store.readChainSetup(A))?.station).toEqual({
@@ -45,6 +47,7 @@ describeStore('configuration', (db) => {
       alarmOffDelayHours: null,
       staleAfterHours: null,
       azimuthDeg: null,
+      timeZone: null,
     });
   });
 

@@ -156,6 +156,7 @@ export function station(key: ChainKey, patch: Partial<StationRow> = {}): Station
     alarmOffDelayHours: 0,
     staleAfterHours: null,
     azimuthDeg: null,
+    timeZone: null,
     ...patch,
   };
 }

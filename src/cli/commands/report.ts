@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type ChainKey, chainLabel } from '../../core/domain/chain.ts';
 import { CatenaError } from '../../core/errors.ts';
+import { LANGS, type Lang, langFromEnv } from '../../core/lang.ts';
 import { buildChainReport } from '../../core/report/report.ts';
 import { openStore } from '../../core/store/open.ts';
 import { formatIsoTime } from '../../core/time.ts';
@@ -16,7 +17,15 @@ interface ReportCliOptions {
   to?: number;
   dates?: number[];
   node?: number[];
+  lang?: Lang;
   out: string;
+}
+
+function parseReportLang(value: string): Lang {
+  const lang = value.trim().toLowerCase();
+  if (!(LANGS as readonly string[]).includes(lang))
+    throw new InvalidArgumentError(`"${value}" is not a report language; give ${LANGS.join(' or ')}`);
+  return lang as Lang;
 }
 
 function parseDates(value: string): number[] {
@@ -76,6 +85,11 @@ export function registerReport(program: Command): void {
       'a node whose series is drawn (repeat for more; default: the one that moved most and the top node)',
       parseNode,
     )
+    .option(
+      '--lang <en|it>',
+      "the report's language (default: CATENA_LANG, else the system locale, else en)",
+      parseReportLang,
+    )
     .requiredOption('--out <file.pdf>', 'the PDF to write')
     .action(async (options: ReportCliOptions) => {
       if (options.chain.length !== 1) {
@@ -105,6 +119,7 @@ export function registerReport(program: Command): void {
               to: options.to ?? null,
               dates: options.dates,
               nodes: options.node,
+              lang: options.lang ?? langFromEnv(process.env),
               signal,
               onProgress: (step) => progress.update(`report ${chainLabel(key)}: ${step}`, true),
             }),

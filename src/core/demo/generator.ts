@@ -38,6 +38,9 @@ import {
 } from './model.ts';
 import { labelSeed, mixSeed, Rng } from './random.ts';
 
+/** Every demo site is in the Italian Alps: its times are shown in Rome's time when the console asks for the site's local time. */
+export const DEMO_TIME_ZONE = 'Europe/Rome';
+
 /** What happened to a raw reading, as the generator made it (truth columns of the tests and docs). */
 export const DemoAnomaly = {
   /** a good reading: the calibration inverts to the intended angles within noise */
@@ -316,6 +319,7 @@ function planChain(
     alarmOnDelayHours: null,
     alarmOffDelayHours: null,
     staleAfterHours: null,
+    timeZone: DEMO_TIME_ZONE,
   };
 
   // --- nodes: geometry, calibration, thermal behaviour

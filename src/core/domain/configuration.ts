@@ -29,6 +29,8 @@ export interface StationRow extends ChainKey {
    * axis; absent or null = not set (profiles stay in X/Y)
    */
   azimuthDeg?: number | null;
+  /** migration 009: the site's IANA time zone (`Europe/Rome`); null or absent = not set */
+  timeZone?: string | null;
 }
 
 /** `rsn_nodes` as stored. */

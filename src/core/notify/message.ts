@@ -5,7 +5,11 @@
  */
 import type { ChainKey } from '../domain/chain.ts';
 import { chainLabel } from '../domain/chain.ts';
+import type { Lang } from '../lang.ts';
 import { formatIsoTime } from '../time.ts';
+
+// the languages live in the base, shared with the chain report (CATENA_LANG)
+export { LANGS, type Lang, parseLang } from '../lang.ts';
 
 export interface NotificationEvent extends ChainKey {
   metric: string;
@@ -14,16 +18,6 @@ export interface NotificationEvent extends ChainKey {
   previousLevel: number;
   nodeIndex: number | null;
   value: number | null;
-}
-
-/** The languages a message is written in (CATENA_LANG). */
-export const LANGS = ['en', 'it'] as const;
-export type Lang = (typeof LANGS)[number];
-
-/** `it`, `it-IT`, `it_IT.UTF-8` → it; anything else (or nothing) → en. */
-export function parseLang(text: string | null | undefined): Lang {
-  const code = (text ?? '').trim().toLowerCase().slice(0, 2);
-  return (LANGS as readonly string[]).includes(code) ? (code as Lang) : 'en';
 }
 
 export interface Notification {

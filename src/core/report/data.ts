@@ -9,6 +9,7 @@ import { chainLabel } from '../domain/chain.ts';
 import type { ElaboratedColumns } from '../domain/columns.ts';
 import type { ChainSetup, ThresholdRow } from '../domain/configuration.ts';
 import { CatenaError } from '../errors.ts';
+import type { Lang } from '../lang.ts';
 import type { NodeFlagCounts, RunRecord, Store, StoredAlarmEvent, StoreInfo } from '../store/port.ts';
 
 export interface ReportOptions {
@@ -21,6 +22,8 @@ export interface ReportOptions {
   dates?: readonly number[];
   /** nodes whose series are drawn; default: the node that moved most and the top node */
   nodes?: readonly number[];
+  /** the language the report is written in (default en) */
+  lang?: Lang;
   /** hears each step (for a progress line) */
   onProgress?: (step: string) => void;
   signal?: AbortSignal;
@@ -65,6 +68,7 @@ export interface NodeSeries {
 
 export interface ReportData {
   key: ChainKey;
+  lang: Lang;
   label: string;
   setup: ChainSetup;
   store: StoreInfo;
@@ -231,6 +235,7 @@ export async function gatherReportData(store: Store, options: ReportOptions): Pr
 
   return {
     key,
+    lang: options.lang ?? 'en',
     label,
     setup,
     store: store.info,

@@ -7,6 +7,7 @@
 import PDFDocument from 'pdfkit';
 import type { ThresholdRow } from '../domain/configuration.ts';
 import { isoMinute, type NodeSeries, type Profile, type ReportData } from './data.ts';
+import { REPORT_WORDS, type ReportWords } from './words.ts';
 
 type Doc = PDFKit.PDFDocument;
 
@@ -17,6 +18,13 @@ export interface PdfOptions {
   /** false writes the content streams uncompressed (tests read the text) */
   compress?: boolean;
 }
+
+/**
+ * The words of the report being drawn. Set at the start of renderReportPdf:
+ * drawing is synchronous up to doc.end(), so two reports never interleave,
+ * and every block and number helper reads the language without passing it down.
+ */
+let words: ReportWords = REPORT_WORDS.en;
 
 const PAGE = { width: 595.28, height: 841.89 };
 const MARGIN = 42;
@@ -41,15 +49,16 @@ export async function renderReportPdf(
   bytes: Buffer;
   pages: number;
 }> {
+  words = REPORT_WORDS[data.lang];
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
     bufferPages: true,
     compress: options.compress ?? true,
     info: {
-      Title: `Chain report ${data.label}`,
+      Title: words.title(data.label),
       Author: 'Catena',
-      Subject: `${data.label} ${isoMinute(data.from)} to ${isoMinute(data.to)}`,
+      Subject: `${data.label} ${isoMinute(data.from)} ${words.to} ${isoMinute(data.to)}`,
       Creator: 'Catena',
       CreationDate: new Date(data.generatedAt * 1000),
     },
@@ -131,9 +140,13 @@ class Writer {
 // --- formatting
 
 const fmt = (value: number | null | undefined, digits = 2): string =>
-  value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits);
-const fmtInt = (value: number): string => value.toLocaleString('en-GB');
+  value === null || value === undefined || !Number.isFinite(value)
+    ? '—'
+    : value.toFixed(digits).replace('.', words.decimal);
+const fmtInt = (value: number): string => value.toLocaleString(words.decimal === ',' ? 'it-IT' : 'en-GB');
 const day = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
+/** why a date or node is in the report, in the report's language */
+const why = (text: string): string => words.why[text] ?? text;
 const dateTime = (t: number | null) => (t === null ? '—' : isoMinute(t).replace(' UTC', ''));
 
 // --- blocks
@@ -143,25 +156,25 @@ function headerBlock(w: Writer, data: ReportData): void {
   const h = 78;
   doc.rect(0, 0, PAGE.width, h + 14).fill(ACCENT);
   doc.font('Helvetica').fontSize(9).fillColor('#c9d6e8');
-  doc.text('CATENA  ·  CHAIN REPORT', MARGIN, 24, { lineBreak: false, characterSpacing: 1.2 });
+  doc.text(words.banner, MARGIN, 24, { lineBreak: false, characterSpacing: 1.2 });
   doc.font('Helvetica-Bold').fontSize(22).fillColor('#ffffff');
   doc.text(data.label, MARGIN, 40, { lineBreak: false });
   doc.font('Helvetica').fontSize(11).fillColor('#e8eef6');
   // the site on the left, the database on the right: each cut with an ellipsis rather than overlapping
-  doc.text(data.setup.station.siteName ?? 'site not named', MARGIN, 66, {
+  doc.text(data.setup.station.siteName ?? words.siteNotNamed, MARGIN, 66, {
     width: CONTENT_W * 0.64,
     height: 14,
     ellipsis: true,
     lineBreak: false,
   });
   doc.font('Helvetica').fontSize(9).fillColor('#e8eef6');
-  doc.text(`${isoMinute(data.from)}  to  ${isoMinute(data.to)}`, MARGIN, 40, {
+  doc.text(`${isoMinute(data.from)}  ${words.to}  ${isoMinute(data.to)}`, MARGIN, 40, {
     width: CONTENT_W,
     align: 'right',
     lineBreak: false,
   });
   doc.fillColor('#c9d6e8').fontSize(8);
-  doc.text(`generated ${isoMinute(data.generatedAt)}`, MARGIN, 54, {
+  doc.text(words.generated(isoMinute(data.generatedAt)), MARGIN, 54, {
     width: CONTENT_W,
     align: 'right',
     lineBreak: false,
@@ -190,17 +203,19 @@ function summaryBlock(w: Writer, data: ReportData): void {
   const maxLevel = data.events.reduce((m, e) => Math.max(m, e.level), 0);
   const cells: [string, string, string][] = [
     [
-      'nodes',
+      words.summary.nodes,
       `${enabled} / ${nodes.length}`,
-      `enabled, fixed end ${data.setup.station.fixedEnd ?? 'bottom'}`,
+      words.summary.enabledFixedEnd(data.setup.station.fixedEnd ?? 'bottom'),
     ],
-    ['rows in period', fmtInt(rows), `${day(data.from)} to ${day(data.to)}`],
+    [words.summary.rows, fmtInt(rows), `${day(data.from)} ${words.to} ${day(data.to)}`],
     [
-      'largest displacement',
+      words.summary.largest,
       most ? `${fmt(most.cumR)} mm` : '—',
-      most ? `node ${most.nodeIndex} at ${depthText(data, most.depth)}, ${dateTime(latest!.at)}` : 'no value',
+      most
+        ? words.summary.nodeAt(most.nodeIndex, depthText(data, most.depth), dateTime(latest!.at))
+        : words.summary.noValue,
     ],
-    ['alarm events', fmtInt(data.events.length), `highest level ${maxLevel}, ${open} not acknowledged`],
+    [words.summary.events, fmtInt(data.events.length), words.summary.highest(maxLevel, open)],
   ];
   const cw = CONTENT_W / cells.length;
   const h = 52;
@@ -239,17 +254,15 @@ function summaryBlock(w: Writer, data: ReportData): void {
 }
 
 function depthText(data: ReportData, depth: number): string {
-  return data.depthsConfigured ? `${fmt(depth, 1)} m` : `position ${depth}`;
+  return data.depthsConfigured ? `${fmt(depth, 1)} m` : words.position(depth);
 }
 
 function profilesBlock(w: Writer, data: ReportData, kind: 'cumulative' | 'incremental'): void {
   // the cumulative profiles fill the rest of the first page
   const panelH = kind === 'cumulative' ? Math.max(300, Math.min(460, BOTTOM - w.y - 60)) : 300;
   w.section(
-    kind === 'cumulative' ? 'Cumulative displacement profiles' : 'Incremental displacement profiles',
-    kind === 'cumulative'
-      ? 'displacement of each node summed from the fixed end (mm), since the reference'
-      : 'displacement of each segment alone (mm), since the reference',
+    kind === 'cumulative' ? words.cumulativeProfiles : words.incrementalProfiles,
+    kind === 'cumulative' ? words.cumulativeNote : words.incrementalNote,
     panelH + 40,
   );
   const doc = w.doc;
@@ -259,13 +272,13 @@ function profilesBlock(w: Writer, data: ReportData, kind: 'cumulative' | 'increm
   const panels: { title: string; value: (p: Profile['points'][number]) => number; thresholds: boolean }[] =
     kind === 'cumulative'
       ? [
-          { title: 'Axis X  (cumX)', value: (p) => p.cumX, thresholds: false },
-          { title: 'Axis Y  (cumY)', value: (p) => p.cumY, thresholds: false },
-          { title: 'Resultant  (cumR)', value: (p) => p.cumR, thresholds: true },
+          { title: `${words.axisX}  (cumX)`, value: (p) => p.cumX, thresholds: false },
+          { title: `${words.axisY}  (cumY)`, value: (p) => p.cumY, thresholds: false },
+          { title: `${words.resultant}  (cumR)`, value: (p) => p.cumR, thresholds: true },
         ]
       : [
-          { title: 'Axis X  (dispX)', value: (p) => p.dispX, thresholds: false },
-          { title: 'Axis Y  (dispY)', value: (p) => p.dispY, thresholds: false },
+          { title: `${words.axisX}  (dispX)`, value: (p) => p.dispX, thresholds: false },
+          { title: `${words.axisY}  (dispY)`, value: (p) => p.dispY, thresholds: false },
         ];
   const depths = data.profiles.flatMap((p) => p.points.map((q) => q.depth));
   const dMin = Math.min(...depths);
@@ -289,7 +302,7 @@ function profilesBlock(w: Writer, data: ReportData, kind: 'cumulative' | 'increm
     const yScale = linear(depthDomain(dMin, dMax), box.y, box.y + box.h);
     frame(doc, box, xScale, yScale, {
       xLabel: 'mm',
-      yLabel: data.depthsConfigured ? 'depth (m)' : 'node position',
+      yLabel: data.depthsConfigured ? words.depthAxis : words.positionAxis,
       xFormat: (v) => trimNumber(v),
       yFormat: (v) => trimNumber(v),
     });
@@ -345,7 +358,7 @@ function profilesBlock(w: Writer, data: ReportData, kind: 'cumulative' | 'increm
       doc,
       data.profiles.map((p, k) => ({
         color: DATE_COLORS[k % DATE_COLORS.length]!,
-        text: `${dateTime(p.at)} (${p.label})`,
+        text: `${dateTime(p.at)} (${why(p.label)})`,
       })),
       top + panelH - 6,
     );
@@ -354,7 +367,7 @@ function profilesBlock(w: Writer, data: ReportData, kind: 'cumulative' | 'increm
 }
 
 function legendOfDates(doc: Doc, data: ReportData, x: number, y: number, width: number): void {
-  doc.font('Helvetica-Bold').fontSize(8).fillColor(INK).text('Dates shown', x, y, { lineBreak: false });
+  doc.font('Helvetica-Bold').fontSize(8).fillColor(INK).text(words.datesShown, x, y, { lineBreak: false });
   let yy = y + 16;
   data.profiles.forEach((p, k) => {
     const color = DATE_COLORS[k % DATE_COLORS.length]!;
@@ -373,19 +386,19 @@ function legendOfDates(doc: Doc, data: ReportData, x: number, y: number, width: 
     doc
       .fontSize(7)
       .fillColor(MUTED)
-      .text(p.at === p.asked ? p.label : `${p.label}; asked ${dateTime(p.asked)}`, x + 22, yy + 10, {
-        width: width - 22,
-        lineBreak: false,
-      });
+      .text(
+        p.at === p.asked ? why(p.label) : `${why(p.label)}; ${words.asked(dateTime(p.asked))}`,
+        x + 22,
+        yy + 10,
+        {
+          width: width - 22,
+          lineBreak: false,
+        },
+      );
     yy += 26;
   });
   doc.font('Helvetica').fontSize(7).fillColor(MUTED);
-  doc.text(
-    'Each profile is the last elaborated row at or before its date. Depth increases downwards; a null value (a disabled or invalid node) breaks the line.',
-    x,
-    yy + 6,
-    { width: width - 4 },
-  );
+  doc.text(words.profileNote, x, yy + 6, { width: width - 4 });
 }
 
 function legendRow(doc: Doc, items: { color: string; text: string; dashed?: boolean }[], y: number): void {
@@ -408,13 +421,9 @@ function legendRow(doc: Doc, items: { color: string; text: string; dashed?: bool
 
 function seriesBlock(w: Writer, data: ReportData): void {
   const chartH = 170;
-  w.section(
-    'Time series',
-    'cumulative displacement of chosen nodes (mm) with the cumulative_mm thresholds',
-    chartH + 30,
-  );
+  w.section(words.timeSeries, words.timeSeriesNote, chartH + 30);
   if (data.series.length === 0) {
-    w.paragraph('No node was chosen.');
+    w.paragraph(words.noNode);
     return;
   }
   for (const s of data.series) {
@@ -430,14 +439,14 @@ function seriesChart(w: Writer, data: ReportData, s: NodeSeries, chartH: number)
     .font('Helvetica-Bold')
     .fontSize(9)
     .fillColor(INK)
-    .text(`Node ${s.nodeIndex}`, MARGIN, top, { lineBreak: false });
+    .text(words.node(s.nodeIndex), MARGIN, top, { lineBreak: false });
   doc
     .font('Helvetica')
     .fontSize(8)
     .fillColor(MUTED)
     .text(
-      `  ${depthText(data, s.depth)}  ·  ${s.reason}  ·  ${fmtInt(s.rows)} rows`,
-      MARGIN + doc.font('Helvetica-Bold').fontSize(9).widthOfString(`Node ${s.nodeIndex}`),
+      `  ${depthText(data, s.depth)}  ·  ${why(s.reason)}  ·  ${words.rows(fmtInt(s.rows))}`,
+      MARGIN + doc.font('Helvetica-Bold').fontSize(9).widthOfString(words.node(s.nodeIndex)),
       top + 1,
       { lineBreak: false },
     );
@@ -485,13 +494,13 @@ function seriesChart(w: Writer, data: ReportData, s: NodeSeries, chartH: number)
     polyline(doc, thin, xScale, yScale, SERIES_COLORS[name], name === 'cumR' ? 1.2 : 0.8);
   }
   doc.restore();
-  for (const t of shown) {
-    const y = yScale.map(t.value);
+  for (const th of shown) {
+    const y = yScale.map(th.value);
     doc
       .font('Helvetica')
       .fontSize(6.5)
-      .fillColor(levelColor(t.level))
-      .text(`level ${t.level}: ${trimNumber(t.value)} mm`, box.x + box.w - 90, y - 8, {
+      .fillColor(levelColor(th.level))
+      .text(words.levelValue(th.level, trimNumber(th.value)), box.x + box.w - 90, y - 8, {
         width: 86,
         align: 'right',
         lineBreak: false,
@@ -500,13 +509,17 @@ function seriesChart(w: Writer, data: ReportData, s: NodeSeries, chartH: number)
   const items = [
     { color: SERIES_COLORS.cumX, text: 'cumX' },
     { color: SERIES_COLORS.cumY, text: 'cumY' },
-    { color: SERIES_COLORS.cumR, text: 'cumR (resultant)' },
-    ...shown.map((t) => ({ color: levelColor(t.level), text: `threshold level ${t.level}`, dashed: true })),
+    { color: SERIES_COLORS.cumR, text: words.resultantLegend },
+    ...shown.map((th) => ({
+      color: levelColor(th.level),
+      text: words.thresholdLevel(th.level),
+      dashed: true,
+    })),
   ];
   if (thresholds.length > shown.length) {
     items.push({
       color: MUTED,
-      text: `${thresholds.length - shown.length} threshold(s) off scale`,
+      text: words.offScale(thresholds.length - shown.length),
       dashed: true,
     });
   }
@@ -588,65 +601,56 @@ function table<T>(
   w.y += 8;
 }
 
-const METRIC_TEXT: Record<string, string> = {
-  cumulative_mm: 'cumulative (mm)',
-  velocity_mm_per_day: 'velocity (mm/day)',
-  tilt_deg: 'tilt (°)',
-};
-
 function eventsBlock(w: Writer, data: ReportData): void {
   w.section(
-    'Alarm events',
+    words.alarmEvents,
     data.eventsTruncated
-      ? `the newest ${fmtInt(data.events.length)} of the period`
-      : `${fmtInt(data.events.length)} in the period, oldest first`,
+      ? words.newest(fmtInt(data.events.length))
+      : words.inPeriod(fmtInt(data.events.length)),
   );
   if (data.events.length === 0) {
-    w.paragraph('No alarm event in the period.', 9, INK);
+    w.paragraph(words.noEvents, 9, INK);
     return;
   }
   table(
     w,
     [
-      { title: 'time (UTC)', width: 70, value: (e) => dateTime(e.timestamp) },
-      { title: 'metric', width: 62, value: (e) => METRIC_TEXT[e.metric] ?? e.metric },
+      { title: words.columns.timeUtc, width: 70, value: (e) => dateTime(e.timestamp) },
+      { title: words.columns.metric, width: 62, value: (e) => words.metrics[e.metric] ?? e.metric },
       {
-        title: 'level',
+        title: words.columns.level,
         width: 34,
         align: 'center',
         value: (e) => `${e.previousLevel} > ${e.level}`,
         color: (e) => (e.level > 0 ? levelColor(e.level) : '#2b8a3e'),
       },
       {
-        title: 'node',
+        title: words.columns.node,
         width: 26,
         align: 'right',
         value: (e) => (e.nodeIndex === null ? '—' : String(e.nodeIndex)),
       },
-      { title: 'value', width: 34, align: 'right', value: (e) => fmt(e.value) },
-      { title: 'notified', width: 64, value: (e) => dateTime(e.notifiedAt) },
+      { title: words.columns.value, width: 34, align: 'right', value: (e) => fmt(e.value) },
+      { title: words.columns.notified, width: 64, value: (e) => dateTime(e.notifiedAt) },
       {
-        title: 'acknowledged',
+        title: words.columns.acknowledged,
         width: 92,
         value: (e) =>
           e.acknowledgedAt === null
             ? e.level > 0
-              ? 'not acknowledged'
+              ? words.notAcknowledged
               : '—'
-            : `${dateTime(e.acknowledgedAt)} by ${e.acknowledgedBy ?? '?'}`,
+            : words.ackBy(dateTime(e.acknowledgedAt), e.acknowledgedBy ?? '?'),
         color: (e) => (e.acknowledgedAt === null && e.level > 0 ? '#c92a2a' : null),
       },
-      { title: 'note', width: 90, value: (e) => e.ackNote ?? '' },
+      { title: words.columns.note, width: 90, value: (e) => e.ackNote ?? '' },
     ],
     data.events,
   );
 }
 
 function qualityBlock(w: Writer, data: ReportData): void {
-  w.section(
-    'Data quality',
-    'elaborated rows of the period per node, by flag (ELABORATION.md §3.13); a row may count under several',
-  );
+  w.section(words.quality, words.qualityNote);
   const rows = [...data.quality].sort((a, b) => a.nodeIndex - b.nodeIndex);
   const total = {
     nodeIndex: -1,
@@ -677,18 +681,18 @@ function qualityBlock(w: Writer, data: ReportData): void {
     w,
     [
       {
-        title: 'node',
+        title: words.columns.node,
         width: 30,
         align: 'right',
-        value: (q) => (q.nodeIndex < 0 ? 'all' : String(q.nodeIndex)),
+        value: (q) => (q.nodeIndex < 0 ? words.all : String(q.nodeIndex)),
       },
       {
-        title: 'depth (m)',
+        title: words.columns.depth,
         width: 40,
         align: 'right',
         value: (q) => (q.nodeIndex < 0 ? '' : fmt(depthOf.get(q.nodeIndex), 1)),
       },
-      { title: 'rows', width: 44, align: 'right', value: (q) => fmtInt(q.rows) },
+      { title: words.columns.rows, width: 44, align: 'right', value: (q) => fmtInt(q.rows) },
       ...flagColumns,
     ],
     [...rows, total],
@@ -697,38 +701,36 @@ function qualityBlock(w: Writer, data: ReportData): void {
 
 function parametersBlock(w: Writer, data: ReportData): void {
   const s = data.setup.station;
-  w.section(
-    'Parameters used',
-    'active_stations, rsn_thresholds and the last run, as stored when the report was made',
-  );
+  w.section(words.parameters, words.parametersNote);
   const pairs: [string, string][] = [
-    ['site', s.siteName ?? '—'],
-    ['control unit / chain', `${s.controlUnitCode} / ${s.chain}`],
-    ['active', s.active === null ? '—' : s.active !== 0 ? 'yes' : 'no'],
-    ['fixed end', s.fixedEnd ?? 'bottom (default)'],
+    [words.params.site, s.siteName ?? '—'],
+    [words.params.unitChain, `${s.controlUnitCode} / ${s.chain}`],
+    [words.params.active, s.active === null ? '—' : s.active !== 0 ? words.yes : words.no],
+    [words.params.fixedEnd, s.fixedEnd ?? words.params.bottomDefault],
     [
-      'reference time',
-      s.referenceTime === null ? 'first valid reading (default)' : isoMinute(s.referenceTime),
+      words.params.referenceTime,
+      s.referenceTime === null ? words.params.firstValid : isoMinute(s.referenceTime),
     ],
-    ['reference window (h)', val(s.referenceWindowHours)],
-    ['despike window (samples)', val(s.despikeWindow)],
-    ['despike n·sigma', val(s.despikeNSigma)],
-    ['despike min sigma (°)', val(s.despikeMinSigmaDeg)],
-    ['despike look-back (h)', val(s.despikeLookbackHours)],
-    ['hold last valid (h)', val(s.holdLastValidHours)],
-    ['velocity window (h)', val(s.velocityWindowHours)],
-    ['alarm on delay (h)', val(s.alarmOnDelayHours)],
-    ['alarm off delay (h)', val(s.alarmOffDelayHours)],
-    ['stale after (h)', val(s.staleAfterHours)],
-    ['database', `${data.store.kind} ${data.store.serverVersion}, ${data.store.location}`],
+    [words.params.referenceWindow, val(s.referenceWindowHours)],
+    [words.params.despikeWindow, val(s.despikeWindow)],
+    [words.params.despikeNSigma, val(s.despikeNSigma)],
+    [words.params.despikeMinSigma, val(s.despikeMinSigmaDeg)],
+    [words.params.despikeLookback, val(s.despikeLookbackHours)],
+    [words.params.holdLastValid, val(s.holdLastValidHours)],
+    [words.params.velocityWindow, val(s.velocityWindowHours)],
+    [words.params.alarmOnDelay, val(s.alarmOnDelayHours)],
+    [words.params.alarmOffDelay, val(s.alarmOffDelayHours)],
+    [words.params.staleAfter, val(s.staleAfterHours)],
+    [words.params.timeZone, s.timeZone ?? '—'],
+    [words.params.database, `${data.store.kind} ${data.store.serverVersion}, ${data.store.location}`],
   ];
   const run = data.lastRun;
   if (run) {
     pairs.push([
-      'last run',
+      words.params.lastRun,
       `#${run.runId} ${run.mode}, ${run.status}, ${dateTime(run.startedAt)}${run.endedAt === null ? '' : ` to ${dateTime(run.endedAt)}`} on ${run.host}`,
     ]);
-    pairs.push(['configuration fingerprint', run.configFingerprint ?? '—']);
+    pairs.push([words.params.fingerprint, run.configFingerprint ?? '—']);
   }
   // label / value, one per line
   const doc = w.doc;
@@ -765,70 +767,83 @@ function parametersBlock(w: Writer, data: ReportData): void {
     .font('Helvetica-Bold')
     .fontSize(9)
     .fillColor(INK)
-    .text('Thresholds', MARGIN, w.y, { lineBreak: false });
+    .text(words.thresholds, MARGIN, w.y, { lineBreak: false });
   w.y += 14;
   if (thresholds.length === 0) {
-    w.paragraph('No threshold is configured: the chain raises no alarm.');
+    w.paragraph(words.noThresholds);
   } else {
     table(
       w,
       [
-        { title: 'metric', width: 80, value: (t: ThresholdRow) => METRIC_TEXT[t.metric] ?? t.metric },
         {
-          title: 'node',
-          width: 60,
-          value: (t) => (t.nodeIndex === null ? 'every node' : String(t.nodeIndex)),
+          title: words.columns.metric,
+          width: 80,
+          value: (th: ThresholdRow) => words.metrics[th.metric] ?? th.metric,
         },
         {
-          title: 'level',
+          title: words.columns.node,
+          width: 60,
+          value: (th) => (th.nodeIndex === null ? words.everyNode : String(th.nodeIndex)),
+        },
+        {
+          title: words.columns.level,
           width: 40,
           align: 'right',
           value: (t) => String(t.level),
           color: (t) => levelColor(t.level),
         },
-        { title: 'value', width: 60, align: 'right', value: (t) => trimNumber(t.value) },
+        { title: words.columns.value, width: 60, align: 'right', value: (th) => trimNumber(th.value) },
       ],
       thresholds,
       { width: CONTENT_W * 0.6 },
     );
   }
   w.need(40);
-  w.doc.font('Helvetica-Bold').fontSize(9).fillColor(INK).text('Nodes', MARGIN, w.y, { lineBreak: false });
+  w.doc
+    .font('Helvetica-Bold')
+    .fontSize(9)
+    .fillColor(INK)
+    .text(words.nodes, MARGIN, w.y, { lineBreak: false });
   w.y += 14;
   const nodes = [...data.setup.nodes].sort((a, b) => a.nodeIndex - b.nodeIndex);
   table(
     w,
     [
-      { title: 'node', width: 30, align: 'right', value: (n) => String(n.nodeIndex) },
-      { title: 'depth (m)', width: 45, align: 'right', value: (n) => fmt(n.depthM, 2) },
+      { title: words.columns.node, width: 30, align: 'right', value: (n) => String(n.nodeIndex) },
+      { title: words.columns.depth, width: 45, align: 'right', value: (n) => fmt(n.depthM, 2) },
       {
-        title: 'length (mm)',
+        title: words.columns.length,
         width: 50,
         align: 'right',
-        value: (n) => (n.lengthMm === null ? '1000 (default)' : trimNumber(n.lengthMm)),
+        value: (n) => (n.lengthMm === null ? words.lengthDefault : trimNumber(n.lengthMm)),
       },
       {
-        title: 'enabled',
+        title: words.columns.enabled,
         width: 40,
         align: 'center',
-        value: (n) => (n.enabled === 0 ? 'no' : 'yes'),
+        value: (n) => (n.enabled === 0 ? words.no : words.yes),
         color: (n) => (n.enabled === 0 ? '#c92a2a' : null),
       },
       {
-        title: 'axes',
+        title: words.columns.axes,
         width: 30,
         align: 'center',
         value: (n) => (n.offsetZ !== null && n.gainZ !== null ? '3' : '2'),
       },
-      { title: 'gain X / Y', width: 90, align: 'right', value: (n) => `${val(n.gainX)} / ${val(n.gainY)}` },
       {
-        title: 'offset X / Y',
+        title: words.columns.gain,
+        width: 90,
+        align: 'right',
+        value: (n) => `${val(n.gainX)} / ${val(n.gainY)}`,
+      },
+      {
+        title: words.columns.offset,
         width: 90,
         align: 'right',
         value: (n) => `${val(n.offsetX)} / ${val(n.offsetY)}`,
       },
       {
-        title: 'temp. coeff X / Y',
+        title: words.columns.tempCoeff,
         width: 90,
         align: 'right',
         value: (n) => `${val(n.tempCoeffX)} / ${val(n.tempCoeffY)}`,
@@ -838,7 +853,7 @@ function parametersBlock(w: Writer, data: ReportData): void {
   );
 }
 
-const val = (v: number | null) => (v === null ? 'default' : trimNumber(v));
+const val = (v: number | null) => (v === null ? words.byDefault : trimNumber(v));
 
 function footer(doc: Doc, data: ReportData, page: number, pages: number): void {
   const y = PAGE.height - 34;
@@ -851,10 +866,10 @@ function footer(doc: Doc, data: ReportData, page: number, pages: number): void {
     .strokeColor(RULE)
     .stroke();
   doc.font('Helvetica').fontSize(7).fillColor(MUTED);
-  doc.text(`Catena chain report  ·  ${data.label}  ·  ${data.setup.station.siteName ?? ''}`, MARGIN, y, {
+  doc.text(words.footer(data.label, data.setup.station.siteName ?? ''), MARGIN, y, {
     lineBreak: false,
   });
-  doc.text(`page ${page} of ${pages}`, MARGIN, y, { width: CONTENT_W, align: 'right', lineBreak: false });
+  doc.text(words.page(page, pages), MARGIN, y, { width: CONTENT_W, align: 'right', lineBreak: false });
   doc.page.margins.bottom = bottom;
 }
 
@@ -931,7 +946,7 @@ function timeTickLabel(t: number, span: number): string {
 
 function trimNumber(v: number): string {
   if (!Number.isFinite(v)) return '—';
-  return Number.parseFloat(v.toFixed(4)).toString();
+  return Number.parseFloat(v.toFixed(4)).toString().replace('.', words.decimal);
 }
 
 function frame(

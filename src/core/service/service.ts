@@ -17,6 +17,7 @@ import { configFingerprint } from '../engine/fingerprint.ts';
 import { pendingRewrite } from '../engine/span.ts';
 import { CatenaError } from '../errors.ts';
 import { takeSnapshot } from '../export/snapshot.ts';
+import { langFromEnv } from '../lang.ts';
 import {
   channelsFromEnv,
   DeliveryError,
@@ -348,6 +349,7 @@ function serviceOver(
         to: query.to ?? null,
         dates: query.dates,
         nodes: query.nodes,
+        lang: query.lang ?? langFromEnv(session.env),
       });
       return {
         fileName: report.fileName,

@@ -8,6 +8,7 @@ import type { ChainKey } from '../domain/chain.ts';
 import type { ElaboratedColumns } from '../domain/columns.ts';
 import type { RunMode, RunStatus } from '../domain/runs.ts';
 import type { EngineEvent, LaunchFinishedEvent, LaunchRequest } from '../engine/events.ts';
+import type { Lang } from '../lang.ts';
 import type {
   ChainSummary,
   Delivery,
@@ -157,6 +158,8 @@ export interface ChainReportQuery {
   dates?: number[];
   /** nodes whose series are drawn */
   nodes?: number[];
+  /** the report's language (default: the service's, CATENA_LANG or the system locale) */
+  lang?: Lang;
 }
 
 export interface CatenaService {

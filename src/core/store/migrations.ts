@@ -56,6 +56,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: '007_stale_episodes', tables: [CATENA_STALE_EPISODES] },
   // a chain's azimuth (optional column): its profiles can be shown rotated from X/Y to A/B
   { version: 8, name: '008_chain_azimuth', tables: [ACTIVE_STATIONS] },
+  // the site's time zone (optional column), so the console can show times in the site's local time
+  { version: 9, name: '009_site_time_zone', tables: [ACTIVE_STATIONS] },
 ];
 
 export interface TableState {

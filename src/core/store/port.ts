@@ -16,6 +16,8 @@ import type { WaitListener } from './executor.ts';
 
 export interface ChainSummary extends ChainKey {
   siteName: string | null;
+  /** the site's IANA time zone (migration 009), null when not set */
+  timeZone: string | null;
   active: boolean;
   fixedEnd: string | null;
   nodeCount: number;

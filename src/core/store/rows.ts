@@ -51,6 +51,7 @@ export const stationSchema = z.object({
   alarmOffDelayHours: dbNumberOrNull,
   staleAfterHours: dbNumberOrNull,
   azimuthDeg: dbNumberOrNull,
+  timeZone: dbStringOrNull,
 }) satisfies z.ZodType<StationRow>;
 
 export const STATION_COLUMNS = [
@@ -69,6 +70,7 @@ export const STATION_COLUMNS = [
   'alarmOffDelayHours',
   'staleAfterHours',
   'azimuthDeg',
+  'timeZone',
 ] as const satisfies readonly (keyof StationRow)[];
 
 export function stationSelect(epoch: EpochSql): string {
@@ -269,6 +271,7 @@ export const stationListSchema = z.object({
   siteName: dbStringOrNull,
   active: dbNumberOrNull,
   fixedEnd: dbStringOrNull,
+  timeZone: dbStringOrNull,
 });
 
 /** A flagCounts row (queries.ts flagCountsQuery) as the port's NodeFlagCounts. */

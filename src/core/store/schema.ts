@@ -94,6 +94,8 @@ export const ACTIVE_STATIONS: TableSpec = {
     col('staleAfterHours', DOUBLE),
     // the azimuth of the chain's A axis, degrees clockwise from X (display only: profiles rotated to A/B), migration 008
     col('azimuthDeg', DOUBLE),
+    // migration 009: the site's IANA time zone (Europe/Rome), for showing times in the site's local time
+    col('timeZone', varchar(64)),
   ],
   primaryKey: ['controlUnitCode', 'chain'],
   indexes: [],

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ConnectionState } from '../../contract/client.ts';
 import type { EngineEvent } from '../../contract/events.ts';
 import type { ChainKey, ChainResult, RunMode, RunRecord } from '../../contract/types.ts';
@@ -12,7 +13,9 @@ import { LaunchProgress } from './components/LaunchProgress.tsx';
 import { NotifyRulesPanel } from './components/NotifyRulesPanel.tsx';
 import { OfflineBanner } from './components/OfflineBanner.tsx';
 import { StationsTable } from './components/StationsTable.tsx';
+import { setDisplayZone } from './format.ts';
 import { useLoad } from './hooks.ts';
+import { currentLang, DISPLAY_CHANGED, i18n, type Lang, setLang } from './i18n/index.ts';
 import { launchesReducer } from './state/launches.ts';
 import { useChainLevels } from './state/levels.ts';
 import {
@@ -25,6 +28,7 @@ import {
   type StateFilter,
   sortRows,
 } from './state/overview.ts';
+import { initialZoneMode, saveZoneMode, shownZone, type ZoneMode } from './time-zone.ts';
 
 /** Progress events are folded at most once per frame; this bounds the wait when frames do not run (hidden tab). */
 const FLUSH_FALLBACK_MS = 200;
@@ -58,7 +62,18 @@ function runResult(run: RunRecord): ChainResult {
 }
 
 export function App({ connection }: { connection: Connection }) {
+  const { t } = useTranslation();
   const { api } = connection.client;
+  const [lang, setLangState] = useState<Lang>(currentLang);
+  const onLang = useCallback((next: Lang) => {
+    setLang(next);
+    setLangState(next);
+  }, []);
+  const [zoneMode, setZoneMode] = useState<ZoneMode>(initialZoneMode);
+  const onZoneMode = useCallback((mode: ZoneMode) => {
+    saveZoneMode(mode);
+    setZoneMode(mode);
+  }, []);
   const [connState, setConnState] = useState<ConnectionState>(connection.state());
   const info = useLoad(() => api.info(), [api]);
   const chains = useLoad(() => api.listChains(), [api]);
@@ -306,6 +321,15 @@ export function App({ connection }: { connection: Connection }) {
     ? (chains.data ?? []).find((c) => chainLabel(c) === focusedLabel)
     : undefined;
 
+  // local time is the open chain's site's zone, else the first site that has one, else this computer's
+  const siteZone = focusedSummary?.timeZone ?? (chains.data ?? []).find((c) => c.timeZone)?.timeZone ?? null;
+  const zone = useMemo(() => shownZone(zoneMode, siteZone), [zoneMode, siteZone]);
+  // set while rendering, so every time below is drawn in it; memoised screens re-render through i18n's event
+  setDisplayZone(zone.zone);
+  useEffect(() => {
+    i18n.emit(DISPLAY_CHANGED, zone.zone);
+  }, [zone.zone]);
+
   return (
     <div className="app">
       <Header
@@ -317,6 +341,11 @@ export function App({ connection }: { connection: Connection }) {
         stateFilter={filter.state}
         onStateFilter={onStateFilter}
         onConnections={() => setConnectionsOpen(true)}
+        lang={lang}
+        onLang={onLang}
+        zoneMode={zoneMode}
+        onZoneMode={onZoneMode}
+        zone={zone}
       />
       {connectionsOpen ? (
         <ConnectionsDialog
@@ -330,7 +359,7 @@ export function App({ connection }: { connection: Connection }) {
       ) : null}
       {info.data && readOnly ? <OfflineBanner info={info.data} /> : null}
       <main className={readOnly ? 'layout offline' : 'layout'}>
-        <section className="panel stations" aria-label="Stations">
+        <section className="panel stations" aria-label={t('app.stations')}>
           <StationsTable
             rows={rows}
             total={chains.data?.length ?? 0}
@@ -351,18 +380,18 @@ export function App({ connection }: { connection: Connection }) {
         </section>
         {readOnly ? null : (
           <aside className="side">
-            <section className="panel launch-panel" aria-label="Launch">
+            <section className="panel launch-panel" aria-label={t('app.launch')}>
               <LaunchPanel api={api} selected={selectedKeys} onLaunched={onLaunched} />
             </section>
-            <section className="panel progress-panel" aria-label="Progress">
+            <section className="panel progress-panel" aria-label={t('app.progress')}>
               <LaunchProgress api={api} launches={launches} dispatch={dispatch} onFocus={openChain} />
             </section>
-            <section className="panel rules-panel" aria-label="Notification rules">
+            <section className="panel rules-panel" aria-label={t('app.rules')}>
               <NotifyRulesPanel api={api} />
             </section>
           </aside>
         )}
-        <section className="panel results" aria-label="Results">
+        <section className="panel results" aria-label={t('app.results')}>
           {focused && focusedLabel ? (
             <ChainResults
               key={focusedLabel}
@@ -376,7 +405,7 @@ export function App({ connection }: { connection: Connection }) {
               live={connection.live}
             />
           ) : (
-            <p className="muted">Select a chain in the stations table to see its results.</p>
+            <p className="muted">{t('app.selectChain')}</p>
           )}
         </section>
       </main>

@@ -1,4 +1,5 @@
 /** Chart helpers: colours of the dark theme and axis ticks. */
+import { currentLang } from './i18n/index.ts';
 
 export const COLORS = {
   x: '#5fb3f9',
@@ -28,12 +29,13 @@ export const TOOLTIP_PROPS = {
   isAnimationActive: false,
 } as const;
 
-/** Axis tick: decimals by magnitude, so 0.25 stays 0.25 and 75 is not 75.000. */
+/** Axis tick: decimals by magnitude, so 0.25 stays 0.25 and 75 is not 75.000; a decimal comma in Italian. */
 export function tickNumber(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
-  return v
+  const text = v
     .toFixed(a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3)
     .replace(/(\.\d*?)0+$/, '$1')
     .replace(/\.$/, '');
+  return currentLang() === 'it' ? text.replace('.', ',') : text;
 }

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { connect } from './api/connect.ts';
+import './i18n/index.ts';
 import './styles.css';
 
 const connection = connect();

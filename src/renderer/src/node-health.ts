@@ -1,15 +1,23 @@
 /** Why a node shows no value: the data-quality counts say when it was last valid and what its sensor said since. */
 import type { NodeFlagCounts } from '../../contract/types.ts';
-import { fmtTime } from './format.ts';
+import { fmtTime, getDisplayZone } from './format.ts';
+import { currentLang, i18n } from './i18n/index.ts';
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** "18 Oct" (UTC), the year added when it is not the year of `now`. */
+/** "18 Oct" / "18 ott" in the display zone, the year added when it is not the year of `now`. */
 export function fmtDay(epochSeconds: number, nowSeconds = Date.now() / 1000): string {
-  const d = new Date(epochSeconds * 1000);
-  const year =
-    d.getUTCFullYear() === new Date(nowSeconds * 1000).getUTCFullYear() ? '' : ` ${d.getUTCFullYear()}`;
-  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}${year}`;
+  const zone = getDisplayZone();
+  const locale = currentLang() === 'it' ? 'it-IT' : 'en-GB';
+  const yearOf = (t: number) =>
+    new Intl.DateTimeFormat('en', { timeZone: zone, year: 'numeric' }).format(t * 1000);
+  const sameYear = yearOf(epochSeconds) === yearOf(nowSeconds);
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: zone,
+    day: 'numeric',
+    month: 'short',
+    ...(sameYear ? {} : { year: 'numeric' }),
+  })
+    .format(epochSeconds * 1000)
+    .replace('.', '');
 }
 
 /**
@@ -20,13 +28,18 @@ export function deadNote(
   q: Pick<NodeFlagCounts, 'lastAt' | 'lastValidAt' | 'errorCodeAfter'>,
 ): string | null {
   if (q.lastValidAt !== null && q.lastValidAt >= q.lastAt) return null;
-  const since = q.lastValidAt === null ? 'no valid data' : `no valid data since ${fmtDay(q.lastValidAt)}`;
+  const since =
+    q.lastValidAt === null
+      ? i18n.t('health.noValid')
+      : i18n.t('health.noValidSince', { day: fmtDay(q.lastValidAt) });
   return q.errorCodeAfter === null
-    ? `${since}: readings invalid`
-    : `${since}: error code ${q.errorCodeAfter}`;
+    ? i18n.t('health.invalid', { since })
+    : i18n.t('health.errorCode', { since, code: q.errorCodeAfter });
 }
 
 /** The full time of the last valid row, for a tooltip. */
 export function lastValidTitle(q: Pick<NodeFlagCounts, 'lastValidAt'>): string {
-  return q.lastValidAt === null ? 'never valid' : `last valid row ${fmtTime(q.lastValidAt)} UTC`;
+  return q.lastValidAt === null
+    ? i18n.t('health.neverValid')
+    : i18n.t('health.lastValid', { at: fmtTime(q.lastValidAt), zone: getDisplayZone() });
 }

@@ -28,7 +28,7 @@ export async function listChains(ctx: SqlContext): Promise<ChainSummary[]> {
     const stations = parseRows(
       stationListSchema,
       await driver.all(
-        'SELECT controlUnitCode, chain, siteName, active, fixedEnd FROM active_stations ORDER BY controlUnitCode, chain',
+        'SELECT controlUnitCode, chain, siteName, active, fixedEnd, timeZone FROM active_stations ORDER BY controlUnitCode, chain',
       ),
       'active_stations',
     );
@@ -69,6 +69,7 @@ export async function listChains(ctx: SqlContext): Promise<ChainSummary[]> {
           controlUnitCode: s.controlUnitCode,
           chain: s.chain,
           siteName: s.siteName,
+          timeZone: s.timeZone,
           active: s.active !== 0,
           fixedEnd: s.fixedEnd,
           nodeCount: n?.n ?? 0,

@@ -6,16 +6,12 @@
  * acknowledgement); a service with an API token records the token's name.
  */
 import { useId, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey, StoredAlarmEvent } from '../../../contract/types.ts';
 import { errorMessage, fmtNum, fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
-
-const METRIC: Record<string, { label: string; unit: string }> = {
-  cumulative_mm: { label: 'cumulative', unit: 'mm' },
-  velocity_mm_per_day: { label: 'velocity', unit: 'mm/day' },
-  tilt_deg: { label: 'tilt', unit: '°' },
-};
+import { metricInfo } from '../state/overview.ts';
 
 const OPERATOR_KEY = 'catena.operatorName';
 
@@ -50,7 +46,7 @@ function Level(props: { event: StoredAlarmEvent }) {
 
 function Value(props: { event: StoredAlarmEvent }) {
   const e = props.event;
-  const unit = METRIC[e.metric]?.unit ?? '';
+  const unit = metricInfo(e.metric).unit;
   return e.value === null ? (
     <>—</>
   ) : (
@@ -61,6 +57,7 @@ function Value(props: { event: StoredAlarmEvent }) {
 }
 
 export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version: number }) {
+  const { t } = useTranslation();
   const { api, chainKey, version } = props;
   const events = useLoad(() => api.events({ key: chainKey, limit: 1000 }), [api, chainKey, version]);
   const [operator, setOperator] = useState(storedOperator);
@@ -85,7 +82,7 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
 
   const acknowledge = async (which: StoredAlarmEvent[] | 'all') => {
     if (name === '') {
-      setFailure('Enter your name as operator first: it is recorded with the acknowledgement.');
+      setFailure(t('alarms.nameFirst'));
       return;
     }
     setBusy(true);
@@ -102,8 +99,8 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
       });
       setDone(
         result.acknowledged === 0
-          ? 'Nothing to acknowledge: already acknowledged.'
-          : `Acknowledged ${result.acknowledged} event${result.acknowledged === 1 ? '' : 's'} as ${result.by}.`,
+          ? t('alarms.nothing')
+          : t('alarms.acknowledged', { count: result.acknowledged, by: result.by }),
       );
       setNote('');
       events.reload();
@@ -117,29 +114,29 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
   return (
     <div className="alarm-panel" data-testid="alarm-panel">
       <div className="operator">
-        <label htmlFor={ids.operator}>Operator</label>
+        <label htmlFor={ids.operator}>{t('alarms.operator')}</label>
         <input
           id={ids.operator}
           data-testid="operator-name"
           value={operator}
           maxLength={128}
-          placeholder="your name (required to acknowledge)"
+          placeholder={t('alarms.operatorPlaceholder')}
           onChange={(e) => {
             setOperator(e.target.value);
             storeOperator(e.target.value.trim());
           }}
         />
-        {name === '' ? <span className="muted small">Acknowledgements record who made them.</span> : null}
+        {name === '' ? <span className="muted small">{t('alarms.recordWho')}</span> : null}
       </div>
       <div className="ack-bar">
-        <label htmlFor={ids.note}>Note</label>
+        <label htmlFor={ids.note}>{t('alarms.note')}</label>
         <input
           id={ids.note}
           className="ack-note"
           data-testid="ack-note"
           value={note}
           maxLength={2000}
-          placeholder="what was seen or done"
+          placeholder={t('alarms.notePlaceholder')}
           onChange={(e) => setNote(e.target.value)}
         />
         <button
@@ -147,12 +144,10 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
           className="primary"
           data-testid="ack-all"
           disabled={!ready || open.length === 0}
-          title={
-            name === '' ? 'enter your name as operator first' : 'acknowledge every open event of this chain'
-          }
+          title={name === '' ? t('alarms.nameFirstShort') : t('alarms.ackAllTitle')}
           onClick={() => void acknowledge('all')}
         >
-          Acknowledge all ({open.length})
+          {t('alarms.ackAll', { count: open.length })}
         </button>
         {done ? (
           <span className="muted small" role="status">
@@ -171,17 +166,17 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
         </p>
       ) : null}
 
-      <h3>Not acknowledged ({open.length})</h3>
+      <h3>{t('alarms.open', { count: open.length })}</h3>
       <div className="table-wrap">
         <table className="grid-table" data-testid="alarms-open">
           <thead>
             <tr>
-              <th>Time</th>
-              <th>Metric</th>
-              <th className="num">Node</th>
-              <th>Level</th>
-              <th className="num">Value</th>
-              <th>Notified</th>
+              <th>{t('events.time')}</th>
+              <th>{t('events.metric')}</th>
+              <th className="num">{t('events.node')}</th>
+              <th>{t('events.level')}</th>
+              <th className="num">{t('events.value')}</th>
+              <th>{t('events.notified')}</th>
               <th />
             </tr>
           </thead>
@@ -189,7 +184,7 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
             {open.map((e) => (
               <tr key={eventId(e)} className="open" data-event={eventId(e)}>
                 <td className="mono">{fmtTime(e.timestamp)}</td>
-                <td>{METRIC[e.metric]?.label ?? e.metric}</td>
+                <td>{metricInfo(e.metric).label}</td>
                 <td className="num">{e.nodeIndex ?? '—'}</td>
                 <td>
                   <Level event={e} />
@@ -203,10 +198,10 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
                     type="button"
                     className="small-btn"
                     disabled={!ready}
-                    title={name === '' ? 'enter your name as operator first' : 'acknowledge this event'}
+                    title={name === '' ? t('alarms.nameFirstShort') : t('alarms.ackOneTitle')}
                     onClick={() => void acknowledge([e])}
                   >
-                    Acknowledge
+                    {t('alarms.ack')}
                   </button>
                 </td>
               </tr>
@@ -214,7 +209,7 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
             {!events.loading && open.length === 0 ? (
               <tr>
                 <td colSpan={7} className="muted">
-                  Every alarm event of this chain is acknowledged.
+                  {t('alarms.allAcknowledged')}
                 </td>
               </tr>
             ) : null}
@@ -222,17 +217,17 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
         </table>
       </div>
 
-      <h3>Acknowledged ({log.length})</h3>
+      <h3>{t('alarms.log', { count: log.length })}</h3>
       <div className="table-wrap">
         <table className="grid-table" data-testid="alarms-log">
           <thead>
             <tr>
-              <th>Acknowledged</th>
-              <th>By</th>
-              <th>Note</th>
-              <th>Event time</th>
-              <th>Metric</th>
-              <th>Level</th>
+              <th>{t('alarms.ackedAt')}</th>
+              <th>{t('alarms.by')}</th>
+              <th>{t('alarms.note')}</th>
+              <th>{t('alarms.eventTime')}</th>
+              <th>{t('events.metric')}</th>
+              <th>{t('events.level')}</th>
             </tr>
           </thead>
           <tbody>
@@ -244,7 +239,7 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
                   {e.ackNote ?? <span className="muted">—</span>}
                 </td>
                 <td className="mono">{fmtTime(e.timestamp)}</td>
-                <td>{METRIC[e.metric]?.label ?? e.metric}</td>
+                <td>{metricInfo(e.metric).label}</td>
                 <td>
                   <Level event={e} />
                 </td>
@@ -253,16 +248,14 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
             {!events.loading && log.length === 0 ? (
               <tr>
                 <td colSpan={6} className="muted">
-                  Nothing acknowledged yet.
+                  {t('alarms.nothingYet')}
                 </td>
               </tr>
             ) : null}
           </tbody>
         </table>
       </div>
-      {(events.data?.length ?? 0) >= 1000 ? (
-        <p className="muted small">The newest 1000 events of the chain are shown.</p>
-      ) : null}
+      {(events.data?.length ?? 0) >= 1000 ? <p className="muted small">{t('alarms.newest')}</p> : null}
     </div>
   );
 }

@@ -1,9 +1,10 @@
 import { type KeyboardEvent, lazy, memo, Suspense, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey } from '../../../contract/types.ts';
 import { chainLabel } from '../../../contract/types.ts';
 import type { LiveSubscribe } from '../api/live.ts';
-import { fmtTime } from '../format.ts';
+import { fmtTime, getDisplayZone } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { AlarmPanel } from './AlarmPanel.tsx';
 import { EventsTable } from './EventsTable.tsx';
@@ -19,15 +20,7 @@ const QualityPanel = lazy(() => import('./QualityPanel.tsx').then((m) => ({ defa
 const LiveView = lazy(() => import('./LiveView.tsx').then((m) => ({ default: m.LiveView })));
 
 export type ResultsTab = 'series' | 'profile' | 'alarms' | 'events' | 'runs' | 'quality' | 'live';
-const TABS: { id: ResultsTab; label: string }[] = [
-  { id: 'series', label: 'Time series' },
-  { id: 'profile', label: 'Profile' },
-  { id: 'alarms', label: 'Alarms' },
-  { id: 'events', label: 'Alarm events' },
-  { id: 'runs', label: 'Runs' },
-  { id: 'quality', label: 'Data quality' },
-  { id: 'live', label: 'Live' },
-];
+const TABS: readonly ResultsTab[] = ['series', 'profile', 'alarms', 'events', 'runs', 'quality', 'live'];
 
 /**
  * One chain's results in tabs (WAI-ARIA tabs pattern: one tab stop, ←/→/Home/End
@@ -48,14 +41,17 @@ export const ChainResults = memo(function ChainResults(props: {
   /** the chain's live values (the Live tab) */
   live: LiveSubscribe;
 }) {
+  const { t, i18n } = useTranslation();
   const { api, version, last, tab, onTab } = props;
+  // the charts draw their own labels and times: a new language or time zone draws them anew
+  const displayKey = `${i18n.language}/${getDisplayZone()}`;
   const key = useMemo(
     () => ({ controlUnitCode: props.chainKey.controlUnitCode, chain: props.chainKey.chain }),
     [props.chainKey.controlUnitCode, props.chainKey.chain],
   );
   const tablist = useRef<HTMLDivElement>(null);
   const onTabKey = (e: KeyboardEvent<HTMLButtonElement>) => {
-    const index = TABS.findIndex((t) => t.id === tab);
+    const index = TABS.indexOf(tab);
     const next =
       e.key === 'ArrowRight'
         ? (index + 1) % TABS.length
@@ -68,8 +64,8 @@ export const ChainResults = memo(function ChainResults(props: {
               : null;
     if (next === null) return;
     e.preventDefault();
-    onTab(TABS[next]!.id);
-    tablist.current?.querySelector<HTMLElement>(`#${resultsTabId(TABS[next]!.id)}`)?.focus();
+    onTab(TABS[next]!);
+    tablist.current?.querySelector<HTMLElement>(`#${resultsTabId(TABS[next]!)}`)?.focus();
   };
 
   // the nodes and their state at the last elaborated timestamp
@@ -105,30 +101,31 @@ export const ChainResults = memo(function ChainResults(props: {
     <>
       <div className="panel-head">
         <h2>
-          Results <span className="mono">{chainLabel(key)}</span>
+          {t('results.title')} <span className="mono">{chainLabel(key)}</span>
         </h2>
         <span
           className="muted head-note"
-          title={`${props.siteName ?? ''} · last elaborated ${fmtTime(last)}`}
+          title={`${props.siteName ?? ''} · ${t('results.lastElaborated', { at: fmtTime(last) })}`}
         >
-          {props.siteName ?? ''} · last elaborated {fmtTime(last)}
+          {props.siteName ?? ''} ·{' '}
+          <span data-testid="last-elaborated">{t('results.lastElaborated', { at: fmtTime(last) })}</span>
         </span>
         <ReportButton api={api} chainKey={key} disabled={last === null} />
-        <div className="tabs" role="tablist" aria-label="Results" ref={tablist}>
-          {TABS.map((t) => (
+        <div className="tabs" role="tablist" aria-label={t('results.title')} ref={tablist}>
+          {TABS.map((id) => (
             <button
-              key={t.id}
-              id={resultsTabId(t.id)}
+              key={id}
+              id={resultsTabId(id)}
               type="button"
               role="tab"
-              aria-selected={tab === t.id}
-              aria-controls={tab === t.id ? 'results-panel' : undefined}
-              tabIndex={tab === t.id ? 0 : -1}
-              className={tab === t.id ? 'on' : ''}
-              onClick={() => onTab(t.id)}
+              aria-selected={tab === id}
+              aria-controls={tab === id ? 'results-panel' : undefined}
+              tabIndex={tab === id ? 0 : -1}
+              className={tab === id ? 'on' : ''}
+              onClick={() => onTab(id)}
               onKeyDown={onTabKey}
             >
-              {t.label}
+              {t(`results.tabs.${id}`)}
             </button>
           ))}
         </div>
@@ -143,13 +140,12 @@ export const ChainResults = memo(function ChainResults(props: {
         tabIndex={0}
       >
         {(tab === 'series' || tab === 'profile') && last === null ? (
-          <p className="muted">
-            This chain has not been elaborated yet: launch a run to see its series and profile.
-          </p>
+          <p className="muted">{t('results.notElaborated')}</p>
         ) : null}
-        <Suspense fallback={<p className="muted">loading…</p>}>
+        <Suspense fallback={<p className="muted">{t('common.loadingShort')}</p>}>
           {tab === 'series' && last !== null ? (
             <TimeSeriesCharts
+              key={displayKey}
               api={api}
               chainKey={key}
               nodes={nodes}
@@ -160,7 +156,7 @@ export const ChainResults = memo(function ChainResults(props: {
             />
           ) : null}
           {tab === 'profile' && last !== null ? (
-            <ProfileChart api={api} chainKey={key} version={version} last={last} />
+            <ProfileChart key={displayKey} api={api} chainKey={key} version={version} last={last} />
           ) : null}
           {tab === 'alarms' ? <AlarmPanel api={api} chainKey={key} version={version} /> : null}
           {tab === 'events' ? <EventsTable api={api} chainKey={key} version={version} /> : null}

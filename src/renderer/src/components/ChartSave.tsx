@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../format.ts';
 
 export type ChartFormat = 'png' | 'svg';
@@ -8,11 +9,12 @@ export type ChartFormat = 'png' | 'svg';
  * saving. `save` answers false when the chart has nothing drawn yet.
  */
 export function ChartSave({ save }: { save: (format: ChartFormat) => boolean | Promise<boolean> }) {
+  const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
   const saveAs = async (format: ChartFormat) => {
     setError(null);
     try {
-      if (!(await save(format))) setError('Nothing is drawn in this chart yet.');
+      if (!(await save(format))) setError(t('chart.nothingDrawn'));
     } catch (failure) {
       setError(errorMessage(failure));
     }
@@ -24,7 +26,7 @@ export function ChartSave({ save }: { save: (format: ChartFormat) => boolean | P
           type="button"
           className="small-btn"
           onClick={() => void saveAs('png')}
-          aria-label="Save chart as PNG"
+          aria-label={t('chart.savePng')}
         >
           PNG
         </button>
@@ -32,7 +34,7 @@ export function ChartSave({ save }: { save: (format: ChartFormat) => boolean | P
           type="button"
           className="small-btn"
           onClick={() => void saveAs('svg')}
-          aria-label="Save chart as SVG"
+          aria-label={t('chart.saveSvg')}
         >
           SVG
         </button>

@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CatenaApi, MethodInput, MethodOutput } from '../../../contract/methods.ts';
 import type { ChainKey, ServiceInfo } from '../../../contract/types.ts';
-import { errorMessage, fmtTime } from '../format.ts';
+import { errorMessage, fmtTime, getDisplayZone } from '../format.ts';
+import { i18n } from '../i18n/index.ts';
 import { TakeOffline } from './TakeOffline.tsx';
 
 type ConnectionList = MethodOutput<'listConnections'>;
@@ -12,8 +14,12 @@ type Tls = 'off' | 'on' | 'skip-verify';
 function whatItIs(info: ServiceInfo): string {
   const version = info.kind === 'sqlite' ? info.serverVersion : `MySQL/MariaDB ${info.serverVersion}`;
   const what = info.snapshot
-    ? `an offline snapshot of ${info.snapshot.source} taken ${fmtTime(info.snapshot.takenAt)} UTC (read-only)`
-    : 'a Catena database';
+    ? i18n.t('connections.snapshotOf', {
+        source: info.snapshot.source,
+        at: fmtTime(info.snapshot.takenAt),
+        zone: getDisplayZone(),
+      })
+    : i18n.t('connections.catenaDb');
   return `${info.location}: ${what}, ${version}.`;
 }
 
@@ -31,6 +37,7 @@ export function ConnectionsDialog(props: {
   onClose(): void;
   onConnected(info: ServiceInfo): void;
 }) {
+  const { t } = useTranslation();
   const { api } = props;
   const dialog = useRef<HTMLDialogElement>(null);
   const [list, setList] = useState<ConnectionList | null>(null);
@@ -80,10 +87,13 @@ export function ConnectionsDialog(props: {
     setResult(null);
     try {
       if (action === 'test') {
-        setResult({ ok: true, text: `Test passed: ${whatItIs(await api.testConnection(target))}` });
+        setResult({
+          ok: true,
+          text: t('connections.testPassed', { what: whatItIs(await api.testConnection(target)) }),
+        });
       } else {
         const info = await api.connect(target);
-        setResult({ ok: true, text: `Connected: ${whatItIs(info)}` });
+        setResult({ ok: true, text: t('connections.connected', { what: whatItIs(info) }) });
         props.onConnected(info);
       }
     } catch (reason) {
@@ -111,28 +121,28 @@ export function ConnectionsDialog(props: {
       data-testid="connections-dialog"
     >
       <div className="panel-head">
-        <h2 id="connections-title">Connections</h2>
+        <h2 id="connections-title">{t('connections.title')}</h2>
         <span className="grow" />
         <button type="button" onClick={() => dialog.current?.close()}>
-          Close
+          {t('common.close')}
         </button>
       </div>
       {props.info ? (
         <p className="muted small" data-testid="connections-current">
-          Connected to {props.info.location}
-          {props.info.readOnly ? ' (offline snapshot, read-only)' : ''}
+          {t('connections.connectedTo', { location: props.info.location })}
+          {props.info.readOnly ? ` ${t('connections.readOnly')}` : ''}
         </p>
       ) : null}
 
-      <h3>Recent</h3>
+      <h3>{t('connections.recent')}</h3>
       {listError ? (
         <p className="error-text" role="alert">
           {listError}
         </p>
       ) : list === null ? (
-        <p className="muted">loading…</p>
+        <p className="muted">{t('common.loadingShort')}</p>
       ) : list.connections.length === 0 ? (
-        <p className="muted">No recent connections.</p>
+        <p className="muted">{t('connections.noRecent')}</p>
       ) : (
         <table className="grid-table connections-table" data-testid="connections-table">
           <tbody>
@@ -140,23 +150,27 @@ export function ConnectionsDialog(props: {
               <tr key={c.id} data-connection={c.label}>
                 <td className="mono">{c.label}</td>
                 <td className="muted small">
-                  {c.kind === 'sqlite' ? 'SQLite' : c.hasPassword ? 'password stored' : 'no password stored'}
+                  {c.kind === 'sqlite'
+                    ? 'SQLite'
+                    : c.hasPassword
+                      ? t('connections.passwordStored')
+                      : t('connections.noPasswordStored')}
                 </td>
                 <td className="actions">
                   <button type="button" disabled={busy} onClick={() => void run('test', { id: c.id })}>
-                    Test
+                    {t('connections.test')}
                   </button>{' '}
                   <button
                     type="button"
                     className="primary"
                     disabled={busy || props.info?.location === c.label}
                     onClick={() => void run('connect', { id: c.id })}
-                    aria-label={`Connect to ${c.label}`}
+                    aria-label={t('connections.connectTo', { label: c.label })}
                   >
-                    Connect
+                    {t('connections.connect')}
                   </button>{' '}
                   <button type="button" className="link" onClick={() => void forget(c.id)}>
-                    Forget
+                    {t('connections.forget')}
                   </button>
                 </td>
               </tr>
@@ -165,7 +179,7 @@ export function ConnectionsDialog(props: {
         </table>
       )}
 
-      <h3>New connection</h3>
+      <h3>{t('connections.new')}</h3>
       <form
         className="form"
         onSubmit={(e) => {
@@ -173,11 +187,11 @@ export function ConnectionsDialog(props: {
           void run('connect', typed());
         }}
       >
-        <div className="segmented" role="radiogroup" aria-label="Database kind">
+        <div className="segmented" role="radiogroup" aria-label={t('connections.kind')}>
           {(
             [
-              ['mysql', 'MySQL / MariaDB server'],
-              ['sqlite', 'SQLite file or snapshot'],
+              ['mysql', t('connections.mysql')],
+              ['sqlite', t('connections.sqlite')],
             ] as const
           ).map(([value, text]) => (
             <label key={value} className={kind === value ? 'on' : ''}>
@@ -195,10 +209,11 @@ export function ConnectionsDialog(props: {
         {kind === 'mysql' ? (
           <div className="connection-fields">
             <label>
-              Host <input value={host} onChange={(e) => setHost(e.target.value)} placeholder="db.example" />
+              {t('connections.host')}{' '}
+              <input value={host} onChange={(e) => setHost(e.target.value)} placeholder="db.example" />
             </label>
             <label>
-              Port{' '}
+              {t('connections.port')}{' '}
               <input
                 className="narrow"
                 value={port}
@@ -207,10 +222,11 @@ export function ConnectionsDialog(props: {
               />
             </label>
             <label>
-              User <input value={user} onChange={(e) => setUser(e.target.value)} autoComplete="username" />
+              {t('connections.user')}{' '}
+              <input value={user} onChange={(e) => setUser(e.target.value)} autoComplete="username" />
             </label>
             <label>
-              Password{' '}
+              {t('connections.password')}{' '}
               <input
                 type="password"
                 value={password}
@@ -219,14 +235,15 @@ export function ConnectionsDialog(props: {
               />
             </label>
             <label>
-              Database <input value={database} onChange={(e) => setDatabase(e.target.value)} />
+              {t('connections.database')}{' '}
+              <input value={database} onChange={(e) => setDatabase(e.target.value)} />
             </label>
             <label>
               TLS{' '}
               <select value={tls} onChange={(e) => setTls(e.target.value as Tls)}>
-                <option value="off">off</option>
-                <option value="on">on, certificate verified</option>
-                <option value="skip-verify">on, certificate not verified</option>
+                <option value="off">{t('connections.tlsOff')}</option>
+                <option value="on">{t('connections.tlsOn')}</option>
+                <option value="skip-verify">{t('connections.tlsSkip')}</option>
               </select>
             </label>
             {list?.passwordNote ? <p className="muted small">{list.passwordNote}</p> : null}
@@ -234,25 +251,25 @@ export function ConnectionsDialog(props: {
         ) : (
           <div className="connection-fields">
             <label>
-              File{' '}
+              {t('connections.file')}{' '}
               <input
                 className="wide"
                 value={path}
                 onChange={(e) => setPath(e.target.value)}
                 placeholder="/home/ops/site.db"
-                aria-label="SQLite file"
+                aria-label={t('connections.sqliteFile')}
               />
             </label>
           </div>
         )}
         <div className="row">
           <button type="button" disabled={busy} onClick={() => void run('test', typed())}>
-            Test
+            {t('connections.test')}
           </button>
           <button type="submit" className="primary" disabled={busy}>
-            Connect
+            {t('connections.connect')}
           </button>
-          {busy ? <span className="muted">working…</span> : null}
+          {busy ? <span className="muted">{t('connections.working')}</span> : null}
         </div>
       </form>
       {result ? (
@@ -265,7 +282,7 @@ export function ConnectionsDialog(props: {
         </p>
       ) : null}
 
-      <h3>Take offline</h3>
+      <h3>{t('connections.takeOffline')}</h3>
       <TakeOffline
         api={api}
         chains={props.selected}

@@ -1,15 +1,12 @@
+import { useTranslation } from 'react-i18next';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey } from '../../../contract/types.ts';
 import { fmtNum, fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
-
-const METRIC: Record<string, { label: string; unit: string }> = {
-  cumulative_mm: { label: 'cumulative', unit: 'mm' },
-  velocity_mm_per_day: { label: 'velocity', unit: 'mm/day' },
-  tilt_deg: { label: 'tilt', unit: '°' },
-};
+import { metricInfo } from '../state/overview.ts';
 
 export function EventsTable(props: { api: CatenaApi; chainKey: ChainKey; version: number }) {
+  const { t } = useTranslation();
   const { api, chainKey, version } = props;
   const events = useLoad(() => api.events({ key: chainKey, limit: 1000 }), [api, chainKey, version]);
   const rows = events.data ?? [];
@@ -21,27 +18,27 @@ export function EventsTable(props: { api: CatenaApi; chainKey: ChainKey; version
         </p>
       ) : null}
       <p className="muted small">
-        {rows.length} alarm events{rows.length >= 1000 ? ' (newest 1000)' : ''}. A level change is an event;
-        level 0 = back to normal.
+        {t('events.count', { count: rows.length })}
+        {rows.length >= 1000 ? ` ${t('events.newest')}` : ''}. {t('events.note')}
       </p>
       {/* a table that scrolls sideways on a narrow window is reached by the keyboard (WCAG 2.1.1) */}
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be focusable */}
-      <section className="table-wrap" aria-label="Alarm events" tabIndex={0}>
+      <section className="table-wrap" aria-label={t('events.title')} tabIndex={0}>
         <table className="grid-table" data-testid="events-table">
           <thead>
             <tr>
-              <th>Time</th>
-              <th>Metric</th>
-              <th className="num">Node</th>
-              <th>Level</th>
-              <th className="num">Value</th>
-              <th>Created</th>
-              <th>Notified</th>
+              <th>{t('events.time')}</th>
+              <th>{t('events.metric')}</th>
+              <th className="num">{t('events.node')}</th>
+              <th>{t('events.level')}</th>
+              <th className="num">{t('events.value')}</th>
+              <th>{t('events.created')}</th>
+              <th>{t('events.notified')}</th>
             </tr>
           </thead>
           <tbody>
             {rows.map((e) => {
-              const metric = METRIC[e.metric] ?? { label: e.metric, unit: '' };
+              const metric = metricInfo(e.metric);
               const rising = e.level > e.previousLevel;
               return (
                 <tr key={`${e.metric}-${e.timestamp}`}>
@@ -67,7 +64,7 @@ export function EventsTable(props: { api: CatenaApi; chainKey: ChainKey; version
             {!events.loading && rows.length === 0 ? (
               <tr>
                 <td colSpan={7} className="muted">
-                  No alarm events for this chain.
+                  {t('events.none')}
                 </td>
               </tr>
             ) : null}

@@ -1,13 +1,10 @@
 import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ConnectionState } from '../../../contract/client.ts';
 import type { ServiceInfo } from '../../../contract/types.ts';
+import { LANGS, type Lang } from '../i18n/index.ts';
 import { DEFAULT_STALE_AFTER_HOURS, type OverviewCounts, type StateFilter } from '../state/overview.ts';
-
-const STATE_TEXT: Record<ConnectionState, string> = {
-  open: 'live',
-  connecting: 'connecting…',
-  closed: 'disconnected',
-};
+import type { ZoneMode, ZoneSource } from '../time-zone.ts';
 
 export const Header = memo(function Header(props: {
   info: ServiceInfo | null;
@@ -20,7 +17,14 @@ export const Header = memo(function Header(props: {
   onStateFilter(state: StateFilter): void;
   /** opens the connection manager */
   onConnections?(): void;
+  lang: Lang;
+  onLang(lang: Lang): void;
+  zoneMode: ZoneMode;
+  onZoneMode(mode: ZoneMode): void;
+  /** the zone times are shown in, and where it comes from */
+  zone: { zone: string; source: ZoneSource };
 }) {
+  const { t } = useTranslation();
   const { info, infoError, transport, state, counts } = props;
   const worstLevel = counts ? [3, 2, 1].find((l) => (counts.byLevel[l] ?? 0) > 0) : undefined;
   const filterButton = (filter: StateFilter, count: number, text: string, tone: string, title: string) => (
@@ -29,34 +33,45 @@ export const Header = memo(function Header(props: {
       className={`count ${count > 0 ? tone : 'count-zero'}`}
       aria-pressed={props.stateFilter === filter}
       onClick={() => props.onStateFilter(props.stateFilter === filter ? 'all' : filter)}
-      title={`${title} (click to show only those)`}
+      title={t('header.filterTitle', { title })}
       data-testid={`count-${filter}`}
     >
       <span className="count-value">{count}</span> {text}
     </button>
   );
+  // the switch says UTC; local time says whose zone it is (the site's, or this computer's when the site has none)
+  const zoneText =
+    props.zone.source === 'utc'
+      ? null
+      : t(props.zone.source === 'site' ? 'header.zoneSite' : 'header.zoneOperator', {
+          zone: props.zone.zone,
+        });
   return (
     <header className="header">
       <span className="brand">Catena</span>
       <span className="sep" />
       {counts ? (
         <fieldset className="counts">
-          <legend className="sr-only">Chains needing attention</legend>
+          <legend className="sr-only">{t('header.attention')}</legend>
           {filterButton(
             'alarm',
             counts.alarm,
-            'in alarm',
+            t('header.inAlarm'),
             `tone-level-${worstLevel ?? 0}`,
-            `chains with a metric at attention or above: ${counts.byLevel[3]} alarm, ${counts.byLevel[2]} pre-alarm, ${counts.byLevel[1]} attention`,
+            t('header.inAlarmTitle', {
+              alarm: counts.byLevel[3],
+              preAlarm: counts.byLevel[2],
+              attention: counts.byLevel[1],
+            }),
           )}
           {filterButton(
             'stale',
             counts.stale,
-            'stale',
+            t('header.stale'),
             'tone-stale',
-            `chains whose newest raw row is older than their stale limit (${DEFAULT_STALE_AFTER_HOURS} h by default)`,
+            t('header.staleTitle', { hours: DEFAULT_STALE_AFTER_HOURS }),
           )}
-          {filterButton('failed', counts.failed, 'failed', 'tone-failed', 'chains whose last run failed')}
+          {filterButton('failed', counts.failed, t('header.failed'), 'tone-failed', t('header.failedTitle'))}
         </fieldset>
       ) : null}
       <span className="sep" />
@@ -68,22 +83,65 @@ export const Header = memo(function Header(props: {
         </span>
       ) : infoError ? (
         <span className="error-text" role="alert">
-          Database: {infoError}
+          {t('header.database', { error: infoError })}
         </span>
       ) : (
-        <span className="muted">connecting to the database…</span>
+        <span className="muted">{t('header.connectingDb')}</span>
       )}
       {props.onConnections ? (
         <button type="button" className="small-btn" onClick={props.onConnections}>
-          Connections…
+          {t('header.connections')}
         </button>
       ) : null}
       <span className="grow" />
-      <span className="muted">{transport === 'electron-ipc' ? 'desktop' : 'browser'}</span>
-      <span className={`conn conn-${state}`} data-testid="conn-state" title="event stream">
-        <span className="dot" /> {STATE_TEXT[state]}
+      <span className="muted transport">
+        {transport === 'electron-ipc' ? t('header.desktop') : t('header.browser')}
       </span>
-      <span className="muted">times in UTC</span>
+      <span className={`conn conn-${state}`} data-testid="conn-state" title={t('header.eventStream')}>
+        <span className="dot" /> {t(`header.conn.${state}`)}
+      </span>
+      <fieldset className="switch" data-testid="zone-switch">
+        <legend className="sr-only">{t('header.zoneLegend')}</legend>
+        {(['utc', 'local'] as const).map((mode) => (
+          <button
+            key={mode}
+            type="button"
+            className="small-btn"
+            aria-pressed={props.zoneMode === mode}
+            onClick={() => props.onZoneMode(mode)}
+            title={mode === 'utc' ? t('header.zoneUtcTitle') : t('header.zoneLocalTitle')}
+          >
+            {mode === 'utc' ? 'UTC' : t('header.local')}
+          </button>
+        ))}
+      </fieldset>
+      {zoneText ? (
+        <span
+          className="muted zone-note"
+          data-testid="zone-note"
+          title={t(props.zone.source === 'site' ? 'header.timesSite' : 'header.timesOperator', {
+            zone: props.zone.zone,
+          })}
+        >
+          {zoneText}
+        </span>
+      ) : null}
+      <fieldset className="switch" data-testid="lang-switch">
+        <legend className="sr-only">{t('header.langLegend')}</legend>
+        {LANGS.map((lang) => (
+          <button
+            key={lang}
+            type="button"
+            className="small-btn"
+            lang={lang}
+            aria-pressed={props.lang === lang}
+            onClick={() => props.onLang(lang)}
+            title={t(`header.langName.${lang}`)}
+          >
+            {lang.toUpperCase()}
+          </button>
+        ))}
+      </fieldset>
     </header>
   );
 });

@@ -1,14 +1,11 @@
 import { memo, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey, ChainSummary, RunMode } from '../../../contract/types.ts';
 import { chainLabel } from '../../../contract/types.ts';
 import { errorMessage, fmtInt, parseUtcInput, toUtcInput } from '../format.ts';
 
-const MODES: { mode: RunMode; label: string; hint: string }[] = [
-  { mode: 'incremental', label: 'Incremental', hint: 'from the last elaborated timestamp on' },
-  { mode: 'range', label: 'Range', hint: 're-elaborate the timestamps between from and to (UTC)' },
-  { mode: 'full', label: 'Full', hint: 'the whole history, from the first raw row' },
-];
+const MODES: readonly RunMode[] = ['incremental', 'range', 'full'];
 
 export const LaunchPanel = memo(function LaunchPanel(props: {
   api: CatenaApi;
@@ -20,6 +17,7 @@ export const LaunchPanel = memo(function LaunchPanel(props: {
     span: { from: number | null; to: number | null } | null,
   ): void;
 }) {
+  const { t } = useTranslation();
   const { api, selected } = props;
   const [mode, setMode] = useState<RunMode>('incremental');
   const [from, setFrom] = useState('');
@@ -51,16 +49,16 @@ export const LaunchPanel = memo(function LaunchPanel(props: {
     let range: { from?: number; to?: number } = {};
     if (mode === 'range') {
       const f = parseUtcInput(from);
-      const t = parseUtcInput(to);
-      if (f === null || t === null) {
-        setError('A range needs both from and to.');
+      const end = parseUtcInput(to);
+      if (f === null || end === null) {
+        setError(t('launch.rangeNeedsBoth'));
         return;
       }
-      if (f > t) {
-        setError('"To" is before "from".');
+      if (f > end) {
+        setError(t('launch.toBeforeFrom'));
         return;
       }
-      range = { from: f, to: t };
+      range = { from: f, to: end };
     }
     setBusy(true);
     try {
@@ -83,26 +81,20 @@ export const LaunchPanel = memo(function LaunchPanel(props: {
     }
   };
 
-  const hint = MODES.find((m) => m.mode === mode)?.hint ?? '';
+  const hint = t(`launch.hints.${mode}`);
   const names = selected.map((k) => chainLabel(k));
 
   return (
     <>
       <div className="panel-head">
-        <h2>Launch</h2>
+        <h2>{t('launch.title')}</h2>
       </div>
       <div className="form">
-        <div className="segmented" role="radiogroup" aria-label="Mode">
+        <div className="segmented" role="radiogroup" aria-label={t('launch.mode')}>
           {MODES.map((m) => (
-            <label key={m.mode} className={mode === m.mode ? 'on' : ''}>
-              <input
-                type="radio"
-                name="mode"
-                value={m.mode}
-                checked={mode === m.mode}
-                onChange={() => chooseMode(m.mode)}
-              />
-              {m.label}
+            <label key={m} className={mode === m ? 'on' : ''}>
+              <input type="radio" name="mode" value={m} checked={mode === m} onChange={() => chooseMode(m)} />
+              {t(`launch.modes.${m}`)}
             </label>
           ))}
         </div>
@@ -110,28 +102,28 @@ export const LaunchPanel = memo(function LaunchPanel(props: {
         {mode === 'range' ? (
           <div className="row">
             <label>
-              From{' '}
+              {t('launch.from')}{' '}
               <input
                 type="datetime-local"
                 value={from}
                 onChange={(e) => setFrom(e.target.value)}
-                aria-label="From (UTC)"
+                aria-label={t('launch.fromUtc')}
               />
             </label>
             <label>
-              To{' '}
+              {t('launch.to')}{' '}
               <input
                 type="datetime-local"
                 value={to}
                 onChange={(e) => setTo(e.target.value)}
-                aria-label="To (UTC)"
+                aria-label={t('launch.toUtc')}
               />
             </label>
           </div>
         ) : null}
         <div className="row">
           <label>
-            Concurrency{' '}
+            {t('launch.concurrency')}{' '}
             <input
               type="number"
               min={1}
@@ -139,7 +131,7 @@ export const LaunchPanel = memo(function LaunchPanel(props: {
               value={concurrency}
               onChange={(e) => setConcurrency(Math.max(1, Math.min(16, Number(e.target.value) || 1)))}
               className="narrow"
-              aria-label="Concurrency"
+              aria-label={t('launch.concurrency')}
             />
           </label>
           <span className="grow" />
@@ -150,10 +142,10 @@ export const LaunchPanel = memo(function LaunchPanel(props: {
             onClick={() => void launch()}
             title={names.join(', ')}
           >
-            {busy ? 'Starting…' : `Elaborate ${selected.length} chain${selected.length === 1 ? '' : 's'}`}
+            {busy ? t('launch.starting') : t('launch.elaborate', { count: selected.length })}
           </button>
         </div>
-        {selected.length === 0 ? <p className="muted small">Tick chains in the stations table.</p> : null}
+        {selected.length === 0 ? <p className="muted small">{t('launch.tick')}</p> : null}
         {error ? (
           <p className="error-text" role="alert">
             {error}
@@ -181,6 +173,7 @@ export const LaunchPanel = memo(function LaunchPanel(props: {
  * alarm events. The safe answer has the focus.
  */
 function ConfirmFull(props: { api: CatenaApi; chains: ChainSummary[]; onCancel(): void; onConfirm(): void }) {
+  const { t } = useTranslation();
   const { api, chains } = props;
   const dialog = useRef<HTMLDialogElement>(null);
   const [rows, setRows] = useState<Map<string, number> | null>(null);
@@ -222,37 +215,33 @@ function ConfirmFull(props: { api: CatenaApi; chains: ChainSummary[]; onCancel()
         props.onCancel();
       }}
     >
-      <h2 id="confirm-full-title">
-        Full re-elaboration of {n} chain{n === 1 ? '' : 's'}?
-      </h2>
+      <h2 id="confirm-full-title">{t('launch.confirm.title', { count: n })}</h2>
       <p data-testid="confirm-full-rows">
         {total === null
           ? error
-            ? `The elaborated rows could not be counted: ${error}`
-            : 'Counting the elaborated rows…'
+            ? t('launch.confirm.countFailed', { error })
+            : t('launch.confirm.counting')
           : total === 0
-            ? 'No elaborated rows yet: the whole raw history will be elaborated.'
-            : `This replaces ${fmtInt(total)} elaborated rows and the alarm events of the whole history.`}
+            ? t('launch.confirm.noRows')
+            : t('launch.confirm.replaces', { rows: fmtInt(total) })}
       </p>
       <ul className="confirm-list small">
         {chains.map((c) => (
           <li key={chainLabel(c)}>
             <span className="mono">{chainLabel(c)}</span>{' '}
             <span className="muted">
-              {rows ? `${fmtInt(rows.get(chainLabel(c)) ?? 0)} rows` : '…'}
+              {rows ? t('launch.confirm.rows', { rows: fmtInt(rows.get(chainLabel(c)) ?? 0) }) : '…'}
               {c.siteName ? ` · ${c.siteName}` : ''}
             </span>
           </li>
         ))}
       </ul>
-      <p className="muted small">
-        An incremental run elaborates only the data after the last elaborated timestamp.
-      </p>
+      <p className="muted small">{t('launch.confirm.incrementalNote')}</p>
       <div className="row confirm-actions">
         <span className="grow" />
         {/* biome-ignore lint/a11y/noAutofocus: the safe answer has the focus in a confirmation */}
         <button type="button" onClick={props.onCancel} autoFocus>
-          Keep the data
+          {t('launch.confirm.keep')}
         </button>
         <button
           type="button"
@@ -260,7 +249,7 @@ function ConfirmFull(props: { api: CatenaApi; chains: ChainSummary[]; onCancel()
           onClick={props.onConfirm}
           disabled={total === null && !error}
         >
-          {total ? `Replace ${fmtInt(total)} rows` : 'Elaborate'}
+          {total ? t('launch.confirm.replace', { rows: fmtInt(total) }) : t('launch.confirm.elaborate')}
         </button>
       </div>
     </dialog>

@@ -1,7 +1,8 @@
 import { type Dispatch, memo } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey } from '../../../contract/types.ts';
-import { fmtDuration, fmtInt, fmtTime } from '../format.ts';
+import { errorCodeText, fmtDuration, fmtInt, fmtTime } from '../format.ts';
 import type { ChainRunView, LaunchAction, LaunchView } from '../state/launches.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 
@@ -11,6 +12,7 @@ function ChainRow(props: {
   onCancel(): void;
   onFocus(keyboard: boolean): void;
 }) {
+  const { t } = useTranslation();
   const { chain, launch } = props;
   const finished = chain.result !== null;
   const pct =
@@ -34,14 +36,14 @@ function ChainRow(props: {
           className="link mono"
           // a click from the keyboard (Enter, Space) has no pointer: the focus follows to the results
           onClick={(e) => props.onFocus(e.detail === 0)}
-          title="Show results"
+          title={t('progress.showResults')}
         >
           {chain.label}
         </button>
         <StatusBadge status={chain.status === 'running' ? (chain.phase ?? 'running') : chain.status} />
         <span className="grow" />
         <span className="mono small">
-          {fmtInt(chain.done)} / {fmtInt(chain.total)} ts
+          {fmtInt(chain.done)} / {fmtInt(chain.total)} {t('progress.ts')}
         </span>
         {!finished ? (
           <button
@@ -49,16 +51,16 @@ function ChainRow(props: {
             className="small-btn"
             onClick={props.onCancel}
             disabled={chain.cancelRequested || launch.cancelRequested}
-            aria-label={`Cancel ${chain.label}`}
+            aria-label={t('progress.cancelChain', { chain: chain.label })}
           >
-            {chain.cancelRequested ? 'cancelling…' : 'Cancel'}
+            {chain.cancelRequested ? t('progress.cancelling') : t('common.cancel')}
           </button>
         ) : null}
       </div>
       <div
         className="bar"
         role="progressbar"
-        aria-label={`${chain.label} progress`}
+        aria-label={t('progress.progressOf', { chain: chain.label })}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={Math.round(pct)}
@@ -69,7 +71,7 @@ function ChainRow(props: {
         <div
           className="bar read-bar"
           role="progressbar"
-          aria-label={`${chain.label} raw rows read`}
+          aria-label={t('progress.rawReadOf', { chain: chain.label })}
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={Math.round(readPct)}
@@ -81,26 +83,28 @@ function ChainRow(props: {
       <div className="chain-run-foot small muted">
         {chain.status === 'no-data' ? (
           <span>
-            nothing to elaborate{emptyRange ? '' : ': no raw data after the last elaborated timestamp'} ·{' '}
+            {emptyRange ? t('progress.nothing') : t('progress.nothingAfter')} ·{' '}
             {fmtDuration((chain.result?.durationMs ?? 0) / 1000)}
           </span>
         ) : finished ? (
           <span>
-            {fmtInt(chain.result?.rowsWritten)} rows written ·{' '}
+            {t('progress.rowsWritten', { rows: fmtInt(chain.result?.rowsWritten) })} ·{' '}
             {fmtDuration((chain.result?.durationMs ?? 0) / 1000)}
             {chain.result && chain.result.eventsCreated > 0
-              ? ` · ${chain.result.eventsCreated} alarm events`
+              ? ` · ${t('progress.alarmEvents', { count: chain.result.eventsCreated })}`
               : ''}
           </span>
         ) : reading ? (
           <span data-testid={`reading-${chain.label}`}>
-            reading raw rows: {fmtInt(chain.rowsRead)} of ~{fmtInt(chain.rowsToRead)}
+            {t('progress.readingRaw', { read: fmtInt(chain.rowsRead), total: fmtInt(chain.rowsToRead) })}
           </span>
         ) : (
           <span>
-            {chain.rate > 0 ? `${fmtInt(chain.rate)} ts/s` : '—'} · ETA {fmtDuration(chain.etaSeconds)} ·{' '}
-            {fmtInt(chain.rowsRead)}
-            {chain.rowsToRead > 0 ? ` of ~${fmtInt(chain.rowsToRead)}` : ''} rows read
+            {chain.rate > 0 ? t('progress.rate', { rate: fmtInt(chain.rate) }) : '—'} ·{' '}
+            {t('progress.eta', { eta: fmtDuration(chain.etaSeconds) })} ·{' '}
+            {chain.rowsToRead > 0
+              ? t('progress.rowsReadOf', { read: fmtInt(chain.rowsRead), total: fmtInt(chain.rowsToRead) })
+              : t('progress.rowsRead', { read: fmtInt(chain.rowsRead) })}
           </span>
         )}
       </div>
@@ -111,7 +115,7 @@ function ChainRow(props: {
       ) : null}
       {emptyRange ? (
         <div className="warn-text small" role="status">
-          0 timestamps in the span: no raw data there
+          {t('progress.emptyRange')}
         </div>
       ) : null}
       {chain.result?.message ? (
@@ -120,7 +124,7 @@ function ChainRow(props: {
           role={chain.status === 'failed' ? 'alert' : undefined}
         >
           {chain.result.errorCode && chain.status === 'failed' ? (
-            <span className="mono">{chain.result.errorCode}: </span>
+            <span className="mono">{errorCodeText(chain.result.errorCode)}: </span>
           ) : null}
           {chain.result.message}
         </div>
@@ -140,6 +144,7 @@ export const LaunchProgress = memo(function LaunchProgress(props: {
   dispatch: Dispatch<LaunchAction>;
   onFocus(key: ChainKey, keyboard: boolean): void;
 }) {
+  const { t } = useTranslation();
   const { api, launches, dispatch } = props;
   const cancel = (launchId: string, chain?: ChainKey) => {
     dispatch({ type: 'cancel-requested', launchId, chain });
@@ -154,17 +159,17 @@ export const LaunchProgress = memo(function LaunchProgress(props: {
   return (
     <>
       <div className="panel-head">
-        <h2>Progress</h2>
+        <h2>{t('progress.title')}</h2>
         <span className="grow" />
         <button
           type="button"
           onClick={() => dispatch({ type: 'clear-finished' })}
           disabled={!launches.some((l) => l.finished)}
         >
-          Clear finished
+          {t('progress.clearFinished')}
         </button>
       </div>
-      {launches.length === 0 ? <p className="muted">No launch yet in this session.</p> : null}
+      {launches.length === 0 ? <p className="muted">{t('progress.none')}</p> : null}
       <div className="launches">
         {launches.map((launch) => {
           const counts = { succeeded: 0, 'no-data': 0, failed: 0, cancelled: 0 };
@@ -179,17 +184,22 @@ export const LaunchProgress = memo(function LaunchProgress(props: {
             >
               <div className="launch-head">
                 <span className="mono small" title={launch.launchId}>
-                  {launch.mode ?? 'launch'}
+                  {launch.mode ? t(`modes.${launch.mode}`) : t('progress.launch')}
                   {launch.span ? ` ${fmtTime(launch.span.from)} → ${fmtTime(launch.span.to)}` : ''} ·{' '}
-                  {launch.chains.length} chain{launch.chains.length === 1 ? '' : 's'}
+                  {t('progress.chains', { count: launch.chains.length })}
                 </span>
                 <span className="grow" />
                 {launch.finished ? (
                   <span className="small">
-                    done in {fmtDuration((launch.durationMs ?? 0) / 1000)} · {counts.succeeded} ok
-                    {counts['no-data'] > 0 ? ` · ${counts['no-data']} no new data` : ''}
-                    {counts.failed > 0 ? <span className="error-text"> · {counts.failed} failed</span> : null}
-                    {counts.cancelled > 0 ? ` · ${counts.cancelled} cancelled` : ''}
+                    {t('progress.doneIn', { duration: fmtDuration((launch.durationMs ?? 0) / 1000) })} ·{' '}
+                    {t('progress.ok', { count: counts.succeeded })}
+                    {counts['no-data'] > 0
+                      ? ` · ${t('progress.noNewData', { count: counts['no-data'] })}`
+                      : ''}
+                    {counts.failed > 0 ? (
+                      <span className="error-text"> · {t('progress.failed', { count: counts.failed })}</span>
+                    ) : null}
+                    {counts.cancelled > 0 ? ` · ${t('progress.cancelled', { count: counts.cancelled })}` : ''}
                   </span>
                 ) : (
                   <button
@@ -198,7 +208,7 @@ export const LaunchProgress = memo(function LaunchProgress(props: {
                     onClick={() => cancel(launch.launchId)}
                     disabled={launch.cancelRequested}
                   >
-                    {launch.cancelRequested ? 'cancelling…' : 'Cancel launch'}
+                    {launch.cancelRequested ? t('progress.cancelling') : t('progress.cancelLaunch')}
                   </button>
                 )}
               </div>

@@ -1,11 +1,12 @@
 import { memo, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import type { ConnectionState } from '../../../contract/client.ts';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey } from '../../../contract/types.ts';
 import type { LiveRow, LiveSubscribe } from '../api/live.ts';
 import { AXIS_PROPS, COLORS, tickNumber } from '../chart.ts';
-import { errorMessage, fmtNum, fmtTime, fmtTimeShort } from '../format.ts';
+import { errorMessage, fmtClock, fmtNum, fmtTime, fmtTimeShort, getDisplayZone } from '../format.ts';
 import { ChartBox } from './ChartBox.tsx';
 
 /** The windows offered, in hours of data before the newest elaborated timestamp. */
@@ -15,10 +16,11 @@ const DEFAULT_HOURS = 12;
 const HISTORY_LIMIT = 250_000;
 
 type Metric = 'alphaX' | 'alphaY' | 'temperature';
+/** title: a symbol, or the key of a translated word */
 const PANELS: { metric: Metric; title: string; unit: string }[] = [
   { metric: 'alphaX', title: 'αX', unit: '°' },
   { metric: 'alphaY', title: 'αY', unit: '°' },
-  { metric: 'temperature', title: 'Temperature', unit: '°C' },
+  { metric: 'temperature', title: 'live.temperature', unit: '°C' },
 ];
 
 interface Point {
@@ -142,6 +144,7 @@ export function LiveView(props: {
   /** bumped when a run of this chain ended: the window is read again */
   version: number;
 }) {
+  const { t } = useTranslation();
   const { api, live, chainKey, last, version } = props;
   const [hours, setHours] = useState<number>(DEFAULT_HOURS);
   const [state, dispatch] = useReducer(reducer, EMPTY);
@@ -234,33 +237,41 @@ export function LiveView(props: {
     <div className="live" data-testid="live-view">
       <div className="toolbar">
         <label>
-          Window{' '}
-          <select value={hours} onChange={(e) => setHours(Number(e.target.value))} aria-label="Window">
+          {t('live.window')}{' '}
+          <select
+            value={hours}
+            onChange={(e) => setHours(Number(e.target.value))}
+            aria-label={t('live.window')}
+          >
             {WINDOWS.map((h) => (
               <option key={h} value={h}>
-                last {h} h
+                {t('live.lastHours', { hours: h })}
               </option>
             ))}
           </select>
         </label>
         <span className={`live-state live-${feed}`} data-testid="live-state" data-state={feed}>
-          {feed === 'open' ? '● live' : feed === 'connecting' ? '○ connecting…' : '○ disconnected, retrying'}
+          {feed === 'open'
+            ? `● ${t('live.live')}`
+            : feed === 'connecting'
+              ? `○ ${t('live.connecting')}`
+              : `○ ${t('live.retrying')}`}
         </span>
         <span className="muted small">
-          newest{' '}
+          {t('live.newest')}{' '}
           <span className="mono" data-testid="live-newest" data-timestamp={state.newest ?? ''}>
             {fmtTime(state.newest)}
           </span>{' '}
           ·{' '}
           <span data-testid="live-updates" data-count={state.updates}>
-            {state.updates} live update{state.updates === 1 ? '' : 's'}
+            {t('live.updates', { count: state.updates })}
           </span>
           {state.updatedAt !== null
-            ? ` (last at ${new Date(state.updatedAt).toISOString().slice(11, 19)} UTC)`
+            ? ` ${t('live.lastAt', { at: fmtClock(state.updatedAt / 1000), zone: getDisplayZone() })}`
             : ''}
           {' · '}
-          {nodeIndexes.length} nodes, node 1{' '}
-          <span className="swatch" style={{ background: nodeColor(0, 2) }} /> → deepest{' '}
+          {t('live.nodes', { count: nodeIndexes.length })}{' '}
+          <span className="swatch" style={{ background: nodeColor(0, 2) }} /> → {t('live.deepest')}{' '}
           <span className="swatch" style={{ background: nodeColor(1, 2) }} />
         </span>
         {error ? (
@@ -270,11 +281,7 @@ export function LiveView(props: {
         ) : null}
       </div>
       {state.newest === null ? (
-        <p className="muted">
-          {last === null
-            ? 'This chain has no elaborated rows yet: they appear here as soon as a run commits them.'
-            : 'loading…'}
-        </p>
+        <p className="muted">{last === null ? t('live.noRows') : t('common.loadingShort')}</p>
       ) : (
         <>
           <div className="chart-grid live-grid">
@@ -286,8 +293,8 @@ export function LiveView(props: {
             <table className="grid-table" data-testid="live-table">
               <thead>
                 <tr>
-                  <th className="num">Node</th>
-                  <th>Newest</th>
+                  <th className="num">{t('events.node')}</th>
+                  <th>{t('live.newestHead')}</th>
                   <th className="num">αX [°]</th>
                   <th className="num">αY [°]</th>
                   <th className="num">T [°C]</th>
@@ -324,12 +331,14 @@ const LivePanel = memo(function LivePanel(props: {
   points: Record<string, number | null>[];
   nodes: number[];
 }) {
+  const { t } = useTranslation();
   const { panel, points, nodes } = props;
   const prefix = panel.metric === 'alphaX' ? 'x' : panel.metric === 'alphaY' ? 'y' : 't';
   return (
     <ChartBox testId={`live-chart-${panel.metric}`}>
       <div className="chart-title">
-        {panel.title} <span className="muted">[{panel.unit}]</span>
+        {panel.title.startsWith('live.') ? t('live.temperature') : panel.title}{' '}
+        <span className="muted">[{panel.unit}]</span>
       </div>
       <div className="chart-plot live-plot">
         <ResponsiveContainer width="100%" height="100%">
@@ -348,7 +357,7 @@ const LivePanel = memo(function LivePanel(props: {
               <Line
                 key={node}
                 dataKey={`${prefix}${node}`}
-                name={`node ${node}`}
+                name={t('quality.node', { node })}
                 stroke={nodeColor(i, nodes.length)}
                 dot={false}
                 strokeWidth={1}

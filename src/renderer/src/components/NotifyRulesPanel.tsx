@@ -5,21 +5,22 @@
  * there are and whether this host can send e-mail.
  */
 import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CatenaApi, MethodInput } from '../../../contract/methods.ts';
 import { errorMessage } from '../format.ts';
 import { useLoad } from '../hooks.ts';
+import { i18n } from '../i18n/index.ts';
 
-const METRICS: { value: string; label: string }[] = [
-  { value: '', label: 'all metrics' },
-  { value: 'cumulative_mm', label: 'cumulative' },
-  { value: 'velocity_mm_per_day', label: 'velocity' },
-  { value: 'tilt_deg', label: 'tilt' },
-  { value: 'stale', label: 'no new data' },
-];
+/** '' = every metric; `stale` = the start and end of a stale-data episode */
+const METRICS = ['', 'cumulative_mm', 'velocity_mm_per_day', 'tilt_deg', 'stale'] as const;
 
-const metricLabel = (m: string | null) => METRICS.find((x) => x.value === (m ?? ''))?.label ?? m ?? '';
+const metricLabel = (m: string | null): string =>
+  (METRICS as readonly string[]).includes(m ?? '')
+    ? i18n.t(`rules.metrics.${m === null || m === '' ? 'all' : (m as Exclude<(typeof METRICS)[number], ''>)}`)
+    : (m ?? '');
 
 export function NotifyRulesPanel(props: { api: CatenaApi }) {
+  const { t } = useTranslation();
   const { api } = props;
   const setup = useLoad(() => api.notifyRules(), [api]);
   const smtp = useLoad(() => api.notifySmtp(), [api]);
@@ -54,8 +55,7 @@ export function NotifyRulesPanel(props: { api: CatenaApi }) {
     void run(async () => {
       const trimmed = chain.trim();
       const m = /^([^:\s-]+)[:-]([^:\s-]+)$/.exec(trimmed);
-      if (trimmed !== '' && !m)
-        throw new Error(`"${trimmed}" is not a chain; write it as CU001:A, or leave it empty`);
+      if (trimmed !== '' && !m) throw new Error(t('rules.notAChain', { text: trimmed }));
       const rule = await api.addNotifyRule({
         controlUnitCode: m ? m[1]! : null,
         chain: m ? m[2]! : null,
@@ -66,7 +66,7 @@ export function NotifyRulesPanel(props: { api: CatenaApi }) {
       });
       setTarget('');
       setup.reload();
-      return `Added rule ${rule.id}.`;
+      return t('rules.added', { id: rule.id });
     });
   };
 
@@ -77,46 +77,44 @@ export function NotifyRulesPanel(props: { api: CatenaApi }) {
       setSmtpUrl('');
       smtp.reload();
       setup.reload();
-      return view.url === null ? 'E-mail is off on this host.' : `E-mail goes through ${view.url}.`;
+      return view.url === null ? t('rules.emailOff') : t('rules.emailVia', { url: view.url });
     });
   };
 
   return (
     <details className="rules" data-testid="notify-rules">
       <summary>
-        Notification rules ({rules.length})
-        {!canEmail ? <span className="muted small"> · no e-mail on this host</span> : null}
+        {t('rules.title', { count: rules.length })}
+        {!canEmail ? <span className="muted small"> · {t('rules.noEmail')}</span> : null}
       </summary>
       {smtp.data?.source === 'environment' ? (
         <p className="muted small" data-testid="smtp-server">
-          E-mail through {smtp.data.url} (CATENA_SMTP_URL on this host).
+          {t('rules.emailEnv', { url: smtp.data.url })}
         </p>
       ) : (
         <form className="rule-form smtp-form" onSubmit={(e) => saveSmtp(e, smtpUrl.trim())}>
           <span className="muted small" data-testid="smtp-server">
-            {smtp.data?.url
-              ? `E-mail through ${smtp.data.url}.`
-              : 'No SMTP server on this host: e-mail rules are sent by a host that has one.'}
+            {smtp.data?.url ? t('rules.emailThrough', { url: smtp.data.url }) : t('rules.noSmtp')}
           </span>
           <input
-            aria-label="SMTP server"
+            aria-label={t('rules.smtpServer')}
             value={smtpUrl}
             required
             placeholder="smtp://user:password@mail.example.org:587"
             onChange={(e) => setSmtpUrl(e.target.value)}
           />
           <input
-            aria-label="Sender"
+            aria-label={t('rules.sender')}
             value={smtpFrom}
             placeholder="Catena <catena@example.org>"
             onChange={(e) => setSmtpFrom(e.target.value)}
           />
           <button type="submit" disabled={busy}>
-            Save SMTP server
+            {t('rules.saveSmtp')}
           </button>
           {smtp.data?.source === 'setting' ? (
             <button type="button" className="danger" disabled={busy} onClick={(e) => saveSmtp(e, null)}>
-              Remove
+              {t('rules.remove')}
             </button>
           ) : null}
         </form>
@@ -132,9 +130,9 @@ export function NotifyRulesPanel(props: { api: CatenaApi }) {
             <span className="rule-text">
               <span className="mono">{r.channel}</span> {r.target}{' '}
               <span className="muted">
-                level ≥ {r.minLevel} ·{' '}
-                {r.controlUnitCode === null ? 'all chains' : `${r.controlUnitCode}-${r.chain ?? '*'}`} ·{' '}
-                {metricLabel(r.metric)}
+                {t('rules.levelAtLeast', { level: r.minLevel })} ·{' '}
+                {r.controlUnitCode === null ? t('rules.allChains') : `${r.controlUnitCode}-${r.chain ?? '*'}`}{' '}
+                · {metricLabel(r.metric)}
               </span>
             </span>
             <span className="rule-actions">
@@ -145,11 +143,11 @@ export function NotifyRulesPanel(props: { api: CatenaApi }) {
                 onClick={() =>
                   void run(async () => {
                     await api.testNotifyRule({ id: r.id });
-                    return `Test message sent to ${r.target}.`;
+                    return t('rules.testSent', { target: r.target });
                   })
                 }
               >
-                Test
+                {t('rules.test')}
               </button>
               <button
                 type="button"
@@ -159,30 +157,30 @@ export function NotifyRulesPanel(props: { api: CatenaApi }) {
                   void run(async () => {
                     const { removed } = await api.removeNotifyRule({ id: r.id });
                     setup.reload();
-                    return removed ? `Removed rule ${r.id}.` : `Rule ${r.id} was already removed.`;
+                    return removed
+                      ? t('rules.removed', { id: r.id })
+                      : t('rules.alreadyRemoved', { id: r.id });
                   })
                 }
               >
-                Remove
+                {t('rules.remove')}
               </button>
             </span>
           </li>
         ))}
-        {!setup.loading && rules.length === 0 ? (
-          <li className="muted">No rules: nobody is told of alarms.</li>
-        ) : null}
+        {!setup.loading && rules.length === 0 ? <li className="muted">{t('rules.none')}</li> : null}
       </ul>
       <form className="rule-form" onSubmit={add}>
         <select
-          aria-label="Channel"
+          aria-label={t('rules.channel')}
           value={channel}
           onChange={(e) => setChannel(e.target.value as 'email' | 'webhook')}
         >
-          <option value="email">e-mail</option>
+          <option value="email">{t('rules.email')}</option>
           <option value="webhook">webhook</option>
         </select>
         <input
-          aria-label="Target"
+          aria-label={t('rules.target')}
           id={`${id}-target`}
           value={target}
           required
@@ -190,31 +188,31 @@ export function NotifyRulesPanel(props: { api: CatenaApi }) {
           onChange={(e) => setTarget(e.target.value)}
         />
         <input
-          aria-label="Chain"
+          aria-label={t('rules.chain')}
           value={chain}
-          placeholder="all chains (or CU001:A)"
+          placeholder={t('rules.chainPlaceholder')}
           onChange={(e) => setChain(e.target.value)}
         />
         <select
-          aria-label="Minimum level"
+          aria-label={t('rules.minLevel')}
           value={minLevel}
           onChange={(e) => setMinLevel(Number(e.target.value))}
         >
           {[1, 2, 3].map((l) => (
             <option key={l} value={l}>
-              level ≥ {l}
+              {t('rules.levelAtLeast', { level: l })}
             </option>
           ))}
         </select>
-        <select aria-label="Metric" value={metric} onChange={(e) => setMetric(e.target.value)}>
+        <select aria-label={t('rules.metric')} value={metric} onChange={(e) => setMetric(e.target.value)}>
           {METRICS.map((m) => (
-            <option key={m.value} value={m.value}>
-              {m.label}
+            <option key={m} value={m}>
+              {metricLabel(m)}
             </option>
           ))}
         </select>
         <button type="submit" className="primary" disabled={busy}>
-          Add rule
+          {t('rules.add')}
         </button>
       </form>
       {message ? (

@@ -1,9 +1,10 @@
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey, NodeFlagCounts } from '../../../contract/types.ts';
 import { AXIS_PROPS, COLORS, TOOLTIP_PROPS } from '../chart.ts';
-import { fmtInt, fmtTime } from '../format.ts';
+import { fmtInt, fmtNum, fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { deadNote, lastValidTitle } from '../node-health.ts';
 import { ChartBox } from './ChartBox.tsx';
@@ -24,6 +25,7 @@ function sum(perNode: readonly NodeFlagCounts[]): Counts {
  * several flags counts under each.
  */
 export function QualityPanel(props: { api: CatenaApi; chainKey: ChainKey; version: number }) {
+  const { t } = useTranslation();
   const { api, chainKey, version } = props;
   const quality = useLoad(() => api.quality({ key: chainKey }), [api, chainKey, version]);
   const lastRun = useLoad(() => api.listRuns({ key: chainKey, limit: 1 }), [api, chainKey, version]);
@@ -39,7 +41,7 @@ export function QualityPanel(props: { api: CatenaApi; chainKey: ChainKey; versio
   }, [quality.data]);
 
   const run = lastRun.data?.[0];
-  const pct = (n: number, of: number) => (of > 0 ? `${((n / of) * 100).toFixed(2)}%` : '—');
+  const pct = (n: number, of: number) => (of > 0 ? `${fmtNum((n / of) * 100, 2)}%` : '—');
 
   return (
     <div className="quality">
@@ -51,42 +53,47 @@ export function QualityPanel(props: { api: CatenaApi; chainKey: ChainKey; versio
       <div className="quality-summary">
         {total ? (
           <div className="stat-row" data-testid="quality-totals">
-            <Stat label="rows" value={fmtInt(total.rows)} />
+            <Stat label={t('quality.rows')} value={fmtInt(total.rows)} />
             <Stat
-              label="invalid"
+              label={t('quality.invalid')}
               value={fmtInt(total.invalid)}
               sub={pct(total.invalid, total.rows)}
               tone="bad"
             />
             <Stat
-              label="spike X"
+              label={t('quality.spikeX')}
               value={fmtInt(total.spikeX)}
               sub={pct(total.spikeX, total.rows)}
               tone="warn"
             />
             <Stat
-              label="spike Y"
+              label={t('quality.spikeY')}
               value={fmtInt(total.spikeY)}
               sub={pct(total.spikeY, total.rows)}
               tone="warn"
             />
-            <Stat label="held" value={fmtInt(total.held)} sub={pct(total.held, total.rows)} />
-            <Stat label="no reference" value={fmtInt(total.noReference)} />
-            <Stat label="gravity" value={fmtInt(total.gravity)} />
+            <Stat label={t('quality.held')} value={fmtInt(total.held)} sub={pct(total.held, total.rows)} />
+            <Stat label={t('quality.noReference')} value={fmtInt(total.noReference)} />
+            <Stat label={t('quality.gravity')} value={fmtInt(total.gravity)} />
           </div>
         ) : null}
         <p className="muted small">
-          {span ? `Elaborated rows ${fmtTime(span[0])} → ${fmtTime(span[1])}` : 'No elaborated rows.'}
+          {span ? t('quality.span', { from: fmtTime(span[0]), to: fmtTime(span[1]) }) : t('quality.noRows')}
           {run
-            ? ` · last run ${fmtTime(run.startedAt)} (${run.status}): ${fmtInt(run.invalidRows)} invalid, ${fmtInt(
-                run.spikeRows,
-              )} spike, ${fmtInt(run.heldRows)} held, ${fmtInt(run.ignoredRawRows)} raw rows of unknown nodes ignored`
+            ? ` · ${t('quality.lastRun', {
+                at: fmtTime(run.startedAt),
+                status: t(`status.${run.status}`),
+                invalid: fmtInt(run.invalidRows),
+                spike: fmtInt(run.spikeRows),
+                held: fmtInt(run.heldRows),
+                ignored: fmtInt(run.ignoredRawRows),
+              })}`
             : ''}
         </p>
       </div>
       <div className="quality-body">
         <ChartBox testId="chart-quality">
-          <div className="chart-title">Flagged rows per node</div>
+          <div className="chart-title">{t('quality.chartTitle')}</div>
           <ResponsiveContainer width="100%" height={220}>
             <BarChart data={perNode} margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid stroke={COLORS.grid} strokeDasharray="2 3" />
@@ -94,44 +101,56 @@ export function QualityPanel(props: { api: CatenaApi; chainKey: ChainKey; versio
               <YAxis width={48} {...AXIS_PROPS} allowDecimals={false} />
               <Tooltip
                 {...TOOLTIP_PROPS}
-                labelFormatter={(n) => `node ${String(n)}`}
+                labelFormatter={(n) => t('quality.node', { node: String(n) })}
                 cursor={{ fill: '#ffffff10' }}
               />
               <Legend wrapperStyle={{ fontSize: 11 }} height={18} />
-              <Bar dataKey="invalid" stackId="f" fill={COLORS.invalid} isAnimationActive={false} />
+              <Bar
+                dataKey="invalid"
+                name={t('quality.invalid')}
+                stackId="f"
+                fill={COLORS.invalid}
+                isAnimationActive={false}
+              />
               <Bar
                 dataKey="spikeX"
-                name="spike X"
+                name={t('quality.spikeX')}
                 stackId="f"
                 fill={COLORS.spike}
                 isAnimationActive={false}
               />
               <Bar
                 dataKey="spikeY"
-                name="spike Y"
+                name={t('quality.spikeY')}
                 stackId="f"
                 fill={COLORS.spikeY}
                 isAnimationActive={false}
               />
-              <Bar dataKey="held" stackId="f" fill={COLORS.held} isAnimationActive={false} />
+              <Bar
+                dataKey="held"
+                name={t('quality.held')}
+                stackId="f"
+                fill={COLORS.held}
+                isAnimationActive={false}
+              />
             </BarChart>
           </ResponsiveContainer>
         </ChartBox>
         {/* a table that scrolls sideways on a narrow window is reached by the keyboard (WCAG 2.1.1) */}
         {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be focusable */}
-        <section className="table-wrap" aria-label="Data quality per node" tabIndex={0}>
+        <section className="table-wrap" aria-label={t('quality.perNode')} tabIndex={0}>
           <table className="grid-table compact" data-testid="quality-table">
             <thead>
               <tr>
-                <th className="num">Node</th>
-                <th className="num">Rows</th>
-                <th className="num">Invalid</th>
-                <th className="num">Spike X</th>
-                <th className="num">Spike Y</th>
-                <th className="num">Held</th>
-                <th className="num">No ref.</th>
-                <th className="num">Gravity</th>
-                <th>Last valid</th>
+                <th className="num">{t('quality.th.node')}</th>
+                <th className="num">{t('quality.th.rows')}</th>
+                <th className="num">{t('quality.th.invalid')}</th>
+                <th className="num">{t('quality.th.spikeX')}</th>
+                <th className="num">{t('quality.th.spikeY')}</th>
+                <th className="num">{t('quality.th.held')}</th>
+                <th className="num">{t('quality.th.noRef')}</th>
+                <th className="num">{t('quality.th.gravity')}</th>
+                <th>{t('quality.th.lastValid')}</th>
               </tr>
             </thead>
             <tbody>
@@ -146,7 +165,7 @@ export function QualityPanel(props: { api: CatenaApi; chainKey: ChainKey; versio
                   <td className="num">{fmtInt(q.noReference)}</td>
                   <td className="num">{fmtInt(q.gravity)}</td>
                   <td className={deadNote(q) ? 'warn-text' : 'muted'} title={lastValidTitle(q)}>
-                    {deadNote(q) ?? 'at the last row'}
+                    {deadNote(q) ?? t('quality.atLastRow')}
                   </td>
                 </tr>
               ))}

@@ -1,7 +1,9 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey } from '../../../contract/types.ts';
 import { errorMessage } from '../format.ts';
+import { currentLang } from '../i18n/index.ts';
 
 /**
  * "Report (PDF)": the chain's report as the core draws it (the same PDF as
@@ -9,13 +11,14 @@ import { errorMessage } from '../format.ts';
  * the browser's, or in the desktop app Electron's save dialog.
  */
 export function ReportButton(props: { api: CatenaApi; chainKey: ChainKey; disabled: boolean }) {
+  const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const download = async () => {
     setBusy(true);
     setError(null);
     try {
-      const report = await props.api.chainReport({ key: props.chainKey });
+      const report = await props.api.chainReport({ key: props.chainKey, lang: currentLang() });
       const binary = atob(report.base64);
       const bytes = new Uint8Array(binary.length);
       for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
@@ -40,14 +43,10 @@ export function ReportButton(props: { api: CatenaApi; chainKey: ChainKey; disabl
         className="small-btn"
         data-testid="report-pdf"
         disabled={props.disabled || busy}
-        title={
-          props.disabled
-            ? 'elaborate the chain first'
-            : 'profiles, series with thresholds, alarm events, data quality and parameters, as PDF'
-        }
+        title={props.disabled ? t('report.elaborateFirst') : t('report.title')}
         onClick={() => void download()}
       >
-        {busy ? 'Preparing report…' : 'Report (PDF)'}
+        {busy ? t('report.preparing') : t('report.button')}
       </button>
       {error ? (
         <span className="error-text" role="alert">

@@ -1,4 +1,5 @@
 import { type KeyboardEvent, memo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ChainKey, ChainOverview } from '../../../contract/types.ts';
 import { fmtDate, fmtInt, fmtTime } from '../format.ts';
 import {
@@ -7,11 +8,15 @@ import {
   fmtNoDataFor,
   levelWord,
   METRICS,
+  metricName,
+  metricShort,
+  metricUnit,
   type OverviewFilter,
   type OverviewRow,
   type OverviewSort,
   STATE_FILTERS,
   type StateFilter,
+  stateFilterLabel,
 } from '../state/overview.ts';
 import { runOutcome, StatusBadge } from './StatusBadge.tsx';
 
@@ -42,6 +47,7 @@ export const StationsTable = memo(function StationsTable(props: {
   onOpen(key: ChainKey, keyboard: boolean): void;
   onReload(): void;
 }) {
+  const { t } = useTranslation();
   const { rows, selected, onSelectedChange, focusedLabel, filter, onFilter } = props;
   const shown = rows ?? [];
   const allSelected = shown.length > 0 && shown.every((r) => selected.has(r.label));
@@ -96,20 +102,21 @@ export const StationsTable = memo(function StationsTable(props: {
   return (
     <>
       <div className="panel-head">
-        <h2>Stations</h2>
+        <h2>{t('stations.title')}</h2>
         <span className="muted" data-testid="stations-count">
-          {props.total} chains{shown.length !== props.total ? ` · ${shown.length} shown` : ''} ·{' '}
-          {selected.size} selected
+          {t('stations.chains', { count: props.total })}
+          {shown.length !== props.total ? ` · ${t('stations.shown', { count: shown.length })}` : ''} ·{' '}
+          {t('stations.selected', { count: selected.size })}
         </span>
         <fieldset className="filters">
-          <legend className="sr-only">Filter and sort the stations</legend>
+          <legend className="sr-only">{t('stations.filtersLegend')}</legend>
           <select
-            aria-label="Site"
+            aria-label={t('stations.site')}
             value={filter.site}
             onChange={(e) => onFilter({ ...filter, site: e.target.value })}
             className="site-filter"
           >
-            <option value="">all sites</option>
+            <option value="">{t('stations.allSites')}</option>
             {props.sites.map((s) => (
               <option key={s} value={s}>
                 {s}
@@ -117,11 +124,11 @@ export const StationsTable = memo(function StationsTable(props: {
             ))}
           </select>
           <select
-            aria-label="Control unit"
+            aria-label={t('stations.unit')}
             value={filter.unit}
             onChange={(e) => onFilter({ ...filter, unit: e.target.value })}
           >
-            <option value="">all units</option>
+            <option value="">{t('stations.allUnits')}</option>
             {props.units.map((u) => (
               <option key={u} value={u}>
                 {u}
@@ -129,23 +136,23 @@ export const StationsTable = memo(function StationsTable(props: {
             ))}
           </select>
           <select
-            aria-label="State"
+            aria-label={t('stations.state')}
             value={filter.state}
             onChange={(e) => onFilter({ ...filter, state: e.target.value as StateFilter })}
           >
             {STATE_FILTERS.map((s) => (
-              <option key={s.value} value={s.value}>
-                {s.label}
+              <option key={s} value={s}>
+                {stateFilterLabel(s)}
               </option>
             ))}
           </select>
           <select
-            aria-label="Sort"
+            aria-label={t('stations.sort')}
             value={props.sort}
             onChange={(e) => props.onSort(e.target.value as OverviewSort)}
           >
-            <option value="worst">worst first</option>
-            <option value="name">by name</option>
+            <option value="worst">{t('stations.worstFirst')}</option>
+            <option value="name">{t('stations.byName')}</option>
           </select>
         </fieldset>
         <span className="grow" />
@@ -153,12 +160,17 @@ export const StationsTable = memo(function StationsTable(props: {
           type="button"
           onClick={() => onSelectedChange(new Set(shown.filter((r) => r.summary.active).map((r) => r.label)))}
         >
-          Select active
+          {t('stations.selectActive')}
         </button>
         <button type="button" onClick={() => onSelectedChange(new Set())} disabled={selected.size === 0}>
-          Clear
+          {t('stations.clear')}
         </button>
-        <button type="button" onClick={props.onReload} title="Reload stations" aria-label="Reload stations">
+        <button
+          type="button"
+          onClick={props.onReload}
+          title={t('stations.reload')}
+          aria-label={t('stations.reload')}
+        >
           ↻
         </button>
       </div>
@@ -174,7 +186,7 @@ export const StationsTable = memo(function StationsTable(props: {
               <th className="check">
                 <input
                   type="checkbox"
-                  aria-label="Select all shown chains"
+                  aria-label={t('stations.selectAll')}
                   checked={allSelected}
                   onChange={() => {
                     const next = new Set(selected);
@@ -186,19 +198,22 @@ export const StationsTable = memo(function StationsTable(props: {
                   }}
                 />
               </th>
-              <th>Chain</th>
-              <th>Site</th>
+              <th>{t('stations.chain')}</th>
+              <th>{t('stations.site')}</th>
               {METRICS.map((m) => (
-                <th key={m.metric} title={`current alarm level of ${m.label} [${m.unit}]`}>
-                  {m.short}
+                <th
+                  key={m.metric}
+                  title={t('stations.levelOf', { metric: metricName(m.metric), unit: metricUnit(m.metric) })}
+                >
+                  {metricShort(m.metric)}
                 </th>
               ))}
-              <th title={`time since the newest raw row; stale after ${DEFAULT_STALE_AFTER_HOURS} h`}>
-                Last data
+              <th title={t('stations.lastDataTitle', { hours: DEFAULT_STALE_AFTER_HOURS })}>
+                {t('stations.lastData')}
               </th>
-              <th>Elaborated to</th>
-              <th>Last run</th>
-              <th className="num">Nodes</th>
+              <th>{t('stations.elaboratedTo')}</th>
+              <th>{t('stations.lastRun')}</th>
+              <th className="num">{t('stations.nodes')}</th>
             </tr>
           </thead>
           <tbody ref={tbody}>
@@ -219,14 +234,14 @@ export const StationsTable = memo(function StationsTable(props: {
             {rows && shown.length === 0 ? (
               <tr>
                 <td colSpan={COLUMNS} className="muted">
-                  {props.total === 0 ? 'No chains in active_stations.' : 'No chain matches the filters.'}
+                  {props.total === 0 ? t('stations.noChains') : t('stations.noMatch')}
                 </td>
               </tr>
             ) : null}
             {!rows && props.loading ? (
               <tr>
                 <td colSpan={COLUMNS} className="muted">
-                  Loading…
+                  {t('common.loading')}
                 </td>
               </tr>
             ) : null}
@@ -248,13 +263,15 @@ function StationRow(props: {
   onKey(e: KeyboardEvent<HTMLTableRowElement>, row: OverviewRow, index: number): void;
   onActive(label: string): void;
 }) {
+  const { t } = useTranslation();
   const { row: r, selected } = props;
   const c = r.summary;
   const run = r.lastRun;
   const elaborated = c.lastElaboratedAt !== null;
-  const staleText = `stale after ${r.staleAfterHours} h${
-    r.staleAfterHours === DEFAULT_STALE_AFTER_HOURS ? ' (default)' : ''
-  }`;
+  const staleText =
+    r.staleAfterHours === DEFAULT_STALE_AFTER_HOURS
+      ? t('stations.staleAfterDefault', { hours: r.staleAfterHours })
+      : t('stations.staleAfter', { hours: r.staleAfterHours });
   return (
     <tr
       data-chain={r.label}
@@ -277,14 +294,14 @@ function StationRow(props: {
         <input
           type="checkbox"
           tabIndex={-1}
-          aria-label={`Select ${r.label}`}
+          aria-label={t('stations.selectOne', { chain: r.label })}
           checked={selected}
           onChange={() => props.onToggle(r.label)}
         />
       </td>
       <td className="mono chain-cell" data-col="chain">
         {r.label}
-        {c.active ? null : <span className="muted small"> inactive</span>}
+        {c.active ? null : <span className="muted small"> {t('stations.inactive')}</span>}
       </td>
       <td className="site" data-col="site" title={c.siteName ?? ''}>
         {c.siteName ?? '—'}
@@ -293,7 +310,7 @@ function StationRow(props: {
         const level = r.levels?.levels[i];
         if (!elaborated || r.levels === null || level === undefined) {
           return (
-            <td key={m.metric} data-col={m.metric} className="muted" title="not elaborated yet">
+            <td key={m.metric} data-col={m.metric} className="muted" title={t('stations.notElaborated')}>
               —
             </td>
           );
@@ -303,7 +320,12 @@ function StationRow(props: {
             key={m.metric}
             data-col={m.metric}
             data-level={level ?? ''}
-            title={`${m.label}: ${levelWord(level)}${level !== null ? ` (level ${level})` : ''} at ${fmtTime(r.levels.asOf)}`}
+            title={t('stations.levelTitle', {
+              metric: metricName(m.metric),
+              word: levelWord(level),
+              level: level ?? '?',
+              at: fmtTime(r.levels.asOf),
+            })}
           >
             <span className={`level-chip lvl-${level === null ? 'unknown' : Math.min(level, 3)}`}>
               {levelWord(level)}
@@ -314,29 +336,32 @@ function StationRow(props: {
       <td
         data-col="data"
         className={r.stale ? 'stale' : ''}
-        title={`newest raw row ${fmtTime(c.lastRawAt)} · ${fmtInt(c.rawRowCount)} raw rows since ${fmtTime(
-          c.firstRawAt,
-        )} · ${staleText}`}
+        title={t('stations.dataTitle', {
+          newest: fmtTime(c.lastRawAt),
+          rows: fmtInt(c.rawRowCount),
+          since: fmtTime(c.firstRawAt),
+          stale: staleText,
+        })}
       >
         {c.lastRawAt !== null && r.stale && r.dataAge !== null ? (
           // "no data for" over "31 d 15 h STALE" when the table is narrow: two lines, never three
           <>
-            <span className="nowrap">no data for</span>{' '}
+            <span className="nowrap">{t('stations.noDataFor')}</span>{' '}
             <span className="nowrap">
-              {fmtNoDataFor(r.dataAge)} <span className="tag">stale</span>
+              {fmtNoDataFor(r.dataAge)} <span className="tag">{t('stations.stale')}</span>
             </span>
           </>
         ) : (
           <>
-            <span className="nowrap">{c.lastRawAt === null ? 'no data' : fmtAge(r.dataAge)}</span>
-            {r.stale ? <span className="tag">stale</span> : null}
+            <span className="nowrap">{c.lastRawAt === null ? t('stations.noData') : fmtAge(r.dataAge)}</span>
+            {r.stale ? <span className="tag">{t('stations.stale')}</span> : null}
           </>
         )}
       </td>
       <td
         className={`mono ${r.behind ? 'warn-text' : ''}`}
         data-col="elaborated"
-        title={r.behind ? 'raw data not yet elaborated' : 'up to date with the raw data'}
+        title={r.behind ? t('stations.behind') : t('stations.upToDate')}
       >
         {c.lastElaboratedAt === null ? (
           '—'
@@ -371,37 +396,30 @@ function StationRow(props: {
  * range run left part of them from another run.
  */
 function OutputsNote({ chain }: { chain: ChainOverview }) {
+  const { t } = useTranslation();
   if (chain.pendingRun) {
     const { mode, runId, status } = chain.pendingRun;
     return (
       <span
         className="badge badge-warn nowrap"
         data-outputs="pending"
-        title={`${mode} run ${runId} ${status} before it ended; the next incremental run finishes it`}
+        title={t('stations.pendingTitle', { mode: t(`modes.${mode}`), runId, status: t(`status.${status}`) })}
       >
-        run to finish
+        {t('stations.pending')}
       </span>
     );
   }
   if (chain.outputs === 'changed') {
     return (
-      <span
-        className="badge badge-warn nowrap"
-        data-outputs="changed"
-        title="the calibration or parameters changed since these rows were written: run a full elaboration"
-      >
-        re-elaboration needed
+      <span className="badge badge-warn nowrap" data-outputs="changed" title={t('stations.changedTitle')}>
+        {t('stations.changed')}
       </span>
     );
   }
   if (chain.outputs === 'invalid') {
     return (
-      <span
-        className="badge badge-failed nowrap"
-        data-outputs="invalid"
-        title="the configuration does not validate now"
-      >
-        configuration invalid
+      <span className="badge badge-failed nowrap" data-outputs="invalid" title={t('stations.invalidTitle')}>
+        {t('stations.invalid')}
       </span>
     );
   }

@@ -1,10 +1,15 @@
-/** Words for the statuses that are not shown as they are named. */
-const WORDS: Record<string, string> = {
-  'no-data': 'no new data',
-};
+import { useTranslation } from 'react-i18next';
+import { phaseWord } from '../state/phases.ts';
+
+/** The statuses of runs and launches that have words (others are phases of a running chain). */
+const KNOWN = new Set(['running', 'succeeded', 'failed', 'cancelled', 'interrupted', 'queued', 'no-data']);
 
 export function StatusBadge({ status }: { status: string }) {
-  return <span className={`badge badge-${status}`}>{WORDS[status] ?? status}</span>;
+  const { t } = useTranslation();
+  const word = KNOWN.has(status)
+    ? t(`status.${status === 'no-data' ? 'noData' : status}` as 'status.failed')
+    : phaseWord(status);
+  return <span className={`badge badge-${status}`}>{word}</span>;
 }
 
 /**

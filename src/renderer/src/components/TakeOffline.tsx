@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CatenaApi, MethodOutput } from '../../../contract/methods.ts';
 import type { ChainKey } from '../../../contract/types.ts';
 import { chainLabel } from '../../../contract/types.ts';
@@ -19,6 +20,7 @@ function defaultName(): string {
  * progress and cancel; then opened, read-only, if the operator wants.
  */
 export function TakeOffline(props: { api: CatenaApi; chains: ChainKey[]; onOpen(out: string): void }) {
+  const { t } = useTranslation();
   const { api } = props;
   const [out, setOut] = useState(defaultName);
   const [job, setJob] = useState<Job | null>(null);
@@ -66,36 +68,43 @@ export function TakeOffline(props: { api: CatenaApi; chains: ChainKey[]; onOpen(
     <div className="take-offline" data-testid="take-offline">
       <p className="muted small">
         {props.chains.length > 0
-          ? `Copies ${props.chains.map(chainLabel).join(', ')} (the ticked chains)`
-          : 'Copies every chain (tick chains in the stations table to copy only those)'}
-        : configuration, elaborated rows, alarm events and runs, into an SQLite file that opens with no
-        server. A file name without a folder goes to the data folder&apos;s snapshots.
+          ? t('offlineCopy.ticked', { chains: props.chains.map(chainLabel).join(', ') })
+          : t('offlineCopy.every')}
+        {t('offlineCopy.what')}
       </p>
       <div className="row">
         <label className="grow-label">
-          File{' '}
+          {t('connections.file')}{' '}
           <input
             value={out}
             onChange={(e) => setOut(e.target.value)}
-            aria-label="Snapshot file"
+            aria-label={t('offlineCopy.file')}
             disabled={running}
           />
         </label>
         {running ? (
           <button type="button" onClick={() => void api.cancelSnapshot()}>
-            Cancel
+            {t('common.cancel')}
           </button>
         ) : (
           <button type="button" className="primary" onClick={() => void start()} disabled={out.trim() === ''}>
-            Take offline
+            {t('connections.takeOffline')}
           </button>
         )}
       </div>
       {running ? (
         <div className="row" role="status" data-testid="take-offline-progress">
-          <progress max={100} value={percent ?? undefined} aria-label="Snapshot progress" />
+          <progress max={100} value={percent ?? undefined} aria-label={t('offlineCopy.progress')} />
           <span className="muted small">
-            {p ? `${p.chain} (${p.chainNumber}/${p.chains}) ${p.step}, ${p.rows} rows` : 'starting…'}
+            {p
+              ? t('offlineCopy.step', {
+                  chain: p.chain,
+                  n: p.chainNumber,
+                  of: p.chains,
+                  step: p.step,
+                  rows: p.rows,
+                })
+              : t('offlineCopy.starting')}
           </span>
         </div>
       ) : null}
@@ -110,7 +119,7 @@ export function TakeOffline(props: { api: CatenaApi; chains: ChainKey[]; onOpen(
           </p>
           {job.state === 'succeeded' ? (
             <button type="button" onClick={() => props.onOpen(job.out)}>
-              Open it
+              {t('offlineCopy.open')}
             </button>
           ) : null}
         </div>

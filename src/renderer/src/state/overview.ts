@@ -5,6 +5,7 @@
  */
 import type { ChainOverview, Metric, RunRecord, StoredAlarmEvent } from '../../../contract/types.ts';
 import { chainLabel } from '../../../contract/types.ts';
+import { i18n } from '../i18n/index.ts';
 
 /** The alarm metrics, in the order of ELABORATION.md §4 (the columns of the table). */
 export const METRICS = [
@@ -14,17 +15,32 @@ export const METRICS = [
 ] as const satisfies readonly { metric: Metric; label: string; short: string; unit: string }[];
 
 export function metricInfo(metric: string): { label: string; unit: string } {
-  return METRICS.find((m) => m.metric === metric) ?? { label: metric, unit: '' };
+  const m = METRICS.find((x) => x.metric === metric);
+  return m ? { label: metricName(m.metric), unit: metricUnit(m.metric) } : { label: metric, unit: '' };
+}
+
+/** `cumulative`, `cumulato`: the metric's name in the console's language */
+export function metricName(metric: Metric): string {
+  return i18n.t(`metrics.${metric}.label`);
+}
+
+/** the column head: `Cumul.`, `Velocità` */
+export function metricShort(metric: Metric): string {
+  return i18n.t(`metrics.${metric}.short`);
+}
+
+export function metricUnit(metric: Metric): string {
+  return i18n.t(`metrics.${metric}.unit`);
 }
 
 /** Level words of ELABORATION.md §4: 1 = attention, 2 = pre-alarm, 3 = alarm. */
 export function levelWord(level: number | null): string {
-  if (level === null) return 'unknown';
-  if (level <= 0) return 'normal';
-  if (level === 1) return 'attention';
-  if (level === 2) return 'pre-alarm';
-  if (level === 3) return 'alarm';
-  return `level ${level}`;
+  if (level === null) return i18n.t('levels.unknown');
+  if (level <= 0) return i18n.t('levels.normal');
+  if (level === 1) return i18n.t('levels.attention');
+  if (level === 2) return i18n.t('levels.preAlarm');
+  if (level === 3) return i18n.t('levels.alarm');
+  return i18n.t('levels.level', { level });
 }
 
 /**
@@ -66,13 +82,12 @@ export function currentLevels(
 
 export type StateFilter = 'all' | 'alarm' | 'stale' | 'failed' | 'ok';
 
-export const STATE_FILTERS: { value: StateFilter; label: string }[] = [
-  { value: 'all', label: 'any state' },
-  { value: 'alarm', label: 'in alarm' },
-  { value: 'stale', label: 'stale data' },
-  { value: 'failed', label: 'last run failed' },
-  { value: 'ok', label: 'all well' },
-];
+export const STATE_FILTERS: readonly StateFilter[] = ['all', 'alarm', 'stale', 'failed', 'ok'];
+
+/** `any state`, `in alarm`, … in the console's language */
+export function stateFilterLabel(filter: StateFilter): string {
+  return i18n.t(`stateFilters.${filter}`);
+}
 
 export interface OverviewFilter {
   site: string;
@@ -199,17 +214,22 @@ export function countRows(rows: readonly OverviewRow[]): OverviewCounts {
 /** How long a stale chain has had no data: "45 min", "3 h 20 min", "31 d 4 h". */
 export function fmtNoDataFor(seconds: number): string {
   const minutes = Math.max(0, Math.floor(seconds / 60));
-  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 60) return i18n.t('age.minutes', { minutes });
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  if (hours < 24)
+    return minutes % 60 === 0
+      ? i18n.t('age.hours', { hours })
+      : i18n.t('age.hoursMinutes', { hours, minutes: minutes % 60 });
   const days = Math.floor(hours / 24);
-  return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
+  return hours % 24 === 0
+    ? i18n.t('age.days', { days })
+    : i18n.t('age.daysHours', { days, hours: hours % 24 });
 }
 
 export function fmtAge(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return 'never';
-  if (seconds < 60) return 'just now';
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
-  if (seconds < 48 * 3600) return `${Math.floor(seconds / 3600)} h ago`;
-  return `${Math.floor(seconds / 86400)} d ago`;
+  if (seconds === null || !Number.isFinite(seconds)) return i18n.t('age.never');
+  if (seconds < 60) return i18n.t('age.justNow');
+  if (seconds < 3600) return i18n.t('age.minutesAgo', { n: Math.floor(seconds / 60) });
+  if (seconds < 48 * 3600) return i18n.t('age.hoursAgo', { n: Math.floor(seconds / 3600) });
+  return i18n.t('age.daysAgo', { n: Math.floor(seconds / 86400) });
 }
