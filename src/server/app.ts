@@ -34,11 +34,12 @@ import { httpStatusFor } from '../contract/errors.ts';
 import { clientMessageSchema, type ServerMessage } from '../contract/events.ts';
 import { isMethodName, methodNames, methods } from '../contract/methods.ts';
 import { buildOpenApi } from '../contract/openapi.ts';
+import { LIVE_ROWS_MAX } from '../contract/stream.ts';
 import { isCatenaError } from '../core/errors.ts';
 import { createHostLog } from '../core/log.ts';
 import type { CatenaService } from '../core/service/types.ts';
 import { docsPage } from './docs-page.ts';
-import { bindingProblem, Doors, isApiPath, isLoopbackAddress, tokenProblem } from './doors.ts';
+import { type Access, bindingProblem, Doors, isApiPath, isLoopbackAddress, tokenProblem } from './doors.ts';
 import { createApiHost, LaunchBoard } from './launches.ts';
 import { loginPage } from './login-page.ts';
 import { errorBody, registerRestRoutes } from './rest.ts';
@@ -77,6 +78,8 @@ export interface ServerOptions {
   slowClientBytes?: number;
   /** how long live values of a chain wait for more commits before the one read (default 250 ms) */
   liveDebounceMs?: number;
+  /** at most this many rows in one live message (default LIVE_ROWS_MAX; tests make it small) */
+  liveRowsMax?: number;
 }
 
 /** The host's own pages (docs, login) run no script and load nothing. */
@@ -187,6 +190,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       ? tokenName
       : null;
   };
+  /** what the request may do: `read` for the read-only token (refused what writes in onRequest) */
+  const accessOf = (request: FastifyRequest): Access => doors.credential(request)?.access ?? 'full';
   let scheduler: Scheduler | null = null;
   const apiHost = createApiHost(service, board, () => scheduler?.view() ?? NO_SCHEDULE);
   const openapi = buildOpenApi({ version: options.version ?? '0.0.0' });
@@ -218,6 +223,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const hub = new StreamHub(service, apiHost, {
     slowClientBytes: options.slowClientBytes ?? SLOW_CLIENT_BYTES,
     debounceMs: options.liveDebounceMs ?? 250,
+    rowsMax: options.liveRowsMax ?? LIVE_ROWS_MAX,
     logUnexpected,
   });
   app.addHook('onClose', async () => {
@@ -383,7 +389,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(docsHtml),
   );
 
-  registerRestRoutes(app, { service: shared.service, host: apiHost, dispatch: dispatchOptions, callerOf });
+  registerRestRoutes(app, {
+    service: shared.service,
+    host: apiHost,
+    dispatch: dispatchOptions,
+    callerOf,
+    accessOf,
+  });
 
   // Switching the database from a browser is offered only on a host bound to loopback (one operator's own machine).
   const switchable = isLoopbackAddress(options.listenHost ?? '127.0.0.1');
@@ -402,7 +414,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         );
       }
       const input = request.body === undefined || request.body === null ? undefined : request.body;
-      const envelope = await dispatch(request.params.method, input, callerOf(request));
+      const envelope = await dispatch(request.params.method, input, callerOf(request), accessOf(request));
       if (envelope.ok) return reply.status(200).send(envelope.value);
       return reply.status(httpStatusFor(envelope.error.code)).send(errorBody(envelope.error));
     },

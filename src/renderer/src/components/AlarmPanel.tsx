@@ -8,8 +8,10 @@
 import { useId, useMemo, useState } from 'react';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey, StoredAlarmEvent } from '../../../contract/types.ts';
+import { useCanWrite } from '../access.ts';
 import { errorMessage, fmtNum, fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
+import { ReadOnlyNote } from './ReadOnlyNote.tsx';
 
 const METRIC: Record<string, { label: string; unit: string }> = {
   cumulative_mm: { label: 'cumulative', unit: 'mm' },
@@ -69,6 +71,7 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
   const [failure, setFailure] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const ids = { operator: useId(), note: useId() };
+  const canWrite = useCanWrite();
 
   const { open, log } = useMemo(() => {
     const all = events.data ?? [];
@@ -81,7 +84,7 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
   }, [events.data]);
 
   const name = operator.trim();
-  const ready = name !== '' && !busy;
+  const ready = canWrite && name !== '' && !busy;
 
   const acknowledge = async (which: StoredAlarmEvent[] | 'all') => {
     if (name === '') {
@@ -116,7 +119,8 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
 
   return (
     <div className="alarm-panel" data-testid="alarm-panel">
-      <div className="operator">
+      {canWrite ? null : <ReadOnlyNote />}
+      <div className="operator" hidden={!canWrite}>
         <label htmlFor={ids.operator}>Operator</label>
         <input
           id={ids.operator}
@@ -131,7 +135,7 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
         />
         {name === '' ? <span className="muted small">Acknowledgements record who made them.</span> : null}
       </div>
-      <div className="ack-bar">
+      <div className="ack-bar" hidden={!canWrite}>
         <label htmlFor={ids.note}>Note</label>
         <input
           id={ids.note}
@@ -202,6 +206,7 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
                   <button
                     type="button"
                     className="small-btn"
+                    hidden={!canWrite}
                     disabled={!ready}
                     title={name === '' ? 'enter your name as operator first' : 'acknowledge this event'}
                     onClick={() => void acknowledge([e])}

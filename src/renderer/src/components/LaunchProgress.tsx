@@ -1,6 +1,7 @@
 import { type Dispatch, memo } from 'react';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey } from '../../../contract/types.ts';
+import { useCanWrite } from '../access.ts';
 import { fmtDuration, fmtInt, fmtTime } from '../format.ts';
 import type { ChainRunView, LaunchAction, LaunchView } from '../state/launches.ts';
 import { StatusBadge } from './StatusBadge.tsx';
@@ -12,6 +13,7 @@ function ChainRow(props: {
   onFocus(keyboard: boolean): void;
 }) {
   const { chain, launch } = props;
+  const canWrite = useCanWrite();
   const finished = chain.result !== null;
   const pct =
     chain.total > 0
@@ -48,6 +50,7 @@ function ChainRow(props: {
             type="button"
             className="small-btn"
             onClick={props.onCancel}
+            hidden={!canWrite}
             disabled={chain.cancelRequested || launch.cancelRequested}
             aria-label={`Cancel ${chain.label}`}
           >
@@ -141,6 +144,7 @@ export const LaunchProgress = memo(function LaunchProgress(props: {
   onFocus(key: ChainKey, keyboard: boolean): void;
 }) {
   const { api, launches, dispatch } = props;
+  const canWrite = useCanWrite();
   const cancel = (launchId: string, chain?: ChainKey) => {
     dispatch({ type: 'cancel-requested', launchId, chain });
     api
@@ -196,6 +200,7 @@ export const LaunchProgress = memo(function LaunchProgress(props: {
                     type="button"
                     className="small-btn"
                     onClick={() => cancel(launch.launchId)}
+                    hidden={!canWrite}
                     disabled={launch.cancelRequested}
                   >
                     {launch.cancelRequested ? 'cancelling…' : 'Cancel launch'}

@@ -6,8 +6,10 @@
  */
 import { type FormEvent, useId, useState } from 'react';
 import type { CatenaApi, MethodInput } from '../../../contract/methods.ts';
+import { useCanWrite } from '../access.ts';
 import { errorMessage } from '../format.ts';
 import { useLoad } from '../hooks.ts';
+import { ReadOnlyNote } from './ReadOnlyNote.tsx';
 
 const METRICS: { value: string; label: string }[] = [
   { value: '', label: 'all metrics' },
@@ -21,6 +23,7 @@ const metricLabel = (m: string | null) => METRICS.find((x) => x.value === (m ?? 
 
 export function NotifyRulesPanel(props: { api: CatenaApi }) {
   const { api } = props;
+  const canWrite = useCanWrite();
   const setup = useLoad(() => api.notifyRules(), [api]);
   const smtp = useLoad(() => api.notifySmtp(), [api]);
   const [smtpUrl, setSmtpUrl] = useState('');
@@ -92,7 +95,11 @@ export function NotifyRulesPanel(props: { api: CatenaApi }) {
           E-mail through {smtp.data.url} (CATENA_SMTP_URL on this host).
         </p>
       ) : (
-        <form className="rule-form smtp-form" onSubmit={(e) => saveSmtp(e, smtpUrl.trim())}>
+        <form
+          className="rule-form smtp-form"
+          hidden={!canWrite}
+          onSubmit={(e) => saveSmtp(e, smtpUrl.trim())}
+        >
           <span className="muted small" data-testid="smtp-server">
             {smtp.data?.url
               ? `E-mail through ${smtp.data.url}.`
@@ -137,7 +144,7 @@ export function NotifyRulesPanel(props: { api: CatenaApi }) {
                 {metricLabel(r.metric)}
               </span>
             </span>
-            <span className="rule-actions">
+            <span className="rule-actions" hidden={!canWrite}>
               <button
                 type="button"
                 className="small-btn"
@@ -172,7 +179,8 @@ export function NotifyRulesPanel(props: { api: CatenaApi }) {
           <li className="muted">No rules: nobody is told of alarms.</li>
         ) : null}
       </ul>
-      <form className="rule-form" onSubmit={add}>
+      {canWrite ? null : <ReadOnlyNote />}
+      <form className="rule-form" hidden={!canWrite} onSubmit={add}>
         <select
           aria-label="Channel"
           value={channel}
