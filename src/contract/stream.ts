@@ -57,8 +57,8 @@ export const liveMessageSchema = latestViewSchema.extend({
     .number()
     .nullable()
     .describe(
-      'rows holds every row of timestamp ≥ since (the newest timestamp of the previous message, sent again: ' +
-        'a re-run may have rewritten it); null = from the first',
+      'rows holds every row of timestamp > since (the newest timestamp of the previous message; its rows, ' +
+        'if a re-run rewrote them, come in nodes); null = from the first',
     ),
   rows: z
     .array(latestRowSchema)

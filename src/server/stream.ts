@@ -305,7 +305,9 @@ export class StreamHub {
       }
       if (this.#closed || this.#live.get(chainLabel(chain.key)) !== chain) return;
       const label = chainLabel(chain.key);
-      const rows = rowsOf(recent);
+      // the rows after the mark: those at the mark (read again for `nodes`, a re-run may have rewritten
+      // them) were sent before, and a re-run of the past would send the same newest rows twice per message
+      const rows = rowsOf(recent).filter((r) => since === null || r.timestamp > since);
       const complete = recent.length < this.#options.rowsMax;
       // one text for the clients that got every message, one for those that missed one
       let whole: string | null = null;
