@@ -57,6 +57,35 @@ export function forgetOutputs(key: { controlUnitCode: string; chain: string }): 
   }
 }
 
+/**
+ * A node that died on a chain that is not broken (the demo's dead node is on
+ * BROKEN, whose runs fail before anything is written): from DEAD_DAYS before
+ * the chain's last raw row on, node DEAD_NODE sends null values with error
+ * code 3, as the demo's dead node does. Node 7 of CU003-A's 30 (node 12 is
+ * the disabled one).
+ */
+export const DEAD = { controlUnitCode: 'CU003', chain: 'A' } as const;
+export const DEAD_NODE = 7;
+export const DEAD_DAYS = 6;
+
+export function killNode(path: string): void {
+  const db = new DatabaseSync(path);
+  try {
+    const where = 'controlUnitCode = ? AND chain = ?';
+    const changed = db
+      .prepare(
+        'UPDATE raw_rsn_data SET rawX = NULL, rawY = NULL, rawZ = NULL, rawT = NULL, errorCode = 3 ' +
+          `WHERE ${where} AND nodeIndex = ? AND timestamp >= ` +
+          `(SELECT datetime(MAX(timestamp), '-${DEAD_DAYS} days') FROM raw_rsn_data WHERE ${where})`,
+      )
+      .run(DEAD.controlUnitCode, DEAD.chain, DEAD_NODE, DEAD.controlUnitCode, DEAD.chain);
+    if (Number(changed.changes) === 0)
+      throw new Error(`no raw rows of ${label(DEAD)} node ${DEAD_NODE} to kill`);
+  } finally {
+    db.close();
+  }
+}
+
 /** Nulls one node's gainX: the calibration an operator forgot to enter. */
 export function breakChain(path: string): void {
   const db = new DatabaseSync(path);

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:service [-- --db sqlite|mysql] [--days N] [--clients N] [--rps N] [--nice N]`: the service under
+ * `npm run bench:service [-- --db sqlite|mysql] [--days N] [--clients N] [--rps N] [--nice N] [--read-connection on|off]`: the service under
  * load, on loopback only, bounded (every wait has a timeout; the whole run is
  * stopped after 10 minutes).
  *
@@ -24,7 +24,8 @@
  * of every chain, prints REST p50/p99 latency, and the loaded launch's wall
  * time against the mean baseline (target: within 1.3×). Prints one JSON
  * document on stdout, a summary on stderr; exits 1 when a client missed an
- * event.
+ * event. `--read-connection off` keeps every read on the engine's SQLite
+ * connection (as before src/server/read-side.ts), to compare the two.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -262,8 +263,10 @@ async function runBench(): Promise<void> {
       clients: { type: 'string', default: '200' },
       rps: { type: 'string', default: '50' },
       nice: { type: 'string', default: '0' },
+      'read-connection': { type: 'string', default: 'on' },
     },
   });
+  const readConnection = values['read-connection'] !== 'off';
   const shape: WorkloadShape = { ...WORKLOAD_30_DAYS, days: Number(values.days) };
   const clients = Number(values.clients);
   const rps = Number(values.rps);
@@ -298,7 +301,7 @@ async function runBench(): Promise<void> {
     );
 
     const service = await openCatenaService({ db: url, host: 'bench-service' });
-    const app = await buildServer({ service, staticDir: null, logLevel: 'silent' });
+    const app = await buildServer({ service, staticDir: null, logLevel: 'silent', readConnection });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
     if (typeof address !== 'object' || address === null) throw new Error('no address');
@@ -404,6 +407,7 @@ async function runBench(): Promise<void> {
     const missing = missingOf(socketsOnly.launchId) + missingOf(loaded.launchId);
     const result = {
       database: values.db,
+      readConnection,
       workload: { ...shape, rawRows },
       clients: report.clients,
       restRate: rps,

@@ -100,9 +100,23 @@ const options = {
 };
 
 describe('contract: the methods table', () => {
+  it('access: what the host vouches for, full where the host knows no token', async () => {
+    const dispatch = createDispatcher(service({}), {
+      isExpected: (e): e is ExpectedError => false,
+      logUnexpected: () => 'log',
+    });
+    expect(await dispatch('access', undefined)).toEqual({ ok: true, value: { access: 'full' } });
+    expect(await dispatch('access', undefined, 'control room', 'read')).toEqual({
+      ok: true,
+      value: { access: 'read' },
+    });
+    expect(methods.access.writes).toBe(false);
+  });
+
   it('mirrors the service use cases', () => {
     expect(methodNames).toEqual([
       'info',
+      'access',
       'listChains',
       'launch',
       'cancel',

@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { ErrorSubject } from '../core/errors.ts';
 import type { CatenaService } from '../core/service/types.ts';
 import type { Envelope, WireError } from './errors.ts';
-import { isMethodName, type MethodName, methods } from './methods.ts';
+import { type CallContext, isMethodName, type MethodName, methods } from './methods.ts';
 
 export interface ExpectedError {
   code: string;
@@ -27,8 +27,15 @@ export interface DispatchOptions {
 /**
  * `caller`: who the host vouches for (the API token's name), or null; a
  * method that records who acted (`asCaller`) takes it instead of the name sent.
+ * `access`: `read` for the read-only API token (the host refuses it what
+ * writes before dispatching; the `access` method tells the caller).
  */
-export type Dispatch = (method: string, input: unknown, caller?: string | null) => Promise<Envelope<unknown>>;
+export type Dispatch = (
+  method: string,
+  input: unknown,
+  caller?: string | null,
+  access?: CallContext['access'],
+) => Promise<Envelope<unknown>>;
 
 export function formatIssues(error: z.ZodError): string {
   return error.issues
@@ -58,7 +65,7 @@ export function createDispatcher(
   service: CatenaService | Promise<CatenaService>,
   options: DispatchOptions,
 ): Dispatch {
-  return async (name, sentInput, caller = null) => {
+  return async (name, sentInput, caller = null, access = 'full') => {
     if (!isMethodName(name)) {
       return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `no method "${name}"` } };
     }
@@ -73,8 +80,8 @@ export function createDispatcher(
       const svc = await service;
       // The table's entries are checked one by one where they are written;
       // here the pairing of a method with its own parsed input is known.
-      const call = spec.call as (s: CatenaService, input: unknown) => unknown;
-      const value: unknown = await call(svc, parsed.data);
+      const call = spec.call as (s: CatenaService, input: unknown, context: CallContext) => unknown;
+      const value: unknown = await call(svc, parsed.data, { caller, access });
       return { ok: true, value };
     } catch (error) {
       return { ok: false, error: toWireError(error, `method ${name}`, options) };

@@ -25,6 +25,7 @@ import {
   wholeNumberParam,
 } from './http.ts';
 import {
+  accessSchema,
   acknowledgedSchema,
   alarmEventSchema,
   chainNodesSchema,
@@ -55,13 +56,25 @@ import { encodeSeries } from './wire.ts';
 const reportLangSchema = z
   .enum(['en', 'it'])
   .describe("the report's language: `en` or `it` (default: the host's CATENA_LANG or system locale)");
+
+/** What a host vouches for about the caller of a method. */
+export interface CallContext {
+  /** who acts (the API token's name on the service); null where the host knows no caller */
+  caller: string | null;
+  /** `read` for the read-only API token; hosts without tokens (IPC, loopback) give `full` */
+  access: 'full' | 'read';
+}
+
+/** The context of a call from a host that knows no caller (the desktop's IPC, a server without a token). */
+export const FULL_ACCESS: CallContext = { caller: null, access: 'full' };
+
 export interface MethodSpec<I extends z.ZodType, O, S = CatenaService> {
   /** one line for the API's index and the docs */
   summary: string;
   input: I;
   /** what the method answers (the OpenAPI document; the API's tests check answers against it) */
   output: z.ZodType<O>;
-  call(service: S, input: z.output<I>): O | Promise<O>;
+  call(service: S, input: z.output<I>, context: CallContext): O | Promise<O>;
   /**
    * Whether the method launches, cancels, acknowledges or changes rules or
    * settings: the read-only API token (CATENA_API_READ_TOKEN) is refused it
@@ -268,6 +281,27 @@ export const methods = {
             },
           },
         },
+      ],
+    }),
+  }),
+  access: method({
+    summary: 'what the caller may do: everything, or read only (the read-only API token)',
+    writes: false,
+    input: noInput,
+    output: accessSchema,
+    call: (_service, _input, context) => ({ access: context.access }),
+    http: route({
+      verb: 'GET',
+      path: '/api/v1/access',
+      operationId: 'getAccess',
+      tag: 'chains',
+      description:
+        'The console asks it once at start and hides what the read-only token cannot do (launch, cancel, ' +
+        'acknowledge, change rules).',
+      input: () => undefined,
+      examples: [
+        { summary: 'the full token, or a server on loopback', response: { access: 'full' } },
+        { summary: 'the read-only token', response: { access: 'read' } },
       ],
     }),
   }),

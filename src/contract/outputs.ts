@@ -73,6 +73,19 @@ export const serviceInfoSchema = named(
   'the database the service is connected to',
 );
 
+export const accessSchema = named(
+  z.object({
+    access: z
+      .enum(['full', 'read'])
+      .describe(
+        'full: may launch, cancel, acknowledge and change settings; read: the read-only API token ' +
+          '(CATENA_API_READ_TOKEN), whose writes answer 403 READ_ONLY_TOKEN',
+      ),
+  }),
+  'Access',
+  'what the caller may do on this host',
+);
+
 export const connectionListSchema = named(
   z.object({
     connections: z.array(

@@ -5,7 +5,7 @@
  * A client sends
  *   {"subscribe":"launches"}                    the engine's events (progress dropped when the client lags)
  *   {"subscribe":"alarms"}                      alarm events created by runs, as runs finish
- *   {"subscribe":"live","chains":["CU001:A"]}   the newest elaborated row of every node, after each commit
+ *   {"subscribe":"live","chains":["CU001:A"]}   after each commit: every row it brought, and the newest row of every node
  *   {"unsubscribe":"launches"|"alarms"|"live"[, "chains":[…]]}
  *   {"type":"ping"}
  * and the server answers `subscribed` / `unsubscribed`, then the messages
@@ -13,7 +13,7 @@
  * and the socket stays open.
  */
 import { z } from 'zod';
-import { latestViewSchema } from './api.ts';
+import { latestRowSchema, latestViewSchema } from './api.ts';
 import { engineEventSchema } from './events.ts';
 import { alarmEventSchema } from './outputs.ts';
 import { chainKeySchema, wireErrorSchema } from './schemas.ts';
@@ -48,7 +48,31 @@ export const streamClientMessageSchema = z.union([
 ]);
 export type StreamClientMessage = z.output<typeof streamClientMessageSchema>;
 
-export const liveMessageSchema = latestViewSchema.extend({ type: z.literal('live') });
+/** At most this many rows in one live message (the newest are kept; `complete` is then false). */
+export const LIVE_ROWS_MAX = 10_000;
+
+export const liveMessageSchema = latestViewSchema.extend({
+  type: z.literal('live'),
+  since: z
+    .number()
+    .nullable()
+    .describe(
+      'rows holds every row of timestamp > since (the newest timestamp of the previous message; its rows, ' +
+        'if a re-run rewrote them, come in nodes); null = from the first',
+    ),
+  rows: z
+    .array(latestRowSchema)
+    .describe(
+      'every elaborated row committed since the previous message, oldest first (empty on subscribing); ' +
+        `at most ${LIVE_ROWS_MAX}, the newest`,
+    ),
+  complete: z
+    .boolean()
+    .describe(
+      'false when this client may have missed rows before `since`: more rows than fit, or an earlier ' +
+        'message not sent because the client lagged; read the span again (GET …/series)',
+    ),
+});
 export type LiveMessage = z.output<typeof liveMessageSchema>;
 
 export const alarmsMessageSchema = chainKeySchema.extend({

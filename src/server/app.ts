@@ -34,13 +34,15 @@ import { httpStatusFor } from '../contract/errors.ts';
 import { clientMessageSchema, type ServerMessage } from '../contract/events.ts';
 import { isMethodName, methodNames, methods } from '../contract/methods.ts';
 import { buildOpenApi } from '../contract/openapi.ts';
+import { LIVE_ROWS_MAX } from '../contract/stream.ts';
 import { isCatenaError } from '../core/errors.ts';
 import { createHostLog } from '../core/log.ts';
 import type { CatenaService } from '../core/service/types.ts';
 import { docsPage } from './docs-page.ts';
-import { bindingProblem, Doors, isApiPath, isLoopbackAddress, tokenProblem } from './doors.ts';
+import { type Access, bindingProblem, Doors, isApiPath, isLoopbackAddress, tokenProblem } from './doors.ts';
 import { createApiHost, LaunchBoard } from './launches.ts';
 import { loginPage } from './login-page.ts';
+import { openReadSide, type ReadSide } from './read-side.ts';
 import { errorBody, registerRestRoutes } from './rest.ts';
 import { NO_SCHEDULE, type Scheduler } from './scheduler.ts';
 import { sharedReads } from './shared-reads.ts';
@@ -77,6 +79,13 @@ export interface ServerOptions {
   slowClientBytes?: number;
   /** how long live values of a chain wait for more commits before the one read (default 250 ms) */
   liveDebounceMs?: number;
+  /** at most this many rows in one live message (default LIVE_ROWS_MAX; tests make it small) */
+  liveRowsMax?: number;
+  /**
+   * Reads on a second SQLite connection (read-side.ts; default true). false: every read shares the
+   * engine's connection, as before (bench:service --read-connection off compares the two).
+   */
+  readConnection?: boolean;
 }
 
 /** The host's own pages (docs, login) run no script and load nothing. */
@@ -161,16 +170,34 @@ function routeWrites(config: RouteConfig, params: unknown): boolean {
   return config.writes === true;
 }
 
+/** The read connection, or null (asked not to, or it could not be opened: the reads then share the service's). */
+async function openReadSideQuietly(
+  service: CatenaService,
+  options: ServerOptions,
+  logUnexpected: (error: unknown, context: string) => string,
+): Promise<ReadSide | null> {
+  if (options.readConnection === false) return null;
+  try {
+    return await openReadSide(service);
+  } catch (error) {
+    logUnexpected(error, "opening the read connection (reads share the engine's)");
+    return null;
+  }
+}
+
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const problem = serverOptionsProblem(options);
   if (problem) throw new Error(problem);
   const { service } = options;
   const logUnexpected = options.logUnexpected ?? createHostLog('server').unexpected;
   const dispatchOptions = { isExpected: isCatenaError, logUnexpected };
+  // reads on a connection of their own (SQLite), so that they neither wait for the engine's writes nor hold them up
+  const readSide = await openReadSideQuietly(service, options, logUnexpected);
+  const reads = readSide?.service ?? service;
   // GET /api/v1/chains: the overview shared by other systems' pollers (one read for many); the
   // console's POST /api/listChains reads afresh (an operator who reloads sees a change made a moment ago)
-  const shared = sharedReads(service);
-  const dispatch = createDispatcher(service, dispatchOptions);
+  const shared = sharedReads(reads);
+  const dispatch = createDispatcher(reads, dispatchOptions);
   const doors = new Doors({
     listenHost: options.listenHost ?? '127.0.0.1',
     allowedHosts: options.allowedHosts,
@@ -187,8 +214,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       ? tokenName
       : null;
   };
+  /** what the request may do: `read` for the read-only token (refused what writes in onRequest) */
+  const accessOf = (request: FastifyRequest): Access => doors.credential(request)?.access ?? 'full';
   let scheduler: Scheduler | null = null;
-  const apiHost = createApiHost(service, board, () => scheduler?.view() ?? NO_SCHEDULE);
+  const apiHost = createApiHost(reads, board, () => scheduler?.view() ?? NO_SCHEDULE);
   const openapi = buildOpenApi({ version: options.version ?? '0.0.0' });
   const docsHtml = docsPage(openapi);
 
@@ -215,9 +244,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       routes.push({ method, url: route.url, config: (route.config ?? {}) as RouteConfig });
     }
   });
-  const hub = new StreamHub(service, apiHost, {
+  const hub = new StreamHub(reads, apiHost, {
     slowClientBytes: options.slowClientBytes ?? SLOW_CLIENT_BYTES,
     debounceMs: options.liveDebounceMs ?? 250,
+    rowsMax: options.liveRowsMax ?? LIVE_ROWS_MAX,
     logUnexpected,
   });
   app.addHook('onClose', async () => {
@@ -225,6 +255,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     hub.close();
     scheduler?.stop();
     board.close();
+    await readSide?.close();
   });
   // A refused WebSocket upgrade (401, 403, 426…) has no HTTP connection to keep alive: its socket is
   // ended, or it would stay open and hold the server's close (SIGTERM) until the client leaves.
@@ -383,7 +414,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(docsHtml),
   );
 
-  registerRestRoutes(app, { service: shared.service, host: apiHost, dispatch: dispatchOptions, callerOf });
+  registerRestRoutes(app, {
+    service: shared.service,
+    host: apiHost,
+    dispatch: dispatchOptions,
+    callerOf,
+    accessOf,
+  });
 
   // Switching the database from a browser is offered only on a host bound to loopback (one operator's own machine).
   const switchable = isLoopbackAddress(options.listenHost ?? '127.0.0.1');
@@ -402,7 +439,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         );
       }
       const input = request.body === undefined || request.body === null ? undefined : request.body;
-      const envelope = await dispatch(request.params.method, input, callerOf(request));
+      const envelope = await dispatch(request.params.method, input, callerOf(request), accessOf(request));
       if (envelope.ok) return reply.status(200).send(envelope.value);
       return reply.status(httpStatusFor(envelope.error.code)).send(errorBody(envelope.error));
     },

@@ -12,7 +12,7 @@ import { type ApiHost, apiMethods } from '../contract/api.ts';
 import { badRequest, type DispatchOptions, formatIssues, toWireError } from '../contract/dispatch.ts';
 import { httpStatusFor, isHostRefusal, type WireError } from '../contract/errors.ts';
 import { downloadSchema, fastifyPath, type HttpBinding } from '../contract/http.ts';
-import { methods } from '../contract/methods.ts';
+import { type CallContext, methods } from '../contract/methods.ts';
 import type { CatenaService } from '../core/service/types.ts';
 
 export function errorBody(error: WireError, extra: Readonly<Record<string, unknown>> = {}) {
@@ -66,7 +66,7 @@ function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, part: st
 interface BoundSpec<S> {
   input: z.ZodType;
   writes: boolean;
-  call(target: S, input: unknown): unknown;
+  call(target: S, input: unknown, context: CallContext): unknown;
   http?: HttpBinding<unknown>;
   asCaller?(input: unknown, caller: string): unknown;
 }
@@ -77,6 +77,8 @@ export interface RestOptions {
   dispatch: DispatchOptions;
   /** who the request's credential names (the API token's name), or null */
   callerOf?: (request: FastifyRequest) => string | null;
+  /** what the request's credential may do (default full) */
+  accessOf?: (request: FastifyRequest) => CallContext['access'];
 }
 
 export function registerRestRoutes(app: FastifyInstance, options: RestOptions): void {
@@ -91,12 +93,12 @@ export function registerRestRoutes(app: FastifyInstance, options: RestOptions): 
       config: { writes: spec.writes },
       handler: async (request, reply) => {
         let input: unknown;
+        const caller = options.callerOf?.(request) ?? null;
         try {
           const params = parsePart(binding.params, request.params, 'path');
           const query = parsePart(binding.query, request.query, 'query');
           const body = parsePart(binding.body, request.body, 'body');
           const sent = binding.input({ params, query, body });
-          const caller = options.callerOf?.(request) ?? null;
           const parsed = spec.input.safeParse(
             caller !== null && spec.asCaller ? spec.asCaller(sent, caller) : sent,
           );
@@ -108,7 +110,8 @@ export function registerRestRoutes(app: FastifyInstance, options: RestOptions): 
           throw error;
         }
         try {
-          const value = await spec.call(target, input);
+          const access = options.accessOf?.(request) ?? 'full';
+          const value = await spec.call(target, input, { caller, access });
           if (binding.download) {
             const file = downloadSchema.parse(value);
             const name = file.fileName.replace(/[^A-Za-z0-9._-]/g, '_');

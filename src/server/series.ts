@@ -105,6 +105,30 @@ export interface LatestRow {
   flags: number;
 }
 
+/** Every row of the columns, in their order. */
+export function rowsOf(columns: ElaboratedColumns): LatestRow[] {
+  const rows: LatestRow[] = [];
+  for (let i = 0; i < columns.length; i++) rows.push(rowAt(columns, i));
+  return rows;
+}
+
+function rowAt(columns: ElaboratedColumns, i: number): LatestRow {
+  return {
+    nodeIndex: columns.nodeIndex[i]!,
+    timestamp: columns.timestamp[i]!,
+    alphaX: finiteOrNull(columns.alphaX[i]),
+    alphaY: finiteOrNull(columns.alphaY[i]),
+    temperature: finiteOrNull(columns.temperature[i]),
+    dispX: finiteOrNull(columns.dispX[i]),
+    dispY: finiteOrNull(columns.dispY[i]),
+    cumX: finiteOrNull(columns.cumX[i]),
+    cumY: finiteOrNull(columns.cumY[i]),
+    cumR: finiteOrNull(columns.cumR[i]),
+    velR: finiteOrNull(columns.velR[i]),
+    flags: columns.flags[i]!,
+  };
+}
+
 /** The newest row of each node among the columns. */
 export function latestRows(columns: ElaboratedColumns): Map<number, LatestRow> {
   const rows = new Map<number, LatestRow>();
@@ -113,20 +137,7 @@ export function latestRows(columns: ElaboratedColumns): Map<number, LatestRow> {
     const timestamp = columns.timestamp[i]!;
     const known = rows.get(nodeIndex);
     if (known && known.timestamp >= timestamp) continue;
-    rows.set(nodeIndex, {
-      nodeIndex,
-      timestamp,
-      alphaX: finiteOrNull(columns.alphaX[i]),
-      alphaY: finiteOrNull(columns.alphaY[i]),
-      temperature: finiteOrNull(columns.temperature[i]),
-      dispX: finiteOrNull(columns.dispX[i]),
-      dispY: finiteOrNull(columns.dispY[i]),
-      cumX: finiteOrNull(columns.cumX[i]),
-      cumY: finiteOrNull(columns.cumY[i]),
-      cumR: finiteOrNull(columns.cumR[i]),
-      velR: finiteOrNull(columns.velR[i]),
-      flags: columns.flags[i]!,
-    });
+    rows.set(nodeIndex, rowAt(columns, i));
   }
   return rows;
 }

@@ -9,11 +9,16 @@
  *   sends only queue.
  * - `live`: a chain with subscribers is read when the engine reports that a
  *   batch was committed (a `chain-progress` whose rowsWritten grew, or the
- *   chain's end), debounced per chain: ONE read of the newest rows
- *   (`series` with a limit of the chain's node count), merged into the
- *   chain's cached newest row per node, pushed to every subscriber. No
- *   client ever causes a read by waiting; a new subscriber gets the cached
- *   values (or one read of `latest` when the chain is new to the hub).
+ *   chain's end), debounced per chain: ONE read of every row from the
+ *   newest timestamp pushed before on (that one included: a re-run may
+ *   have rewritten it; at most `rowsMax`, the newest), merged into the
+ *   chain's cached newest row per node, and pushed to every subscriber as
+ *   the rows plus the newest per node. A batch that commits many
+ *   timestamps arrives whole, not only its last one. No client ever causes
+ *   a read by waiting; a new subscriber gets the cached values (or one read
+ *   of `latest` when the chain is new to the hub). A client that missed a
+ *   message (it lagged) gets its next one marked `complete: false`, so it
+ *   reads its window again.
  * - `alarms`: when a run that created alarm events finishes, one read of
  *   those events, pushed to every subscriber.
  */
@@ -31,13 +36,15 @@ import { type ChainKey, chainLabel } from '../core/domain/chain.ts';
 import type { EngineEvent } from '../core/engine/events.ts';
 import { isCatenaError } from '../core/errors.ts';
 import type { CatenaService } from '../core/service/types.ts';
-import { type LatestRow, latestRows } from './series.ts';
+import { type LatestRow, latestRows, rowsOf } from './series.ts';
 
 export interface StreamOptions {
   /** bufferedAmount above which progress and live values are not sent to a client */
   slowClientBytes: number;
   /** how long a chain's live read waits for more commits */
   debounceMs: number;
+  /** at most this many rows per live message (the newest kept, `complete: false`) */
+  rowsMax: number;
   logUnexpected: (error: unknown, context: string) => string;
 }
 
@@ -48,12 +55,15 @@ interface Client {
   live: Set<string>;
   /** progress messages not sent because the client lagged */
   dropped: number;
+  /** chains whose live message this client missed (it lagged): its next one says complete: false */
+  liveGaps: Set<string>;
 }
 
 interface LiveChain {
   key: ChainKey;
-  nodeCount: number;
   rows: Map<number, LatestRow>;
+  /** the newest timestamp pushed: the next read starts there */
+  mark: number | null;
   subscribers: Set<Client>;
   /** rowsWritten last seen per launch: a growth is a commit */
   written: Map<string, number>;
@@ -97,7 +107,14 @@ export class StreamHub {
 
   /** Serves one socket until it closes. */
   accept(socket: WebSocket): void {
-    const client: Client = { socket, launches: false, alarms: false, live: new Set(), dropped: 0 };
+    const client: Client = {
+      socket,
+      launches: false,
+      alarms: false,
+      live: new Set(),
+      dropped: 0,
+      liveGaps: new Set(),
+    };
     this.#clients.add(client);
     this.stats.clients = this.#clients.size;
     const leave = () => this.#leave(client);
@@ -181,7 +198,7 @@ export class StreamHub {
     }
     this.stats.liveChains = this.#live.size;
     this.#send(client, { type: 'subscribed', topic: 'live', chains: chains.map((c) => c.key) });
-    for (const chain of chains) this.#send(client, liveMessage(chain));
+    for (const chain of chains) this.#send(client, liveMessage(chain, [], chain.mark, true));
   }
 
   /** The hub's state of a chain: known, or read once (its nodes and newest rows). */
@@ -196,8 +213,8 @@ export class StreamHub {
     this.stats.liveReads++;
     return {
       key: real,
-      nodeCount: Math.max(1, nodes.nodes.length),
       rows: new Map(latest.nodes.map((row) => [row.nodeIndex, row])),
+      mark: latest.timestamp,
       subscribers: new Set(),
       written: new Map(),
       timer: null,
@@ -208,6 +225,7 @@ export class StreamHub {
 
   #unsubscribeLive(client: Client, label: string): void {
     client.live.delete(label);
+    client.liveGaps.delete(label);
     const chain = this.#live.get(label);
     if (!chain) return;
     chain.subscribers.delete(client);
@@ -272,20 +290,42 @@ export class StreamHub {
     }
     chain.reading = true;
     try {
-      const recent = await this.#service.series({ key: chain.key, limit: chain.nodeCount });
+      const since = chain.mark;
+      // every row since the last push (with a limit, the store keeps the newest)
+      const recent = await this.#service.series({
+        key: chain.key,
+        from: since,
+        limit: this.#options.rowsMax,
+      });
       this.stats.liveReads++;
       for (const [nodeIndex, row] of latestRows(recent)) {
         const known = chain.rows.get(nodeIndex);
         if (!known || known.timestamp <= row.timestamp) chain.rows.set(nodeIndex, row);
+        if (chain.mark === null || row.timestamp > chain.mark) chain.mark = row.timestamp;
       }
       if (this.#closed || this.#live.get(chainLabel(chain.key)) !== chain) return;
-      const message = JSON.stringify(liveMessage(chain));
+      const label = chainLabel(chain.key);
+      // the rows after the mark: those at the mark (read again for `nodes`, a re-run may have rewritten
+      // them) were sent before, and a re-run of the past would send the same newest rows twice per message
+      const rows = rowsOf(recent).filter((r) => since === null || r.timestamp > since);
+      const complete = recent.length < this.#options.rowsMax;
+      // one text for the clients that got every message, one for those that missed one
+      let whole: string | null = null;
+      let gapped: string | null = null;
       for (const client of chain.subscribers) {
         if (this.#slow(client)) {
           client.dropped++;
+          client.liveGaps.add(label);
           continue;
         }
-        this.#sendText(client, message);
+        if (complete && !client.liveGaps.has(label)) {
+          whole ??= JSON.stringify(liveMessage(chain, rows, since, true));
+          this.#sendText(client, whole);
+        } else {
+          client.liveGaps.delete(label);
+          gapped ??= JSON.stringify(liveMessage(chain, rows, since, false));
+          this.#sendText(client, gapped);
+        }
       }
     } catch (error) {
       this.#options.logUnexpected(error, `live values of ${chainLabel(chain.key)}`);
@@ -334,12 +374,20 @@ function labelOf(key: ChainKey): string {
   return chainLabel(key);
 }
 
-function liveMessage(chain: LiveChain): LiveMessage {
+function liveMessage(
+  chain: LiveChain,
+  rows: LatestRow[],
+  since: number | null,
+  complete: boolean,
+): LiveMessage {
   const nodes = [...chain.rows.values()].sort((a, b) => a.nodeIndex - b.nodeIndex);
   return {
     type: 'live',
     ...chain.key,
     timestamp: nodes.length > 0 ? Math.max(...nodes.map((n) => n.timestamp)) : null,
     nodes,
+    since,
+    rows,
+    complete,
   };
 }

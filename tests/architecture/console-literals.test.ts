@@ -42,7 +42,7 @@ function components(): string[] {
 }
 
 /** Literal text a person reads, found in one file's source. */
-export function strayLiterals(source: string): string[] {
+function strayLiterals(source: string): string[] {
   const found: string[] = [];
   // JSX text between tags: `>Some words</…` or `>Some words<tag`, outside `{…}`; `=>` and generics
   // (`useState<T>(null); …`) are code, told apart by the characters code has and sentences do not

@@ -133,13 +133,15 @@ describe.each(kinds)('WebSocket /api/v1/stream on $kind', ({ kind, available }) 
   });
 
   it('live: one read per commit, the same values pushed to every subscriber', async () => {
-    const clients = await Promise.all([connect(), connect(), connect(), connect(), connect()]);
     const reads: number[] = [];
     const series = h.service.series.bind(h.service);
     h.service.series = async (query) => {
       reads.push(Date.now());
       return series(query);
     };
+    // the reads counted where they are made: on the service's own connection (no read connection)
+    const at = await listen({ readConnection: false });
+    const clients = await Promise.all([connect(at), connect(at), connect(at), connect(at), connect(at)]);
     for (const c of clients) c.send({ subscribe: 'live', chains: ['CU900:A'] });
     for (const c of clients) {
       await c.next((m) => m.type === 'subscribed' && m.topic === 'live');
@@ -170,14 +172,73 @@ describe.each(kinds)('WebSocket /api/v1/stream on $kind', ({ kind, available }) 
     const nodes = last.nodes as { nodeIndex: number; timestamp: number; alphaX: number | null }[];
     expect(nodes.map((n) => n.nodeIndex)).toEqual(SMALL_NODES);
     const newest = await h.app.inject({ url: '/api/v1/chains/CU900/A/latest' });
-    expect({ ...last, type: undefined }).toEqual({ ...body(newest), type: undefined });
+    const { controlUnitCode, chain, timestamp } = last;
+    expect({ controlUnitCode, chain, timestamp, nodes }).toEqual(body(newest));
     // a subscriber of another chain was not pushed anything of this one
-    const other = await connect();
+    const other = await connect(at);
     other.send({ subscribe: 'live', chains: ['CU900:B'] });
     await other.next((m) => m.type === 'live');
     await h.finished(await launch([SMALL_A], 'full'));
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(other.messages.filter((m) => m.type === 'live')).toHaveLength(1);
+  });
+
+  it('live: every row a commit brings, not only the newest per node, each once after the mark', async () => {
+    const c = await connect();
+    c.send({ subscribe: 'live', chains: ['CU900:A'] });
+    const first = await c.next((m) => m.type === 'live');
+    expect(first).toMatchObject({ since: null, rows: [], complete: true, nodes: [] });
+    type Row = { nodeIndex: number; timestamp: number; alphaX: number | null };
+    const pushes = () => c.messages.filter((m) => m.type === 'live').slice(1);
+    const received = () => {
+      const cells = new Map<string, Row>();
+      for (const p of pushes())
+        for (const r of p.rows as Row[]) cells.set(`${r.nodeIndex}@${r.timestamp}`, r);
+      return cells;
+    };
+    await h.finished(await launch([SMALL_A]));
+    const stored = await h.service.series({ key: SMALL_A });
+    // 40 timestamps × 3 nodes, committed in batches: every one of them reaches the client
+    await until(() => received().size === stored.length);
+    for (let i = 0; i < stored.length; i++) {
+      const r = received().get(`${stored.nodeIndex[i]}@${stored.timestamp[i]}`)!;
+      expect(r.alphaX).toBe(Number.isFinite(stored.alphaX[i]) ? stored.alphaX[i] : null);
+    }
+    // each row once: every push starts after the newest timestamp of the one before
+    expect(pushes().reduce((n, p) => n + (p.rows as Row[]).length, 0)).toBe(stored.length);
+    let since: number | null = null;
+    for (const p of pushes()) {
+      expect(p.since).toBe(since);
+      expect(p.complete).toBe(true);
+      const rows = p.rows as Row[];
+      if (since !== null) expect(rows.every((r) => r.timestamp > since!)).toBe(true);
+      since = rows.length > 0 ? Math.max(since ?? 0, ...rows.map((r) => r.timestamp)) : since;
+    }
+
+    // five new timestamps in one incremental run: the five arrive, not only the last
+    const before = Math.max(...stored.timestamp);
+    await h.moreRaw(SMALL_A, 5);
+    const seen = pushes().length;
+    await h.finished(await launch([SMALL_A], 'incremental'));
+    await until(() => pushes().length > seen && received().size === stored.length + 5 * SMALL_NODES.length);
+    const fresh = pushes()
+      .slice(seen)
+      .flatMap((p) => p.rows as Row[])
+      .filter((r) => r.timestamp > before);
+    expect(new Set(fresh.map((r) => r.timestamp)).size).toBe(5);
+  });
+
+  it('live: more rows than a message holds says complete: false (the client reads its window again)', async () => {
+    const at = await listen({ liveRowsMax: 6, liveDebounceMs: 200 });
+    const c = await connect(at);
+    c.send({ subscribe: 'live', chains: ['CU900:B'] });
+    await c.next((m) => m.type === 'live');
+    await h.finished(await launch([SMALL_B]));
+    // 120 rows since the chain had none: the first read keeps the newest 6
+    const cut = await c.next((m) => m.type === 'live' && m.complete === false);
+    const rows = cut.rows as { timestamp: number }[];
+    expect(rows).toHaveLength(6);
+    expect(Math.max(...rows.map((r) => r.timestamp))).toBe(cut.timestamp);
   });
 
   it('refuses invalid messages and unknown chains, and stays open', async () => {

@@ -103,6 +103,29 @@ describe('the full and the read-only API token, over HTTP and WebSocket', () => 
     ).toBe(403);
   });
 
+  it('access: the console learns whether it may write, from the token it was opened with', async () => {
+    const ask = async (headers: Record<string, string>) => {
+      const rpc = await call('POST', '/api/access', headers);
+      const rest = await call('GET', '/api/v1/access', headers);
+      expect([rpc.status, rest.status]).toEqual([200, 200]);
+      const answer = await rpc.json();
+      expect(await rest.json()).toEqual(answer);
+      return answer;
+    };
+    expect(await ask(bearer(READ))).toEqual({ access: 'read' });
+    expect(await ask(bearer(FULL))).toEqual({ access: 'full' });
+    // the browser's way: the session cookie the login page set
+    const login = await call('POST', '/session', {}, { token: READ });
+    const cookie = String(login.headers.get('set-cookie')).split(';')[0]!;
+    expect(await ask({ cookie })).toEqual({ access: 'read' });
+    // and what it says is what the server enforces
+    const refused = await call('POST', '/api/cancel', { cookie }, { launchId: 'x' });
+    expect(refused.status).toBe(403);
+    expect((await call('POST', '/api/access')).status).toBe(401);
+    // a server without tokens (loopback): everything
+    expect((await h.app.inject({ method: 'GET', url: '/api/v1/access' })).json()).toEqual({ access: 'full' });
+  });
+
   it('every REST route of the contract: refused to the read-only token exactly when its method writes', async () => {
     const bound = [...Object.values(methods), ...Object.values(apiMethods)].flatMap((spec) =>
       spec.http ? [{ writes: spec.writes, http: spec.http }] : [],

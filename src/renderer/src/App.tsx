@@ -4,6 +4,7 @@ import type { ConnectionState } from '../../contract/client.ts';
 import type { EngineEvent } from '../../contract/events.ts';
 import type { ChainKey, ChainResult, RunMode, RunRecord } from '../../contract/types.ts';
 import { chainLabel } from '../../contract/types.ts';
+import { useCanWrite } from './access.ts';
 import type { Connection } from './api/connect.ts';
 import { ChainResults, type ResultsTab } from './components/ChainResults.tsx';
 import { ConnectionsDialog } from './components/ConnectionsDialog.tsx';
@@ -12,6 +13,7 @@ import { LaunchPanel } from './components/LaunchPanel.tsx';
 import { LaunchProgress } from './components/LaunchProgress.tsx';
 import { NotifyRulesPanel } from './components/NotifyRulesPanel.tsx';
 import { OfflineBanner } from './components/OfflineBanner.tsx';
+import { ReadOnlyNote } from './components/ReadOnlyNote.tsx';
 import { StationsTable } from './components/StationsTable.tsx';
 import { setDisplayZone } from './format.ts';
 import { useLoad } from './hooks.ts';
@@ -316,6 +318,8 @@ export function App({ connection }: { connection: Connection }) {
 
   // an offline snapshot: results only, no launch controls
   const readOnly = info.data?.readOnly === true;
+  // the read-only API token: results and progress, no launch, cancel or connection controls
+  const canWrite = useCanWrite();
   const focusedLabel = focused ? chainLabel(focused) : null;
   const focusedSummary = focused
     ? (chains.data ?? []).find((c) => chainLabel(c) === focusedLabel)
@@ -340,7 +344,7 @@ export function App({ connection }: { connection: Connection }) {
         counts={allRows ? counts : null}
         stateFilter={filter.state}
         onStateFilter={onStateFilter}
-        onConnections={() => setConnectionsOpen(true)}
+        onConnections={canWrite ? () => setConnectionsOpen(true) : undefined}
         lang={lang}
         onLang={onLang}
         zoneMode={zoneMode}
@@ -381,7 +385,11 @@ export function App({ connection }: { connection: Connection }) {
         {readOnly ? null : (
           <aside className="side">
             <section className="panel launch-panel" aria-label={t('app.launch')}>
-              <LaunchPanel api={api} selected={selectedKeys} onLaunched={onLaunched} />
+              {canWrite ? (
+                <LaunchPanel api={api} selected={selectedKeys} onLaunched={onLaunched} />
+              ) : (
+                <ReadOnlyNote />
+              )}
             </section>
             <section className="panel progress-panel" aria-label={t('app.progress')}>
               <LaunchProgress api={api} launches={launches} dispatch={dispatch} onFocus={openChain} />

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { connect } from './api/connect.ts';
+import { AccessProvider } from './components/AccessProvider.tsx';
 import './i18n/index.ts';
 import './styles.css';
 
@@ -10,7 +11,9 @@ const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <App connection={connection} />
+      <AccessProvider api={connection.client.api}>
+        <App connection={connection} />
+      </AccessProvider>
     </StrictMode>,
   );
 }

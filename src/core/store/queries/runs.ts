@@ -90,11 +90,17 @@ export async function interruptStaleRuns(ctx: SqlContext): Promise<number> {
   // A snapshot shows its runs as they were when it was taken.
   if (ctx.readOnly) return 0;
   const { dialect, leaseSeconds } = ctx;
+  const stale = `status = 'running' AND ${dialect.epoch('COALESCE(heartbeatAt, startedAt)')} < ${dialect.nowEpoch} - ?`;
+  // Looked for first: an UPDATE takes the write lock even when it changes nothing, and every
+  // reader of the runs (the service's REST polls, many a second) would queue behind the engine's writes.
+  const found = await ctx.guard('looking for interrupted runs', () =>
+    ctx.driver.all(`SELECT runId FROM catena_runs WHERE ${stale} LIMIT 1`, [leaseSeconds]),
+  );
+  if (found.length === 0) return 0;
   const result = await ctx.guard('marking interrupted runs', () =>
     ctx.driver.run(
       "UPDATE catena_runs SET status = 'interrupted', endedAt = COALESCE(heartbeatAt, startedAt), " +
-        "errorCode = 'INTERRUPTED', message = ? WHERE status = 'running' AND " +
-        `${dialect.epoch('COALESCE(heartbeatAt, startedAt)')} < ${dialect.nowEpoch} - ?`,
+        `errorCode = 'INTERRUPTED', message = ? WHERE ${stale}`,
       [
         'the run stopped before it ended (its process was stopped, crashed, or lost the database); what it ' +
           'committed is kept, and the next incremental run resumes after it',

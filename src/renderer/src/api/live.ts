@@ -3,17 +3,20 @@
  * commit, never polled.
  *
  * - In a browser (the HTTP host): the WebSocket `/api/v1/stream`, subscribed
- *   to `live` for the chain. The server reads the newest row of every node
- *   once per commit and pushes it to every subscriber (src/server/stream.ts);
- *   the socket reconnects with back-off and subscribes again (the server then
- *   sends the values it holds).
+ *   to `live` for the chain. The server reads every row committed since its
+ *   last push once per commit and pushes them, with the newest row of every
+ *   node, to every subscriber (src/server/stream.ts); the socket reconnects
+ *   with back-off and subscribes again (the server then sends the values it
+ *   holds, and the view reads its window again for what it missed).
  * - In the desktop app (IPC): the engine's events already reach the window;
  *   a `chain-progress` of the chain whose rowsWritten grew (a committed batch)
  *   or its `chain-finished` is followed, 250 ms later, by one `series` call
  *   over IPC for the rows newer than the newest one the view holds. One
  *   window, so still one read per commit.
  *
- * Either way the view gets rows of the shape of `GET …/latest`.
+ * Either way the view gets rows of the shape of `GET …/latest`, and is told
+ * (`onGap`) when rows may be missing: more than one message holds, a
+ * message the server did not send because the socket lagged, a reconnect.
  */
 import type { LatestView } from '../../../contract/api.ts';
 import type { CatenaClient, ConnectionState } from '../../../contract/client.ts';
@@ -24,8 +27,10 @@ import type { ChainKey } from '../../../contract/types.ts';
 export type LiveRow = LatestView['nodes'][number];
 
 export interface LiveListener {
-  /** new rows of the chain (the newest per node, or every new row) */
+  /** new rows of the chain: every row committed since the last call (on subscribing, the newest per node) */
   onRows(rows: LiveRow[]): void;
+  /** rows may have been missed: read the window again */
+  onGap?(): void;
   onState?(state: ConnectionState): void;
   /** a refusal of the subscription (e.g. CHAIN_NOT_FOUND), in a sentence */
   onError?(message: string): void;
@@ -49,6 +54,7 @@ export function streamLive(origin: string): LiveSubscribe {
     let retryMs = 500;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let ping: ReturnType<typeof setInterval> | undefined;
+    let opened = false;
     const open = () => {
       const url = new URL('/api/v1/stream', origin);
       url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -60,6 +66,9 @@ export function streamLive(origin: string): LiveSubscribe {
         listener.onState?.('open');
         ws.send(JSON.stringify({ subscribe: 'live', chains: [`${key.controlUnitCode}:${key.chain}`] }));
         ping = setInterval(() => ws.send(JSON.stringify({ type: 'ping' })), 20_000);
+        // commits while the socket was down are not sent again
+        if (opened) listener.onGap?.();
+        opened = true;
       };
       ws.onmessage = (message) => {
         let payload: unknown;
@@ -70,7 +79,11 @@ export function streamLive(origin: string): LiveSubscribe {
         }
         const live = liveMessageSchema.safeParse(payload);
         if (live.success) {
-          if (sameChain(live.data, key)) listener.onRows(live.data.nodes);
+          if (!sameChain(live.data, key)) return;
+          const { rows, nodes } = live.data;
+          // the newest per node too: a node that stopped has no row among the new ones
+          listener.onRows(rows.length > 0 ? rows.concat(nodes) : nodes);
+          if (!live.data.complete) listener.onGap?.();
           return;
         }
         const other = streamServerMessageSchema.safeParse(payload);
@@ -135,6 +148,8 @@ export function eventsLive(client: CatenaClient, api: CatenaApi): LiveSubscribe 
           });
         }
         if (!stopped && rows.length > 0) listener.onRows(rows);
+        // the newest READ_LIMIT rows only: what came before them is read with the window
+        if (!stopped && s.length >= READ_LIMIT) listener.onGap?.();
       } catch (error) {
         if (!stopped) listener.onError?.(error instanceof Error ? error.message : String(error));
       } finally {

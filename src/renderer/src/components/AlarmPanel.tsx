@@ -9,9 +9,11 @@ import { useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey, StoredAlarmEvent } from '../../../contract/types.ts';
+import { useCanWrite } from '../access.ts';
 import { errorMessage, fmtNum, fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { metricInfo } from '../state/overview.ts';
+import { ReadOnlyNote } from './ReadOnlyNote.tsx';
 
 const OPERATOR_KEY = 'catena.operatorName';
 
@@ -66,6 +68,7 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
   const [failure, setFailure] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const ids = { operator: useId(), note: useId() };
+  const canWrite = useCanWrite();
 
   const { open, log } = useMemo(() => {
     const all = events.data ?? [];
@@ -78,7 +81,7 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
   }, [events.data]);
 
   const name = operator.trim();
-  const ready = name !== '' && !busy;
+  const ready = canWrite && name !== '' && !busy;
 
   const acknowledge = async (which: StoredAlarmEvent[] | 'all') => {
     if (name === '') {
@@ -113,7 +116,8 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
 
   return (
     <div className="alarm-panel" data-testid="alarm-panel">
-      <div className="operator">
+      {canWrite ? null : <ReadOnlyNote />}
+      <div className="operator" hidden={!canWrite}>
         <label htmlFor={ids.operator}>{t('alarms.operator')}</label>
         <input
           id={ids.operator}
@@ -128,7 +132,7 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
         />
         {name === '' ? <span className="muted small">{t('alarms.recordWho')}</span> : null}
       </div>
-      <div className="ack-bar">
+      <div className="ack-bar" hidden={!canWrite}>
         <label htmlFor={ids.note}>{t('alarms.note')}</label>
         <input
           id={ids.note}
@@ -197,6 +201,7 @@ export function AlarmPanel(props: { api: CatenaApi; chainKey: ChainKey; version:
                   <button
                     type="button"
                     className="small-btn"
+                    hidden={!canWrite}
                     disabled={!ready}
                     title={name === '' ? t('alarms.nameFirstShort') : t('alarms.ackOneTitle')}
                     onClick={() => void acknowledge([e])}

@@ -2,6 +2,7 @@ import { type Dispatch, memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey } from '../../../contract/types.ts';
+import { useCanWrite } from '../access.ts';
 import { errorCodeText, fmtDuration, fmtInt, fmtTime } from '../format.ts';
 import type { ChainRunView, LaunchAction, LaunchView } from '../state/launches.ts';
 import { StatusBadge } from './StatusBadge.tsx';
@@ -14,6 +15,7 @@ function ChainRow(props: {
 }) {
   const { t } = useTranslation();
   const { chain, launch } = props;
+  const canWrite = useCanWrite();
   const finished = chain.result !== null;
   const pct =
     chain.total > 0
@@ -50,6 +52,7 @@ function ChainRow(props: {
             type="button"
             className="small-btn"
             onClick={props.onCancel}
+            hidden={!canWrite}
             disabled={chain.cancelRequested || launch.cancelRequested}
             aria-label={t('progress.cancelChain', { chain: chain.label })}
           >
@@ -146,6 +149,7 @@ export const LaunchProgress = memo(function LaunchProgress(props: {
 }) {
   const { t } = useTranslation();
   const { api, launches, dispatch } = props;
+  const canWrite = useCanWrite();
   const cancel = (launchId: string, chain?: ChainKey) => {
     dispatch({ type: 'cancel-requested', launchId, chain });
     api
@@ -206,6 +210,7 @@ export const LaunchProgress = memo(function LaunchProgress(props: {
                     type="button"
                     className="small-btn"
                     onClick={() => cancel(launch.launchId)}
+                    hidden={!canWrite}
                     disabled={launch.cancelRequested}
                   >
                     {launch.cancelRequested ? t('progress.cancelling') : t('progress.cancelLaunch')}

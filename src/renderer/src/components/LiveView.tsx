@@ -42,8 +42,11 @@ interface State {
 
 type Action =
   | { type: 'history'; rows: LiveRow[] }
-  /** floor: the newest timestamp when the view opened (rows not after it are nothing new) */
-  | { type: 'live'; rows: LiveRow[]; at: number; floor: number | null }
+  /**
+   * floor: the newest timestamp when the view opened (rows not after it are nothing new);
+   * keepSeconds: the window, before the newest timestamp (older points are dropped)
+   */
+  | { type: 'live'; rows: LiveRow[]; at: number; floor: number | null; keepSeconds: number }
   | { type: 'reset' };
 
 const EMPTY: State = { nodes: new Map(), newest: null, updates: 0, updatedAt: null };
@@ -71,6 +74,17 @@ function merge(nodes: ReadonlyMap<number, readonly Point[]>, rows: LiveRow[]): M
   return out;
 }
 
+/** The points at or after `from`: a live view that stays open for days keeps only its window. */
+function trim(nodes: Map<number, readonly Point[]>, from: number): Map<number, readonly Point[]> {
+  for (const [node, list] of nodes) {
+    if (list.length === 0 || list[0]!.t >= from) continue;
+    const first = list.findIndex((p) => p.t >= from);
+    // a node that stopped keeps its newest point (the table shows it)
+    nodes.set(node, first === -1 ? list.slice(-1) : list.slice(first));
+  }
+  return nodes;
+}
+
 function newestOf(nodes: ReadonlyMap<number, readonly Point[]>): number | null {
   let newest: number | null = null;
   for (const list of nodes.values()) {
@@ -96,12 +110,14 @@ function reducer(state: State, action: Action): State {
       return { ...state, nodes, newest: newestOf(nodes) };
     }
     case 'live': {
-      const nodes = merge(state.nodes, action.rows);
+      const merged = merge(state.nodes, action.rows);
+      const newest = newestOf(merged);
+      const nodes = newest === null ? merged : trim(merged, newest - action.keepSeconds);
       const floor = action.floor ?? Number.NEGATIVE_INFINITY;
       if (!action.rows.some((r) => r.timestamp > floor)) {
-        return { ...state, nodes, newest: newestOf(nodes) };
+        return { ...state, nodes, newest };
       }
-      return { nodes, newest: newestOf(nodes), updates: state.updates + 1, updatedAt: action.at };
+      return { nodes, newest, updates: state.updates + 1, updatedAt: action.at };
     }
   }
 }
@@ -150,13 +166,17 @@ export function LiveView(props: {
   const [state, dispatch] = useReducer(reducer, EMPTY);
   const [feed, setFeed] = useState<ConnectionState>('connecting');
   const [error, setError] = useState<string | null>(null);
+  /** bumped when the feed may have missed rows: the window is read again */
+  const [resync, setResync] = useState(0);
   const newest = useRef<number | null>(null);
   newest.current = state.newest;
+  const keepSeconds = useRef(hours * 3600);
+  keepSeconds.current = hours * 3600;
   // fixed at opening: the values the feed sends on subscribing are not an update
   const openedAt = useRef(last);
 
-  // the window: read at start, when it changes, and when a run of the chain ended (version)
-  // biome-ignore lint/correctness/useExhaustiveDependencies: version is the reason to read again
+  // the window: read at start, when it changes, when a run of the chain ended (version), and after a gap
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version and resync are the reasons to read again
   useEffect(() => {
     let current = true;
     const anchor = Math.max(newest.current ?? Number.NEGATIVE_INFINITY, last ?? Number.NEGATIVE_INFINITY);
@@ -188,7 +208,7 @@ export function LiveView(props: {
     return () => {
       current = false;
     };
-  }, [api, chainKey, hours, last, version]);
+  }, [api, chainKey, hours, last, version, resync]);
 
   // the live feed of the chain
   useEffect(
@@ -196,7 +216,15 @@ export function LiveView(props: {
       live(
         chainKey,
         {
-          onRows: (rows) => dispatch({ type: 'live', rows, at: Date.now(), floor: openedAt.current }),
+          onRows: (rows) =>
+            dispatch({
+              type: 'live',
+              rows,
+              at: Date.now(),
+              floor: openedAt.current,
+              keepSeconds: keepSeconds.current,
+            }),
+          onGap: () => setResync((n) => n + 1),
           onState: setFeed,
           onError: setError,
         },

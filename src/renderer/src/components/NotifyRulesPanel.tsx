@@ -7,9 +7,11 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CatenaApi, MethodInput } from '../../../contract/methods.ts';
+import { useCanWrite } from '../access.ts';
 import { errorMessage } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { i18n } from '../i18n/index.ts';
+import { ReadOnlyNote } from './ReadOnlyNote.tsx';
 
 /** '' = every metric; `stale` = the start and end of a stale-data episode */
 const METRICS = ['', 'cumulative_mm', 'velocity_mm_per_day', 'tilt_deg', 'stale'] as const;
@@ -22,6 +24,7 @@ const metricLabel = (m: string | null): string =>
 export function NotifyRulesPanel(props: { api: CatenaApi }) {
   const { t } = useTranslation();
   const { api } = props;
+  const canWrite = useCanWrite();
   const setup = useLoad(() => api.notifyRules(), [api]);
   const smtp = useLoad(() => api.notifySmtp(), [api]);
   const [smtpUrl, setSmtpUrl] = useState('');
@@ -92,7 +95,11 @@ export function NotifyRulesPanel(props: { api: CatenaApi }) {
           {t('rules.emailEnv', { url: smtp.data.url })}
         </p>
       ) : (
-        <form className="rule-form smtp-form" onSubmit={(e) => saveSmtp(e, smtpUrl.trim())}>
+        <form
+          className="rule-form smtp-form"
+          hidden={!canWrite}
+          onSubmit={(e) => saveSmtp(e, smtpUrl.trim())}
+        >
           <span className="muted small" data-testid="smtp-server">
             {smtp.data?.url ? t('rules.emailThrough', { url: smtp.data.url }) : t('rules.noSmtp')}
           </span>
@@ -135,7 +142,7 @@ export function NotifyRulesPanel(props: { api: CatenaApi }) {
                 · {metricLabel(r.metric)}
               </span>
             </span>
-            <span className="rule-actions">
+            <span className="rule-actions" hidden={!canWrite}>
               <button
                 type="button"
                 className="small-btn"
@@ -170,7 +177,8 @@ export function NotifyRulesPanel(props: { api: CatenaApi }) {
         ))}
         {!setup.loading && rules.length === 0 ? <li className="muted">{t('rules.none')}</li> : null}
       </ul>
-      <form className="rule-form" onSubmit={add}>
+      {canWrite ? null : <ReadOnlyNote />}
+      <form className="rule-form" hidden={!canWrite} onSubmit={add}>
         <select
           aria-label={t('rules.channel')}
           value={channel}

@@ -212,6 +212,8 @@ export const en = {
     rules: 'Notification rules',
     results: 'Results',
     selectChain: 'Select a chain in the stations table to see its results.',
+    readOnly:
+      'read-only access: this console was opened with the read-only API token, so it cannot launch, cancel, acknowledge or change rules',
   },
   results: {
     title: 'Results',

@@ -210,6 +210,8 @@ export const it: Resources = {
     rules: 'Regole di notifica',
     results: 'Risultati',
     selectChain: 'Scegli una catena nella tabella delle stazioni per vederne i risultati.',
+    readOnly:
+      "accesso in sola lettura: questa console è stata aperta con il token dell'API in sola lettura, quindi non può lanciare, annullare, confermare gli allarmi né cambiare le regole",
   },
   results: {
     title: 'Risultati',
