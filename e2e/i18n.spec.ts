@@ -199,6 +199,73 @@ test('every main screen in Italian at 1024×768: controls whole, nothing cut, sc
   await snap(page, 'i18n-it-rules');
 });
 
+test('the profile and series tools in Italian: three dates overlaid, whole at 1024×768', async ({ page }) => {
+  await page.goto('/');
+  await openChain(page);
+  const series = page.getByTestId('results-series');
+  await expect(series.getByTestId('chart-Cumulative displacement').locator('canvas')).toHaveAttribute(
+    'data-drawn',
+    'true',
+  );
+  // the series tools' words, the charts' titles and their read-out label
+  await expect(series.getByLabel('Confronta con il nodo')).toBeVisible();
+  await expect(series.getByText('trascina su un grafico per ingrandire')).toBeVisible();
+  await expect(series.getByTestId('chart-Cumulative displacement')).toContainText('Spostamento cumulativo');
+  await expect(series.getByTestId('series-summary')).toContainText('istanti');
+  await expect(series.getByTestId('chart-Tilt').locator('canvas')).toHaveAttribute(
+    'aria-label',
+    /^Inclinazione \[°\], [\d.]+ punti dal .*; le frecce spostano il cursore/,
+  );
+  await expect(series.getByTestId('period-select').locator('option').first()).toHaveText(
+    /^righe più recenti \(50\.000\)$/,
+  );
+
+  await page.getByRole('tab', { name: 'Profilo' }).click();
+  const profile = page.getByTestId('results-profile');
+  await expect(profile.getByTestId('chart-profile').locator('.recharts-line-curve').first()).toBeVisible();
+  const slider = profile.getByLabel('Data del profilo');
+  const max = Number(await slider.getAttribute('max'));
+  const overlay = profile.getByRole('button', { name: 'Sovrapponi questa data' });
+  await overlay.click();
+  await slider.fill(String(Math.round(max / 2)));
+  await overlay.click();
+  await slider.fill('0');
+  await overlay.click();
+  await expect(profile.getByTestId('profile-dates').locator('li')).toHaveCount(3);
+  await expect(profile.getByRole('button', { name: /^Togli \d{4}-/ })).toHaveCount(3);
+  const legend = profile.getByTestId('chart-profile').locator('.recharts-legend-item');
+  await expect(legend.filter({ hasText: /^\d{4}-\d\d-\d\d \d\d:\d\d$/ })).toHaveCount(3);
+  await expect(legend.filter({ hasText: 'soglia di livello' }).first()).toBeVisible();
+  await expect(profile.getByTestId('chart-profile')).toContainText('Cumulativo X');
+  await expect(profile.getByTestId('chart-profile')).toContainText(/fisso (al fondo|in testa)/);
+  // the note under the title is one line, cut with an ellipsis when too long: the Italian one fits whole
+  const note = profile.getByTestId('chart-profile').locator('.profile-note');
+  expect(await note.evaluate((el) => el.scrollWidth <= el.clientWidth), 'the profile note is cut').toBe(true);
+  await expect(profile.getByTestId('chart-profile-r')).toContainText('Risultante cumulativa');
+  await expect(profile.getByTestId('profile-datum')).toContainText('riferimento');
+  await expect(profile.locator('.profile-table thead')).toContainText('Profondità [m]');
+  for (const control of [
+    overlay,
+    slider,
+    profile.getByLabel('Tipo di profilo'),
+    profile.getByLabel('Assi del profilo'),
+    profile.getByLabel('sposta il riferimento'),
+    profile.getByLabel('inviluppo delle soglie'),
+  ]) {
+    await expect(control).toBeInViewport({ ratio: 1 });
+  }
+  const overflow = (await page.evaluate(
+    '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
+  )) as [number, number];
+  expect(overflow[0], 'the page scrolls sideways').toBeLessThanOrEqual(overflow[1]);
+  await snap(page, 'i18n-it-profile-dates');
+  // the charts themselves, their legends (three dates, the threshold levels) whole in the window
+  await legend.last().scrollIntoViewIfNeeded();
+  await expect(legend.first()).toBeInViewport({ ratio: 1 });
+  await expect(legend.last()).toBeInViewport({ ratio: 1 });
+  await snap(page, 'i18n-it-profile-charts');
+});
+
 test('the report button asks for the PDF in the console language', async ({ page }) => {
   await page.goto('/');
   await openChain(page);

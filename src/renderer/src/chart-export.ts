@@ -6,6 +6,8 @@
  * twice the size on a canvas.
  */
 
+import { i18n } from './i18n/index.ts';
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const BACKGROUND = '#12171c';
 const TEXT = '#d3dae2';
@@ -154,17 +156,17 @@ export async function saveSvgTextAsPng(svg: string, name: string, scale = 2): Pr
   const image = new Image();
   await new Promise<void>((resolve, reject) => {
     image.onload = () => resolve();
-    image.onerror = () => reject(new Error('the chart could not be drawn as an image'));
+    image.onerror = () => reject(new Error(i18n.t('chart.imageFailed')));
     image.src = url;
   });
   const canvas = document.createElement('canvas');
   canvas.width = Math.ceil(image.width * scale);
   canvas.height = Math.ceil(image.height * scale);
   const context = canvas.getContext('2d');
-  if (!context) throw new Error('this browser cannot draw the chart on a canvas');
+  if (!context) throw new Error(i18n.t('chart.noCanvas'));
   context.scale(scale, scale);
   context.drawImage(image, 0, 0);
   const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
-  if (!blob) throw new Error('the chart could not be encoded as PNG');
+  if (!blob) throw new Error(i18n.t('chart.pngFailed'));
   download(blob, chartFileName(name, 'png'));
 }

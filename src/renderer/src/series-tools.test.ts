@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extent } from './components/LineCanvas.tsx';
-import { clampZoom, eventMarkers, presetPeriod, thresholdGuides } from './series-tools.ts';
+import { i18n } from './i18n/index.ts';
+import { clampZoom, eventMarkers, eventMarkLabel, presetPeriod, thresholdGuides } from './series-tools.ts';
 import { levelColor } from './thresholds.ts';
 
 const LAST = 1_800_000_000;
@@ -28,19 +29,32 @@ describe('series tools', () => {
       { value: 5, color: levelColor(2), label: 'L2 5' },
     ]);
     expect(thresholdGuides(thresholds, 1, 'velocity_mm_per_day')).toHaveLength(1);
+    // the value written as the console writes numbers: a decimal comma in Italian
+    const half = [{ nodeIndex: null, metric: 'cumulative_mm', level: 1, value: 2.5 }];
+    expect(thresholdGuides(half, 1, 'cumulative_mm', (v) => String(v).replace('.', ','))[0]?.label).toBe(
+      'L1 2,5',
+    );
     expect(thresholdGuides(thresholds, 1, 'cumulative_mm')).toEqual([]);
   });
 
-  it('event markers: the events of the metric, coloured by the level reached', () => {
+  it('event markers: the events of the metric, coloured by the level reached, in the console language', async () => {
     const events = [
       { metric: 'cumulative_mm', timestamp: 10, level: 2, previousLevel: 1, nodeIndex: 3 },
       { metric: 'velocity_mm_per_day', timestamp: 20, level: 1, previousLevel: 0, nodeIndex: null },
       { metric: 'cumulative_mm', timestamp: 30, level: 0, previousLevel: 2, nodeIndex: null },
     ];
-    expect(eventMarkers(events, 'cumulative_mm')).toEqual([
+    const label = (e: (typeof events)[number]) => eventMarkLabel(i18n.t, e);
+    await i18n.changeLanguage('en');
+    expect(eventMarkers(events, 'cumulative_mm', label)).toEqual([
       { t: 10, color: levelColor(2), label: 'cumulative_mm level 1 → 2 (node 3)' },
       { t: 30, color: levelColor(0), label: 'cumulative_mm level 2 → 0' },
     ]);
+    await i18n.changeLanguage('it');
+    expect(eventMarkers(events, 'cumulative_mm', label).map((m) => m.label)).toEqual([
+      'cumulative_mm livello 1 → 2 (nodo 3)',
+      'cumulative_mm livello 2 → 0',
+    ]);
+    await i18n.changeLanguage('en');
   });
 
   it('the value range reaches the next threshold above and below the values, not the ones beyond', () => {

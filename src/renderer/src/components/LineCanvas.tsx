@@ -1,7 +1,8 @@
 import { type KeyboardEvent, memo, type PointerEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { COLORS, tickNumber } from '../chart.ts';
 import { saveSvgText, saveSvgTextAsPng } from '../chart-export.ts';
-import { fmtDate, fmtNum, fmtTime, fmtTimeShort } from '../format.ts';
+import { fmtDate, fmtInt, fmtNum, fmtTime, fmtTimeShort } from '../format.ts';
 import { type ChartFormat, ChartSave } from './ChartSave.tsx';
 import './line-canvas.css';
 
@@ -134,6 +135,8 @@ function paint(
   multiDay: boolean,
   cursor: number | null,
   extras: CanvasExtras,
+  /** the language the ticks are written in (tickNumber reads it): a change is a redraw */
+  _lang: string,
 ): void {
   const { width, height } = size;
   const ratio = window.devicePixelRatio || 1;
@@ -380,6 +383,9 @@ export const LineCanvas = memo(function LineCanvas(props: {
   onZoom?: (from: number, to: number) => void;
 }) {
   const { title, unit, t, lines, multiDay, onZoom } = props;
+  const { t: tr, i18n } = useTranslation();
+  // the ticks are written in the console's language (a decimal comma in Italian): a switch draws again
+  const lang = i18n.language;
   const extras = props.extras ?? NO_EXTRAS;
   const plot = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -424,11 +430,11 @@ export const LineCanvas = memo(function LineCanvas(props: {
         lastDraw.current = { t, lines, size, draws: (prev?.draws ?? 0) + 1 };
         el.dataset.draws = String(lastDraw.current.draws);
       }
-      paint(el, size, t, lines, multiDay, cursor, extras);
+      paint(el, size, t, lines, multiDay, cursor, extras, lang);
       setDrawn(true);
     }, 0);
     return () => clearTimeout(task);
-  }, [size, t, lines, multiDay, cursor, extras]);
+  }, [size, t, lines, multiDay, cursor, extras, lang]);
 
   const span = timeSpan(t, lines);
   /** the time under a CSS x from the canvas' left */
@@ -509,9 +515,9 @@ export const LineCanvas = memo(function LineCanvas(props: {
     at === null
       ? null
       : `${fmtTime(t[at]!)} · ${lines.map((l) => `${l.name} ${fmtNum(valueAt(l, at), 3)}`).join(' · ')}`;
-  const label = `${title} [${unit}], ${t.length.toLocaleString('en-US')} points${
-    span ? ` from ${fmtTime(span[0])} to ${fmtTime(span[1])}` : ''
-  }; arrow keys move the cursor${onZoom ? ', + and − zoom, a drag selects a period' : ''}`;
+  const label = `${tr('chart.canvasPoints', { title, unit, points: fmtInt(t.length) })}${
+    span ? ` ${tr('chart.canvasSpan', { from: fmtTime(span[0]), to: fmtTime(span[1]) })}` : ''
+  }; ${tr('chart.canvasKeys')}${onZoom ? `, ${tr('chart.canvasZoomKeys')}` : ''}`;
 
   return (
     <div className="chart" data-testid={props.testId}>

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey, ChainNodes } from '../../../contract/types.ts';
 import type { WireSeries } from '../../../contract/wire.ts';
@@ -76,13 +77,14 @@ function shownOf(
  */
 export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: number; version: number }) {
   const { api, chainKey, last, version } = props;
+  const { t } = useTranslation();
 
   // the chain's timestamps, from the lowest-index node's series
   const timeline = useLoad(async () => {
     const latest = await api.series({ key: chainKey, from: last, to: last });
     const first = latest.nodeIndex.length > 0 ? Math.min(...latest.nodeIndex) : 1;
     const s = await api.series({ key: chainKey, nodeIndex: first, limit: TIMELINE_ROWS });
-    return s.timestamp.filter((t): t is number => t !== null);
+    return s.timestamp.filter((x): x is number => x !== null);
   }, [api, chainKey, last, version]);
 
   const config = useLoad(() => api.chainNodes({ key: chainKey }), [api, chainKey, version]);
@@ -109,7 +111,8 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
 
   // the datum the engine used: the chain's referenceTime when set, else its first reading (ELABORATION.md §3.9)
   const datum = config.data?.datum ?? null;
-  const datumSource = config.data?.referenceTime != null ? 'referenceTime' : 'first reading';
+  // referenceTime is the column's name, the same in every language
+  const datumSource = config.data?.referenceTime != null ? 'referenceTime' : t('profile.datumFirst');
   const movedDatum =
     datumIndex === null || times.length === 0 ? null : times[Math.min(datumIndex, times.length - 1)]!;
   const chainAzimuth = config.data?.azimuthDeg ?? null;
@@ -120,7 +123,7 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
   // the drawn dates, oldest first: the overlaid ones and the one under the slider
   const dates = useMemo(() => [...new Set([...overlay, at])].sort((a, b) => a - b), [overlay, at]);
   const profiles = useLoad(
-    () => Promise.all(dates.map((t) => api.series({ key: chainKey, from: t, to: t }))),
+    () => Promise.all(dates.map((d) => api.series({ key: chainKey, from: d, to: d }))),
     [api, chainKey, dates, version],
   );
   const datumProfile = useLoad(
@@ -174,8 +177,7 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
 
   const prefix = mode === 'cumulative' ? 'cum' : 'inc';
   const [uName, vName] = axes === 'ab' ? ['A', 'B'] : ['X', 'Y'];
-  const note = movedDatum === null ? '' : `change since ${fmtTime(movedDatum)}`;
-  const what = mode === 'cumulative' ? 'Cumulative' : 'Incremental';
+  const note = movedDatum === null ? '' : t('profile.changeSince', { at: fmtTime(movedDatum) });
 
   // the table: every node at the date under the slider, those without a depth or a value included
   const current = shown.find((d) => d.at === at)?.points ?? [];
@@ -189,20 +191,20 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
   }, [config.data]);
   const disabled = (config.data?.nodes ?? []).filter((n) => !n.enabled);
   const noDepth = tableNodes.filter((n) => n.depthM === null).map((n) => n.nodeIndex);
-  const levels = (config.data?.thresholds ?? []).filter((t) => t.metric === 'cumulative_mm').length;
+  const levels = (config.data?.thresholds ?? []).filter((th) => th.metric === 'cumulative_mm').length;
 
   return (
     <div className="profile">
       <div className="toolbar">
         <label className="grow-label">
-          Time{' '}
+          {t('profile.time')}{' '}
           <input
             type="range"
             min={0}
             max={Math.max(0, times.length - 1)}
             value={index ?? Math.max(0, times.length - 1)}
             onChange={(e) => setIndex(Number(e.target.value))}
-            aria-label="Profile time"
+            aria-label={t('profile.timeLabel')}
             disabled={times.length < 2}
           />
         </label>
@@ -213,14 +215,14 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
           type="button"
           data-testid="profile-overlay-add"
           disabled={dates.length >= MAX_DATES || overlay.includes(at)}
-          title={`draw this date with the others (at most ${MAX_DATES})`}
+          title={t('profile.overlayTitle', { max: MAX_DATES })}
           onClick={() => setOverlay((o) => [...o, at])}
         >
-          Overlay this date
+          {t('profile.overlay')}
         </button>
         {config.data ? (
           <span className="muted small" data-testid="profile-datum">
-            datum {fmtTime(datum)} ({datumSource})
+            {t('profile.datum', { at: fmtTime(datum), source: datumSource })}
           </span>
         ) : null}
         {timeline.error ? <span className="error-text">{timeline.error}</span> : null}
@@ -232,21 +234,29 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
       </div>
       <div className="toolbar">
         <label>
-          Show{' '}
-          <select value={mode} onChange={(e) => setMode(e.target.value as Mode)} aria-label="Profile mode">
-            <option value="cumulative">cumulative</option>
-            <option value="incremental">incremental</option>
+          {t('profile.show')}{' '}
+          <select
+            value={mode}
+            onChange={(e) => setMode(e.target.value as Mode)}
+            aria-label={t('profile.modeLabel')}
+          >
+            <option value="cumulative">{t('profile.modes.cumulative')}</option>
+            <option value="incremental">{t('profile.modes.incremental')}</option>
           </select>
         </label>
         <label>
-          Axes{' '}
-          <select value={axes} onChange={(e) => setAxes(e.target.value as Axes)} aria-label="Profile axes">
+          {t('profile.axes')}{' '}
+          <select
+            value={axes}
+            onChange={(e) => setAxes(e.target.value as Axes)}
+            aria-label={t('profile.axesLabel')}
+          >
             <option value="xy">X / Y</option>
-            <option value="ab">A / B (azimuth)</option>
+            <option value="ab">{t('profile.azimuthAxes')}</option>
           </select>
         </label>
         {axes === 'ab' ? (
-          <label title="the A axis, degrees clockwise from X: A = X·cosθ + Y·sinθ, B = −X·sinθ + Y·cosθ">
+          <label title={t('profile.azimuthTitle')}>
             θ{' '}
             <input
               type="number"
@@ -256,11 +266,13 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
               max={360}
               value={azimuthText ?? String(chainAzimuth ?? 0)}
               onChange={(e) => setAzimuthText(e.target.value)}
-              aria-label="Azimuth of A, degrees from X"
+              aria-label={t('profile.azimuthLabel')}
             />
             °{' '}
             <span className="muted small" data-testid="profile-azimuth-source">
-              {chainAzimuth === null ? '(chain has no azimuthDeg)' : `(chain: ${fmtNum(chainAzimuth, 1)}°)`}
+              {chainAzimuth === null
+                ? t('profile.noAzimuth')
+                : t('profile.chainAzimuth', { deg: fmtNum(chainAzimuth, 1) })}
             </span>
           </label>
         ) : null}
@@ -271,7 +283,7 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
             onChange={(e) => setDatumIndex(e.target.checked ? 0 : null)}
             disabled={times.length === 0}
           />{' '}
-          move the datum
+          {t('profile.moveDatum')}
         </label>
         {movedDatum !== null ? (
           <>
@@ -282,18 +294,18 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
               max={Math.max(0, times.length - 1)}
               value={Math.min(datumIndex ?? 0, Math.max(0, times.length - 1))}
               onChange={(e) => setDatumIndex(Number(e.target.value))}
-              aria-label="Datum time"
+              aria-label={t('profile.datumTime')}
             />
             <span className="mono small" data-testid="profile-moved-datum">
-              change since {fmtTime(movedDatum)}
+              {note}
             </span>
           </>
         ) : null}
         <label
           title={
             mode === 'cumulative' && movedDatum === null
-              ? 'the cumulative_mm alarm thresholds, ± against depth'
-              : 'the thresholds apply to the cumulative profile since the engine datum'
+              ? t('profile.envelopeTitle')
+              : t('profile.envelopeOffTitle')
           }
         >
           <input
@@ -302,23 +314,23 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
             onChange={(e) => setWithEnvelope(e.target.checked)}
             disabled={mode !== 'cumulative' || movedDatum !== null || levels === 0}
           />{' '}
-          threshold envelope{levels === 0 && config.data ? ' (no cumulative_mm thresholds)' : ''}
+          {levels === 0 && config.data ? t('profile.envelopeNone') : t('profile.envelope')}
         </label>
       </div>
-      <ul className="profile-dates" aria-label="Drawn dates" data-testid="profile-dates">
-        {dates.map((t, i) => (
-          <li key={t} style={{ color: DATE_COLORS[i % DATE_COLORS.length] }}>
-            ― <span className="mono">{fmtTime(t)}</span>
-            {overlay.includes(t) ? (
+      <ul className="profile-dates" aria-label={t('profile.drawnDates')} data-testid="profile-dates">
+        {dates.map((d, i) => (
+          <li key={d} style={{ color: DATE_COLORS[i % DATE_COLORS.length] }}>
+            ― <span className="mono">{fmtTime(d)}</span>
+            {overlay.includes(d) ? (
               <button
                 type="button"
-                aria-label={`Remove ${fmtTime(t)}`}
-                onClick={() => setOverlay((o) => o.filter((x) => x !== t))}
+                aria-label={t('profile.remove', { at: fmtTime(d) })}
+                onClick={() => setOverlay((o) => o.filter((x) => x !== d))}
               >
                 ×
               </button>
             ) : (
-              <span className="muted small"> (slider)</span>
+              <span className="muted small"> {t('profile.slider')}</span>
             )}
           </li>
         ))}
@@ -328,9 +340,9 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
       <div className="profile-charts">
         <ProfilePlot
           testId="chart-profile"
-          title={`${what} ${uName}`}
+          title={t(`profile.titles.${mode}`, { axis: uName })}
           unit="mm"
-          note={`depth down · fixed end: ${fixedEnd}${note ? ` · ${note}` : ''}`}
+          note={`${t('profile.depthDown', { end: t(`profile.fixedEnds.${fixedEnd}`) })}${note ? ` · ${note}` : ''}`}
           depths={depths}
           lines={lines((p) => p.u)}
           envelopes={envelopes}
@@ -339,7 +351,7 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
         />
         <ProfilePlot
           testId="chart-profile-v"
-          title={`${what} ${vName}`}
+          title={t(`profile.titles.${mode}`, { axis: vName })}
           unit="mm"
           note={note}
           depths={depths}
@@ -350,7 +362,7 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
         />
         <ProfilePlot
           testId="chart-profile-r"
-          title={`${what} resultant`}
+          title={t(`profile.resultant.${mode}`)}
           unit="mm"
           note={note}
           depths={depths}
@@ -367,8 +379,8 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
         </caption>
         <thead>
           <tr>
-            <th className="num">Node</th>
-            <th className="num">Depth [m]</th>
+            <th className="num">{t('profile.node')}</th>
+            <th className="num">{t('profile.depth')}</th>
             <th className="num">
               {prefix}
               {uName}
@@ -388,7 +400,7 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
               <tr key={n.nodeIndex} data-node={n.nodeIndex} title={notes.get(n.nodeIndex)}>
                 <td className="num">
                   {n.nodeIndex}
-                  {n.threeAxis ? <span className="muted small"> 3-ax</span> : null}
+                  {n.threeAxis ? <span className="muted small"> {t('profile.threeAxis')}</span> : null}
                 </td>
                 <td className="num">{fmtNum(n.depthM, 2)}</td>
                 <td className="num">{fmtNum(p?.u)}</td>
@@ -406,14 +418,18 @@ export function ProfileChart(props: { api: CatenaApi; chainKey: ChainKey; last: 
             <tr>
               <td colSpan={5} className="muted small" data-testid="profile-omitted">
                 {disabled.length > 0
-                  ? `Disabled (not elaborated): ${disabled
-                      .map((n) => `node ${n.nodeIndex} (${fmtNum(n.depthM, 2)} m)`)
-                      .join(', ')}. `
+                  ? `${t('profile.disabled', {
+                      nodes: disabled
+                        .map((n) =>
+                          t('profile.disabledNode', { node: n.nodeIndex, depth: fmtNum(n.depthM, 2) }),
+                        )
+                        .join(', '),
+                    })} `
                   : ''}
-                {noDepth.length > 0 ? `No depth configured, not plotted: node ${noDepth.join(', ')}. ` : ''}
+                {noDepth.length > 0 ? `${t('profile.noDepth', { nodes: noDepth.join(', ') })} ` : ''}
                 {[...notes].map(([n, text]) => (
                   <span key={n} className="warn-text" data-testid={`node-note-${n}`}>
-                    * node {n}: {text}.{' '}
+                    {t('profile.nodeNote', { node: n, text })}{' '}
                   </span>
                 ))}
               </td>

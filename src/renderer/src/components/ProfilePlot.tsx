@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import {
   CartesianGrid,
   Legend,
@@ -66,13 +67,16 @@ export function ProfilePlot(props: {
 }) {
   const { depths, lines, envelopes, positiveOnly, nodesAt } = props;
   const rows = rowsOf(depths, lines, envelopes);
+  const { t } = useTranslation();
   return (
     <ChartBox className="profile-chart" testId={props.testId}>
       <div className="chart-title">
         {props.title} <span className="muted">[{props.unit}]</span>
       </div>
       {/* always one line, so that the three charts side by side keep the same height */}
-      <div className="muted small profile-note">{props.note || '\u00a0'}</div>
+      <div className="muted small profile-note" title={props.note || undefined}>
+        {props.note || '\u00a0'}
+      </div>
       <ResponsiveContainer width="100%" height={360}>
         <LineChart data={rows} layout="vertical" margin={{ top: 10, right: 12, bottom: 4, left: 0 }}>
           <CartesianGrid stroke={COLORS.grid} strokeDasharray="2 3" />
@@ -87,7 +91,7 @@ export function ProfilePlot(props: {
             tickFormatter={tickNumber}
             {...AXIS_PROPS}
             label={{
-              value: 'depth [m]',
+              value: t('profile.depthAxis'),
               angle: -90,
               fill: COLORS.axis,
               fontSize: 11,
@@ -99,7 +103,7 @@ export function ProfilePlot(props: {
             {...TOOLTIP_PROPS}
             labelFormatter={(d) =>
               typeof d === 'number'
-                ? `depth ${fmtNum(d, 2)} m · node ${(nodesAt.get(d) ?? []).join(', ')}`
+                ? t('profile.tooltip', { depth: fmtNum(d, 2), nodes: (nodesAt.get(d) ?? []).join(', ') })
                 : String(d)
             }
             formatter={(v) => (typeof v === 'number' ? fmtNum(v, 2) : '—')}
@@ -120,7 +124,7 @@ export function ProfilePlot(props: {
             <Line
               key={`env${e.level}p`}
               dataKey={`env${e.level}p`}
-              name={`threshold level ${e.level}`}
+              name={t('profile.thresholdLevel', { level: e.level })}
               stroke={e.color}
               strokeDasharray="6 4"
               strokeWidth={1}
@@ -132,7 +136,7 @@ export function ProfilePlot(props: {
               <Line
                 key={`env${e.level}m`}
                 dataKey={`env${e.level}m`}
-                name={`threshold level ${e.level} (−)`}
+                name={t('profile.thresholdLevelMinus', { level: e.level })}
                 legendType="none"
                 stroke={e.color}
                 strokeDasharray="6 4"

@@ -1,7 +1,9 @@
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey } from '../../../contract/types.ts';
 import { COLORS } from '../chart.ts';
+import { fmtInt } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import type { ChartSeries } from '../series-data.ts';
 import type { Period } from '../series-tools.ts';
@@ -29,6 +31,7 @@ export function RawVsElaborated(props: {
   onZoom(from: number, to: number): void;
 }) {
   const { api, chainKey, node, elaborated, multiDay, onZoom } = props;
+  const { t: tr } = useTranslation();
   // the period shown: the zoom, else the span of the elaborated rows drawn
   const from = props.period?.from ?? elaborated?.span?.[0] ?? null;
   const to = props.period?.to ?? elaborated?.span?.[1] ?? null;
@@ -75,14 +78,14 @@ export function RawVsElaborated(props: {
   const errors = r ? r.errorCode.filter((e) => e !== null && e !== 0).length : 0;
 
   return (
-    <section className="raw-vs" aria-label={`Raw against elaborated, node ${node}`} data-testid="raw-vs">
+    <section className="raw-vs" aria-label={tr('raw.region', { node })} data-testid="raw-vs">
       <div className="toolbar">
-        <strong className="small">Raw against elaborated · node {node}</strong>
+        <strong className="small">{tr('raw.heading', { node })}</strong>
         <span className="muted small" data-testid="raw-summary">
           {r
-            ? `${r.length.toLocaleString('en-US')} raw rows${r.truncated ? ` (newest ${RAW_LIMIT.toLocaleString('en-US')})` : ''}, ${errors} with a sensor error code`
+            ? `${tr('raw.rows', { rows: fmtInt(r.length) })}${r.truncated ? ` ${tr('raw.newest', { rows: fmtInt(RAW_LIMIT) })}` : ''}, ${tr('raw.errors', { errors: fmtInt(errors) })}`
             : raw.loading
-              ? 'loading the raw rows…'
+              ? tr('raw.loading')
               : ''}
         </span>
         {raw.error ? (
@@ -94,8 +97,8 @@ export function RawVsElaborated(props: {
       <div className="chart-grid raw-grid">
         <LineCanvas
           testId="chart-raw-counts"
-          title="Raw counts"
-          unit="counts"
+          title={tr('raw.counts')}
+          unit={tr('raw.countsUnit')}
           t={t}
           lines={counts}
           multiDay={multiDay}
@@ -103,7 +106,7 @@ export function RawVsElaborated(props: {
         />
         <LineCanvas
           testId="chart-raw-g"
-          title="Acceleration"
+          title={tr('raw.g')}
           unit="g"
           t={t}
           lines={g}
@@ -112,7 +115,7 @@ export function RawVsElaborated(props: {
         />
         <LineCanvas
           testId="chart-raw-tilt"
-          title="Elaborated tilt"
+          title={tr('raw.tilt')}
           unit="°"
           t={elaborated ? elaborated.t : EMPTY}
           lines={tilt}

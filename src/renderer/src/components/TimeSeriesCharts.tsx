@@ -1,15 +1,18 @@
 import { memo, useCallback, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CatenaApi } from '../../../contract/methods.ts';
 import type { ChainKey } from '../../../contract/types.ts';
 import { COLORS } from '../chart.ts';
-import { fmtNum, fmtTime } from '../format.ts';
+import { fmtInt, fmtNum, fmtTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
+import { currentLang } from '../i18n/index.ts';
 import { deadNote } from '../node-health.ts';
 import type { ChartSeries, SeriesColumn } from '../series-data.ts';
 import { loadChartSeries } from '../series-load.ts';
 import {
   clampZoom,
   eventMarkers,
+  eventMarkLabel,
   PERIOD_PRESETS,
   type Period,
   type PresetId,
@@ -29,7 +32,9 @@ const NODE_COLORS = ['#5fb3f9', '#f2a65a', '#7ed491', '#d68cf2', '#e3d06b', '#56
 const EVENTS_SHOWN = 500;
 
 interface PanelSpec {
-  title: string;
+  /** names the chart's test id (chart-ID), the same in every language */
+  id: string;
+  title: 'tilt' | 'cumulative' | 'velocity' | 'temperature';
   unit: string;
   lines: { key: SeriesColumn; name: string; color: string }[];
   /** the alarm metric compared with this panel's values (ELABORATION.md §4), if any */
@@ -38,7 +43,8 @@ interface PanelSpec {
 
 const PANELS: PanelSpec[] = [
   {
-    title: 'Tilt',
+    id: 'Tilt',
+    title: 'tilt',
     unit: '°',
     lines: [
       { key: 'alphaX', name: 'αX', color: COLORS.x },
@@ -48,7 +54,8 @@ const PANELS: PanelSpec[] = [
     metric: null,
   },
   {
-    title: 'Cumulative displacement',
+    id: 'Cumulative displacement',
+    title: 'cumulative',
     unit: 'mm',
     lines: [
       { key: 'cumR', name: 'cumR', color: COLORS.r },
@@ -58,13 +65,15 @@ const PANELS: PanelSpec[] = [
     metric: 'cumulative_mm',
   },
   {
-    title: 'Velocity',
+    id: 'Velocity',
+    title: 'velocity',
     unit: 'mm/day',
     lines: [{ key: 'velR', name: 'velR', color: COLORS.v }],
     metric: 'velocity_mm_per_day',
   },
   {
-    title: 'Temperature',
+    id: 'Temperature',
+    title: 'temperature',
     unit: '°C',
     lines: [{ key: 'temperature', name: 'T', color: COLORS.t }],
     metric: null,
@@ -84,6 +93,12 @@ const COMPARED_COLUMNS: { key: SeriesColumn; label: string; unit: string }[] = [
 
 const NO_EXTRAS: CanvasExtras = { guides: [], markers: [] };
 
+/** A unit as the console writes it: mm/day is mm/giorno in Italian; the others are symbols. */
+function useUnitText(): (unit: string) => string {
+  const { t } = useTranslation();
+  return (unit) => (unit === 'mm/day' ? t('metrics.velocity_mm_per_day.unit') : unit);
+}
+
 export function TimeSeriesCharts(props: {
   api: CatenaApi;
   chainKey: ChainKey;
@@ -95,11 +110,13 @@ export function TimeSeriesCharts(props: {
   last: number | null;
 }) {
   const { api, chainKey, node, version, last } = props;
+  const { t } = useTranslation();
   const [preset, setPreset] = useState<PresetId>('all');
   const [zoom, setZoom] = useState<Period | null>(null);
   const [compared, setCompared] = useState<number[]>([]);
   const [comparedColumn, setComparedColumn] = useState<SeriesColumn>('cumR');
   const [showRaw, setShowRaw] = useState(false);
+  const unitText = useUnitText();
   const [marks, setMarks] = useState(true);
   // the period drawn: a brushed zoom, else the preset (null = the newest rows)
   const period = zoom ?? presetPeriod(preset, last);
@@ -160,9 +177,11 @@ export function TimeSeriesCharts(props: {
   const nodeLabel = useCallback(
     (n: number) => {
       const o = options.find((x) => x.node === n);
-      return o?.depth == null ? `node ${n}` : `${fmtNum(o.depth, 2)} m · node ${n}`;
+      return o?.depth == null
+        ? t('series.nodeName', { node: n })
+        : t('series.nodeAt', { depth: fmtNum(o.depth, 2), node: n });
     },
-    [options],
+    [options, t],
   );
   const note = node === null ? null : (notes.get(node) ?? null);
 
@@ -177,14 +196,17 @@ export function TimeSeriesCharts(props: {
   const extrasOf = useMemo(() => {
     const thresholds = config.data?.thresholds ?? [];
     const list = events.data ?? [];
+    // a threshold written as the console writes numbers (a decimal comma in Italian), in full
+    const locale = currentLang() === 'it' ? 'it-IT' : 'en-US';
+    const value = (v: number) => v.toLocaleString(locale, { maximumFractionDigits: 6, useGrouping: false });
     return (metric: string | null): CanvasExtras =>
       metric === null || node === null
         ? NO_EXTRAS
         : {
-            guides: marks ? thresholdGuides(thresholds, node, metric) : [],
-            markers: marks ? eventMarkers(list, metric) : [],
+            guides: marks ? thresholdGuides(thresholds, node, metric, value) : [],
+            markers: marks ? eventMarkers(list, metric, (e) => eventMarkLabel(t, e)) : [],
           };
-  }, [config.data, events.data, node, marks]);
+  }, [config.data, events.data, node, marks, t]);
   const panelExtras = useMemo(() => PANELS.map((p) => extrasOf(p.metric)), [extrasOf]);
 
   const comparedLines = useMemo<CanvasLine[]>(() => {
@@ -197,7 +219,7 @@ export function TimeSeriesCharts(props: {
       data
         ? [
             {
-              name: `node ${n}`,
+              name: t('series.nodeName', { node: n }),
               color: NODE_COLORS[i % NODE_COLORS.length]!,
               values: data.values[comparedColumn],
               t: data.t,
@@ -205,30 +227,30 @@ export function TimeSeriesCharts(props: {
           ]
         : [],
     );
-  }, [s, node, others, comparedSeries.data, comparedColumn]);
+  }, [s, node, others, comparedSeries.data, comparedColumn, t]);
   const comparedSpec = COMPARED_COLUMNS.find((c) => c.key === comparedColumn)!;
 
   return (
     <div className="series">
       <div className="toolbar">
         <label>
-          Node{' '}
+          {t('series.node')}{' '}
           <select
             value={node ?? ''}
             onChange={(e) => props.onNode(Number(e.target.value))}
-            aria-label="Node"
+            aria-label={t('series.node')}
             data-testid="node-select"
           >
             {options.map((o) => (
               <option key={o.node} value={o.node}>
-                {o.depth === null ? `node ${o.node}` : `${fmtNum(o.depth, 2)} m · node ${o.node}`}
+                {nodeLabel(o.node)}
                 {o.note ? ` — ${o.note}` : ''}
               </option>
             ))}
           </select>
         </label>
         <label>
-          Period{' '}
+          {t('series.period')}{' '}
           <select
             value={zoom ? 'zoom' : preset}
             onChange={(e) => {
@@ -236,30 +258,30 @@ export function TimeSeriesCharts(props: {
               setZoom(null);
               setPreset(e.target.value as PresetId);
             }}
-            aria-label="Period"
+            aria-label={t('series.period')}
             data-testid="period-select"
           >
             {PERIOD_PRESETS.map((p) => (
               <option key={p.id} value={p.id}>
-                {p.id === 'all' ? `${p.label} (${MAX_ROWS.toLocaleString('en-US')})` : p.label}
+                {t(`series.periods.${p.id}`, { rows: fmtInt(MAX_ROWS) })}
               </option>
             ))}
-            {zoom ? <option value="zoom">zoomed</option> : null}
+            {zoom ? <option value="zoom">{t('series.zoomed')}</option> : null}
           </select>
         </label>
         {zoom ? (
           <button type="button" onClick={() => setZoom(null)} data-testid="zoom-reset">
-            Reset zoom
+            {t('series.resetZoom')}
           </button>
         ) : null}
         <span className="muted small" data-testid="series-summary">
           {total > 0 && span
-            ? `${total.toLocaleString('en-US')} timestamps, ${fmtTime(span[0])} → ${fmtTime(span[1])}${
-                total >= MAX_ROWS ? ` (newest ${MAX_ROWS.toLocaleString('en-US')})` : ''
-              }${s && s.t.length < total ? `, drawn at ${s.t.length.toLocaleString('en-US')} points` : ''}`
+            ? `${t('series.summary', { total: fmtInt(total), from: fmtTime(span[0]), to: fmtTime(span[1]) })}${
+                total >= MAX_ROWS ? ` ${t('series.newest', { rows: fmtInt(MAX_ROWS) })}` : ''
+              }${s && s.t.length < total ? `, ${t('series.drawnAt', { points: fmtInt(s.t.length) })}` : ''}`
             : series.loading
-              ? 'loading…'
-              : 'no elaborated rows for this node'}
+              ? t('common.loadingShort')
+              : t('series.empty')}
         </span>
         {note ? (
           <span className="warn-text small" data-testid="node-note">
@@ -270,18 +292,18 @@ export function TimeSeriesCharts(props: {
       </div>
       <div className="toolbar">
         <label>
-          Compare with{' '}
+          {t('series.compareWith')}{' '}
           <select
             value=""
             onChange={(e) => {
               const n = Number(e.target.value);
               if (Number.isFinite(n)) setCompared((c) => [...c.filter((x) => x !== n), n]);
             }}
-            aria-label="Compare with node"
+            aria-label={t('series.compareLabel')}
             data-testid="compare-select"
             disabled={others.length >= MAX_COMPARED - 1}
           >
-            <option value="">add a node…</option>
+            <option value="">{t('series.addNode')}</option>
             {options
               .filter((o) => o.node !== node && !others.includes(o.node))
               .map((o) => (
@@ -292,13 +314,13 @@ export function TimeSeriesCharts(props: {
           </select>
         </label>
         {others.length > 0 ? (
-          <ul className="series-chips" aria-label="Compared nodes" data-testid="compared-nodes">
+          <ul className="series-chips" aria-label={t('series.compared')} data-testid="compared-nodes">
             {others.map((n, i) => (
               <li key={n} style={{ color: NODE_COLORS[(i + 1) % NODE_COLORS.length] }}>
                 {nodeLabel(n)}
                 <button
                   type="button"
-                  aria-label={`Stop comparing node ${n}`}
+                  aria-label={t('series.stopComparing', { node: n })}
                   onClick={() => setCompared((c) => c.filter((x) => x !== n))}
                 >
                   ×
@@ -308,8 +330,8 @@ export function TimeSeriesCharts(props: {
           </ul>
         ) : null}
         <label>
-          <input type="checkbox" checked={marks} onChange={(e) => setMarks(e.target.checked)} /> thresholds
-          and alarm events
+          <input type="checkbox" checked={marks} onChange={(e) => setMarks(e.target.checked)} />{' '}
+          {t('series.marks')}
         </label>
         <label>
           <input
@@ -318,23 +340,23 @@ export function TimeSeriesCharts(props: {
             onChange={(e) => setShowRaw(e.target.checked)}
             data-testid="raw-toggle"
           />{' '}
-          raw against elaborated
+          {t('series.raw')}
         </label>
-        <span className="muted small">drag across a chart to zoom</span>
+        <span className="muted small">{t('series.dragHint')}</span>
       </div>
       {others.length > 0 ? (
         <div className="compare-chart">
           <div className="toolbar">
             <label>
-              Drawn{' '}
+              {t('series.drawn')}{' '}
               <select
                 value={comparedColumn}
                 onChange={(e) => setComparedColumn(e.target.value as SeriesColumn)}
-                aria-label="Compared value"
+                aria-label={t('series.comparedValue')}
               >
                 {COMPARED_COLUMNS.map((c) => (
                   <option key={c.key} value={c.key}>
-                    {c.label} [{c.unit}]
+                    {c.label} [{unitText(c.unit)}]
                   </option>
                 ))}
               </select>
@@ -343,8 +365,8 @@ export function TimeSeriesCharts(props: {
           </div>
           <LineCanvas
             testId="chart-compare"
-            title={`${comparedSpec.label} by node`}
-            unit={comparedSpec.unit}
+            title={t('series.byNode', { value: comparedSpec.label })}
+            unit={unitText(comparedSpec.unit)}
             t={s ? s.t : EMPTY}
             lines={comparedLines}
             multiDay={multiDay}
@@ -355,7 +377,7 @@ export function TimeSeriesCharts(props: {
       <div className="chart-grid">
         {PANELS.map((panel, i) => (
           <SeriesPanel
-            key={panel.title}
+            key={panel.id}
             panel={panel}
             series={s}
             multiDay={multiDay}
@@ -390,6 +412,8 @@ const SeriesPanel = memo(function SeriesPanel(props: {
   onZoom(from: number, to: number): void;
 }) {
   const { panel, series, multiDay, extras, onZoom } = props;
+  const { t } = useTranslation();
+  const unitText = useUnitText();
   const lines = useMemo<CanvasLine[]>(
     () =>
       panel.lines.map((l) => ({
@@ -401,9 +425,9 @@ const SeriesPanel = memo(function SeriesPanel(props: {
   );
   return (
     <LineCanvas
-      testId={`chart-${panel.title}`}
-      title={panel.title}
-      unit={panel.unit}
+      testId={`chart-${panel.id}`}
+      title={t(`series.panels.${panel.title}`)}
+      unit={unitText(panel.unit)}
       t={series ? series.t : EMPTY}
       lines={lines}
       multiDay={multiDay}
