@@ -52,15 +52,20 @@ test('an operator cancels a whole launch', async ({ page, request }) => {
   await confirmFull(page);
 
   const launch = page.getByTestId('launch').first();
-  // a chain well under way (a whole chain takes a couple of seconds): the cancel lands inside its run
-  const running = launch.locator('[data-status="running"] [role="progressbar"]');
+  // A chain well under way, with at least three chains queued behind it: the cancel lands inside a
+  // run and well before the launch's end (a demo chain takes under a second, the launch 2–3 s).
   await expect
     .poll(
-      async () =>
-        (await running.evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('aria-valuenow'))))).some(
-          (v) => v > 0 && v < 80,
-        ),
-      { intervals: [50] },
+      () =>
+        launch.evaluate((el) => {
+          const bars = [...el.querySelectorAll('[data-status="running"] [role="progressbar"]')];
+          const underWay = bars.some((b) => {
+            const v = Number(b.getAttribute('aria-valuenow'));
+            return v > 0 && v < 80;
+          });
+          return underWay && el.querySelectorAll('[data-status="queued"]').length >= 3;
+        }),
+      { intervals: [25] },
     )
     .toBe(true);
   await launch.getByRole('button', { name: 'Cancel launch' }).click();
